@@ -1,0 +1,80 @@
+"""The verbs the CLI and the Python API share: init, describe, validate (and, as they land, build,
+plan, publish, pull). Each takes plain arguments and returns values; none prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .atomicfile import write_text
+from .config import CONFIG_NAME, Settings, find_config, load_config, starter_config
+from .errors import UsageError
+from .findings import Report
+from .packaging.describe import Description, describe_file
+from .progress import Progress
+from .validation.validator import Profile, validate_packages
+
+__all__ = ["describe", "init_project", "load_settings", "resolve_packages", "validate"]
+
+
+def load_settings(config: str | os.PathLike[str] | None = None, *, cwd: Path | None = None) -> Settings:
+    """The settings of ``config``, else of the nearest opendata.yaml, else defaults for ``cwd``."""
+    cwd = cwd or Path.cwd()
+    if config is not None:
+        return load_config(config)
+    found = find_config(cwd)
+    return load_config(found) if found else Settings.defaults(cwd)
+
+
+def init_project(directory: str | os.PathLike[str] = ".", *, force: bool = False) -> list[Path]:
+    """Write a commented starter ``opendata.yaml`` and an empty ``datapackages/``; return what was written."""
+    root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root}: フォルダではありません")
+    config = root / CONFIG_NAME
+    if config.exists() and not force:
+        raise UsageError(f"{config}: すでにあります (上書きするには --force)")
+    root.mkdir(parents=True, exist_ok=True)
+    write_text(config, starter_config())
+    packages = root / "datapackages"
+    packages.mkdir(exist_ok=True)
+    keep = packages / ".gitkeep"
+    if not keep.exists():
+        write_text(keep, "")
+    return [config, packages]
+
+
+def resolve_packages(paths: Sequence[str | os.PathLike[str]], settings: Settings) -> list[Path]:
+    """The packages named, or every package under the configured folder when none is named."""
+    from .packaging.package import discover_packages
+
+    if paths:
+        return [Path(p) for p in paths]
+    found = discover_packages(settings.packages_path)
+    if not found:
+        raise UsageError(
+            f"{settings.packages_path}: データパッケージがありません",
+            hint="パッケージのフォルダを指定するか、opendata.yaml の packages を確認してください",
+        )
+    return found
+
+
+def validate(
+    paths: Sequence[str | os.PathLike[str]] = (),
+    *,
+    settings: Settings | None = None,
+    profile: Profile | str = Profile.JP,
+    allow_remote: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Validate packages (default: every package under the configured folder) into one report."""
+    settings = settings or load_settings()
+    return validate_packages(resolve_packages(paths, settings), settings, profile=Profile(profile),
+                             allow_remote=allow_remote, progress=progress)
+
+
+def describe(path: str | os.PathLike[str], *, encoding: str | None = None) -> Description:
+    """Describe a delimited file: encoding with evidence, dialect, Table Schema."""
+    return describe_file(path, declared_encoding=encoding)

@@ -1,0 +1,227 @@
+"""The command line: the only module that prints, prompts or exits.
+
+Exit codes, for every command: 0 no error (warnings allowed); 1 errors found or the operation
+failed; 2 usage error or unreadable configuration; 3 the plan has changes (``plan --exit-code``).
+An error is one line on stderr (plus a hint); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import __version__, actions
+from .config import Settings
+from .errors import OpendataPubError
+from .findings import Finding, Report, Severity
+from .validation.validator import Profile
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _State:
+    debug = False
+    config: Path | None = None
+    quiet = False
+
+
+state = _State()
+
+FORMAT = click.Choice(["text", "json"])
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    help="Publish Japanese municipal open data as validated Frictionless data packages.\n\n"
+    "自治体のオープンデータ (行政評価・オープンデータ一覧) をデータパッケージとして検証・公開します。\n\n"
+    "Exit codes: 0 ok, 1 errors found or failure, 2 usage or configuration error, 3 plan has changes.",
+)
+@click.option("--config", "-c", type=click.Path(path_type=Path), help="opendata.yaml to use (default: the nearest one).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.version_option(__version__, "--version", prog_name="opendata-pub")
+def app(config: Path | None, debug: bool, quiet: bool) -> None:
+    state.debug = debug or bool(os.environ.get("OPENDATA_PUB_DEBUG"))
+    state.config = config
+    state.quiet = quiet
+
+
+def _settings() -> Settings:
+    return actions.load_settings(state.config)
+
+
+class _RichProgress:
+    """progress.Progress backed by rich, drawn on stderr only when it is a terminal."""
+
+    def __init__(self, bar: Progress) -> None:
+        self._bar = bar
+        self._tasks: dict[str, Any] = {}
+
+    def start(self, key: str, label: str, total: int | None, unit: str = "rows") -> None:
+        self._tasks[key] = self._bar.add_task(label, total=total)
+
+    def advance(self, key: str, completed: int) -> None:
+        if key in self._tasks:
+            self._bar.update(self._tasks[key], completed=completed)
+
+    def finish(self, key: str) -> None:
+        if key in self._tasks:
+            task = self._tasks.pop(key)
+            self._bar.update(task, completed=self._bar.tasks[task].total or 0)
+
+
+@contextmanager
+def _progress() -> Iterator[_RichProgress | None]:
+    if state.quiet or not err.is_terminal:
+        yield None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=err, transient=True)
+    with bar:
+        yield _RichProgress(bar)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_SEVERITY_LABEL = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"}
+
+
+def _finding_line(f: Finding) -> str:
+    style = _SEVERITY_STYLE[f.severity]
+    where = f"{escape(str(f.where))}: " if str(f.where) else ""
+    return f"    [{style}]{_SEVERITY_LABEL[f.severity]}[/] {where}{escape(f.message)} [dim]\\[{f.code}][/]"
+
+
+def _print_report(report: Report) -> None:
+    for pkg in report:
+        mark = "[green]✓[/]" if pkg.valid else "[red]✗[/]"
+        out.print(f"{mark} [bold]{escape(pkg.name or pkg.path)}[/] ({escape(pkg.path)}) — "
+                  f"エラー {len(pkg.errors)} 件、警告 {len(pkg.warnings)} 件")
+        groups: dict[str, list[Finding]] = {}
+        for f in pkg.findings:
+            groups.setdefault(f"リソース {f.resource}" if f.resource else "パッケージ", []).append(f)
+        for group, findings in groups.items():
+            out.print(f"  {escape(group)}")
+            for f in findings:
+                out.print(_finding_line(f))
+    verdict = "[green]有効[/] (valid)" if report.valid else "[red]無効[/] (invalid)"
+    out.print(f"\n{len(report.packages)} パッケージ: エラー {len(report.errors)} 件、"
+              f"警告 {len(report.warnings)} 件 — {verdict}")
+
+
+@app.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--force", is_flag=True, help="Overwrite an existing opendata.yaml.")
+def init(directory: Path, force: bool) -> None:
+    """Write a commented starter opendata.yaml and an empty datapackages/."""
+    for p in actions.init_project(directory, force=force):
+        out.print(f"作成しました: {escape(str(p))}")
+
+
+@app.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@click.option("--encoding", help="Declare the encoding instead of detecting it.")
+def describe(file: Path, fmt: str, encoding: str | None) -> None:
+    """Infer encoding (with evidence), dialect and a Table Schema that keeps codes as strings."""
+    d = actions.describe(file, encoding=encoding)
+    if fmt == "json":
+        _print_json(d.to_dict())
+        return
+    enc = d.encoding
+    out.print(f"[bold]{escape(d.path)}[/]")
+    out.print(f"  文字コード: {enc.encoding} (判定規則: {enc.rule}) — {escape(enc.detail)}")
+    out.print(f"  区切り文字: {d.dialect['delimiter']!r}、見出し行: {'あり' if d.dialect.get('header', True) else 'なし'}")
+    if d.standard:
+        out.print(f"  標準データセット: {escape(str(d.standard.get('title') or d.standard.get('id')))}")
+    out.print(f"  列 ({len(d.schema.get('fields', []))}):")
+    for f in d.schema.get("fields", []):
+        out.print(f"    {escape(str(f.get('name')))}: {f.get('type')}")
+    for note in d.notes:
+        out.print(f"  [yellow]注意[/] {escape(note)}")
+
+
+@app.command()
+@click.argument("packages", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@click.option("--profile", type=click.Choice([p.value for p in Profile]), default=Profile.JP.value, show_default=True,
+              help="Metadata profile: jp (DCAT-AP 3 + Japanese fields) or none (data only).")
+@click.option("--allow-remote", is_flag=True, help="Allow resource paths that are URLs.")
+def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: bool) -> None:
+    """Validate packages: descriptor, data, publication metadata and domain rules, in one report.
+
+    With no PACKAGES, every package under the configured folder (default datapackages/).
+    """
+    settings = _settings()
+    with _progress() as progress:
+        report = actions.validate(packages, settings=settings, profile=profile, allow_remote=allow_remote,
+                                  progress=progress)
+    if fmt == "json":
+        _print_json(report.to_dict())
+    else:
+        _print_report(report)
+    sys.exit(EXIT_OK if report.valid else EXIT_FAILED)
+
+
+def _fail(message: str, hint: str | None = None) -> None:
+    err.print(f"[red]エラー:[/] {escape(message)}")
+    if hint:
+        err.print(f"  [dim]ヒント: {escape(hint)}[/]")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``opendata-pub`` script; returns the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or bool(os.environ.get("OPENDATA_PUB_DEBUG"))
+    try:
+        app.main(args=args, prog_name="opendata-pub", standalone_mode=False)
+        return EXIT_OK
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILED
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        _fail(exc.format_message(), "opendata-pub --help でコマンドの使い方を確認できます")
+        return EXIT_USAGE
+    except click.Abort:
+        err.print("中断しました")
+        return 130
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+        return EXIT_USAGE
+    except OpendataPubError as exc:
+        if debug:
+            traceback.print_exc()
+        _fail(str(exc), exc.hint)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("中断しました")
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (| head): not an error of ours; keep Python from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+        if debug:
+            traceback.print_exc()
+        _fail(f"内部エラー: {type(exc).__name__}: {exc}", "--debug を付けると詳細が表示されます。再現手順とともに報告してください")
+        return EXIT_FAILED
+

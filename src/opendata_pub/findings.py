@@ -1,0 +1,194 @@
+"""Findings and reports: problems in the user's data, as values.
+
+A ``Finding`` says what is wrong (a stable kebab-case ``code`` users can filter on, a message in
+Japanese for the people who fix the data, ``params`` with the figures for programs), how bad it is
+and where. A ``Report`` gathers the findings of one run, grouped by package. Nothing here does I/O.
+
+The JSON shape of ``Report.to_dict()`` is documented in README.md ("validate --format json") and
+is versioned by ``REPORT_VERSION``: fields are only ever added within a version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = [
+    "REPORT_VERSION",
+    "Finding",
+    "Layer",
+    "Location",
+    "PackageReport",
+    "Report",
+    "Severity",
+]
+
+REPORT_VERSION = 1
+
+
+class Severity(str, Enum):
+    """How bad a finding is. Only errors make a run fail (exit code 1)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Layer(str, Enum):
+    """Which check produced a finding; the report is one report over all four layers."""
+
+    DESCRIPTOR = "descriptor"  # the datapackage descriptor itself (Frictionless profile, paths)
+    DATA = "data"  # the files against their Table Schemas, encodings
+    METADATA = "metadata"  # the publication metadata profile (DCAT-AP 3 + Japanese fields)
+    DOMAIN = "domain"  # domain rules from the registry (evaluation sums, codes, turnout …)
+    SHACL = "shacl"  # SHACL shapes over the package's RDF
+    IMPORT = "import"  # what an importer could not read in a source sheet
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding is: a file and, as far as known, a line, a row, a field or a key path."""
+
+    file: str = ""
+    line: int | None = None  # 1-based line of a text file (sheets, YAML)
+    row: int | None = None  # 1-based row of a table, the header being row 1 (as frictionless counts)
+    field: str | None = None  # column name
+    key: str | None = None  # dotted key path in a descriptor or config, e.g. "resources[2].path"
+    offset: int | None = None  # byte offset, for encoding problems
+
+    def __str__(self) -> str:
+        parts = []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field is not None:
+            parts.append(f"field {self.field}")
+        if self.key is not None:
+            parts.append(self.key)
+        if self.offset is not None:
+            parts.append(f"byte {self.offset}")
+        place = ", ".join(parts)
+        if self.file and place:
+            return f"{self.file}:{place}"
+        return self.file or place
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name in ("file", "line", "row", "field", "key", "offset")
+            if (value := getattr(self, name)) not in (None, "")
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in the user's data or metadata."""
+
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    where: Location = field(default_factory=Location)
+    layer: Layer = Layer.DATA
+    resource: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "layer": self.layer.value,
+            "message": self.message,
+            "where": self.where.to_dict(),
+        }
+        if self.resource is not None:
+            out["resource"] = self.resource
+        if self.params:
+            out["params"] = dict(self.params)
+        return out
+
+    def __str__(self) -> str:
+        where = str(self.where)
+        return f"{where}: {self.severity.value} [{self.code}] {self.message}" if where else (
+            f"{self.severity.value} [{self.code}] {self.message}"
+        )
+
+
+@dataclass(slots=True)
+class PackageReport:
+    """The findings for one package (``name`` may be empty when the descriptor could not be read)."""
+
+    path: str
+    name: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # layers that ran, in order
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "path": self.path,
+            "valid": self.valid,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "layers": list(self.checked),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    """The one report of a run: every package, every layer."""
+
+    packages: list[PackageReport] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[PackageReport]:
+        return iter(self.packages)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for p in self.packages for f in p.findings]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> set[str]:
+        return {f.code for f in self.findings}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "valid": self.valid,
+            "summary": {
+                "packages": len(self.packages),
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "infos": sum(1 for f in self.findings if f.severity is Severity.INFO),
+            },
+            "packages": [p.to_dict() for p in self.packages],
+        }

@@ -1,0 +1,131 @@
+"""The one module that talks to frictionless: profile checks, table validation, typed rows, inference.
+
+Everything above this module sees plain values (``TableError``, dicts of typed cells), never
+frictionless objects, so the frictionless version can change under one file. frictionless is given
+the encoding we decided (japan.encoding), never left to guess: its chardet guess turns short
+Shift_JIS files into Windows-1252.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import frictionless
+from frictionless import Check, Checklist, Package, Resource
+
+__all__ = ["TableError", "descriptor_errors", "infer_table", "read_rows", "validate_tables"]
+
+# The csv module refuses fields over 128 KiB by default; a legitimate cell (a long narrative, an
+# embedded GeoJSON) can be larger. Frictionless reads whole rows anyway, so lift the limit.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+_AT_PROPERTY = re.compile(r"at property '([^']*)'")
+
+
+def descriptor_errors(descriptor: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """Frictionless profile errors of a package descriptor: (note, key path or None)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            report = Package.validate_descriptor(dict(descriptor))
+        except Exception as exc:  # noqa: BLE001 - frictionless raises many types on odd input
+            return [(str(exc), None)]
+    out = []
+    for err in report.errors:
+        note = getattr(err, "note", "") or err.message
+        m = _AT_PROPERTY.search(note)
+        out.append((note, m.group(1).replace("/", ".") if m else None))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TableError:
+    """One frictionless error, flattened."""
+
+    type: str
+    message: str
+    note: str
+    resource: str
+    row: int | None = None
+    field: str | None = None
+    cell: str | None = None
+
+
+class _RowHook(Check):
+    """Calls back on every row: progress bars and row counts without a second pass."""
+
+    type = "opendata-pub-row-hook"
+
+    def __init__(self, on_row: Callable[[str, int], None]) -> None:
+        super().__init__()
+        self._on_row = on_row
+
+    def validate_row(self, row: Any) -> Iterator[Any]:
+        self._on_row(self.resource.name, row.row_number)
+        return iter(())
+
+
+def validate_tables(
+    root: Path,
+    descriptor: Mapping[str, Any],
+    *,
+    on_row: Callable[[str, int], None] | None = None,
+    limit_errors: int = 1000,
+) -> list[TableError]:
+    """Validate the data of the package's resources (types, constraints, keys, hash, bytes)."""
+    checks = [_RowHook(on_row)] if on_row else []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        package = Package(dict(descriptor), basepath=str(root))
+        report = package.validate(checklist=Checklist(checks=checks), limit_errors=limit_errors)
+    out: list[TableError] = []
+    for task in report.tasks:
+        for err in task.errors:
+            out.append(
+                TableError(
+                    type=err.type,
+                    message=err.message,
+                    note=getattr(err, "note", "") or "",
+                    resource=task.name or "",
+                    row=getattr(err, "row_number", None),
+                    field=getattr(err, "field_name", None) or None,
+                    cell=getattr(err, "cell", None),
+                )
+            )
+    for err in report.errors:  # package-level (e.g. foreign key setup)
+        out.append(TableError(err.type, err.message, getattr(err, "note", "") or "", ""))
+    return out
+
+
+def read_rows(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Typed rows of one resource: each a dict by field name plus ``__row__`` (header = row 1).
+
+    Cells frictionless cannot type come back as None (their error is in the data layer already).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = Resource(dict(resource), basepath=str(root))
+        rows = []
+        with res:
+            for row in res.row_stream:
+                d = {name: row[name] if name not in row.error_cells else None for name in row.field_names}
+                d["__row__"] = row.row_number
+                rows.append(d)
+    return rows
+
+
+def infer_table(path: Path, *, encoding: str, sample_rows: int = 10_000) -> dict[str, Any]:
+    """Infer dialect and Table Schema of a delimited file (frictionless ``describe``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        detector = frictionless.Detector(sample_size=sample_rows, field_confidence=1.0)
+        resource = Resource(path=str(path.name), basepath=str(path.parent), encoding=encoding, detector=detector)
+        resource.infer(stats=False)
+        return resource.to_descriptor()

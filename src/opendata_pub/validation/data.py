@@ -1,0 +1,152 @@
+"""Layer (b): the files against their Table Schemas — encoding, size, hash, types, constraints, keys.
+
+Encoding is decided here by japan.encoding (declared wins; otherwise BOM, UTF-16, strict UTF-8,
+CP932, with the evidence kept) and handed to frictionless, which then checks the rows. frictionless's
+English error notes are turned into Japanese messages for the common error types; the note is kept
+in ``params`` so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding, Layer, Location, Severity
+from ..japan.encoding import detect_file_encoding
+from ..packaging.frictionless_io import TableError, validate_tables
+from .descriptor import ReadableResource
+
+__all__ = ["check_data", "file_digest"]
+
+_TABULAR_FORMATS = {"csv", "tsv", "txt", ""}
+
+# Japanese messages for the frictionless error types users meet most; others keep frictionless's text.
+_MESSAGES: Mapping[str, str] = {
+    "type-error": "値 {cell!r} は列「{field}」の型に合いません",
+    "constraint-error": "値 {cell!r} が列「{field}」の制約に違反しています: {note}",
+    "missing-cell": "列「{field}」の値がありません (列が足りない行)",
+    "extra-cell": "余分な値 {cell!r} があります (列が多すぎる行)",
+    "blank-row": "空行です",
+    "primary-key": "主キーが重複しているか空です: {note}",
+    "foreign-key": "外部キーの参照先がありません: {note}",
+    "unique-error": "列「{field}」の値 {cell!r} が重複しています",
+    "blank-label": "見出しが空の列があります",
+    "duplicate-label": "見出し「{cell}」が重複しています",
+    "incorrect-label": "見出しがスキーマと違います: {note}",
+    "missing-label": "スキーマにある列がファイルにありません: {note}",
+    "extra-label": "スキーマにない列がファイルにあります: {note}",
+    "hash-count": "ハッシュ値が記述子と一致しません (内容が変わっています): {note}",
+    "byte-count": "バイト数が記述子と一致しません: {note}",
+    "encoding-error": "文字コードで読めません: {note}",
+    "source-error": "ファイルを読めません: {note}",
+    "format-error": "形式を読めません: {note}",
+    "scheme-error": "読み込み方式のエラー: {note}",
+    "row-constraint": "行の制約に違反しています: {note}",
+    "field-error": "スキーマの列定義が不正です: {note}",
+    "schema-error": "スキーマが不正です: {note}",
+    "resource-error": "リソースの記述が不正です: {note}",
+    "package-error": "パッケージの記述が不正です: {note}",
+}
+
+_WARNINGS = {"blank-row"}
+
+
+def file_digest(paths: tuple[Path, ...], chunk_size: int = 1 << 20) -> tuple[str, int]:
+    """sha256 (hex) and byte count of the concatenated files, streamed."""
+    h = hashlib.sha256()
+    size = 0
+    for p in paths:
+        with p.open("rb") as fh:
+            while chunk := fh.read(chunk_size):
+                h.update(chunk)
+                size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _message(err: TableError) -> str:
+    template = _MESSAGES.get(err.type)
+    if template is None:
+        return err.message
+    cell = err.cell if err.cell is None or len(str(err.cell)) <= 80 else str(err.cell)[:77] + "..."
+    return template.format(cell=cell, field=err.field or "", note=err.note or err.message)
+
+
+def check_data(
+    resources: list[ReadableResource],
+    root: Path,
+    *,
+    file_of: Callable[[ReadableResource], str],
+    on_row: Callable[[str, int], None] | None = None,
+    on_decided: Callable[[str, str], None] | None = None,
+) -> tuple[list[Finding], dict[str, str]]:
+    """Check each readable resource's files; return findings and the encodings decided per resource."""
+    findings: list[Finding] = []
+    encodings: dict[str, str] = {}
+    tabular: list[Mapping[str, Any]] = []
+
+    def add(code: str, message: str, r: ReadableResource, severity: Severity = Severity.ERROR,
+            where: Location | None = None, **params: Any) -> None:
+        findings.append(Finding(code, message, severity, where or Location(file=file_of(r)), Layer.DATA,
+                                r.name, params))
+
+    for r in resources:
+        if r.remote:
+            continue
+        fmt = str(r.descriptor.get("format") or r.paths[0].suffix.lstrip(".")).lower() if r.paths else ""
+        is_tabular = fmt in _TABULAR_FORMATS and (r.descriptor.get("schema") is not None or fmt in {"csv", "tsv"})
+        if not r.paths:
+            continue
+        if all(p.stat().st_size == 0 for p in r.paths):
+            add("file-empty", "ファイルが空です (0 バイト)", r)
+            continue
+        declared = r.descriptor.get("encoding") if isinstance(r.descriptor.get("encoding"), str) else None
+        resolved = dict(r.descriptor)
+        if is_tabular or declared:
+            decision = detect_file_encoding(r.paths[0], declared=declared)
+            evidence = decision.to_dict()
+            if decision.encoding is None:
+                add("encoding-undecodable",
+                    f"文字コードを判定できません: {decision.detail}", r,
+                    where=Location(file=file_of(r), offset=decision.error_offset), **evidence)
+                continue
+            if decision.error_offset is not None:
+                add("encoding-mismatch",
+                    f"宣言された文字コード {declared} で読めません: {decision.detail}", r,
+                    where=Location(file=file_of(r), offset=decision.error_offset), **evidence)
+                continue
+            if declared is None and is_tabular:
+                add("encoding-detected", f"文字コードを {decision.encoding} と判定しました: {decision.detail}", r,
+                    Severity.INFO, **evidence)
+            encodings[r.name] = decision.encoding
+            if on_decided:
+                on_decided(r.name, decision.encoding)
+            resolved["encoding"] = decision.encoding
+        if is_tabular:
+            tabular.append(resolved)
+        else:
+            # frictionless only checks bytes/hash of tabular resources it reads; check the others here.
+            digest, size = file_digest(r.paths)
+            expected_bytes = r.descriptor.get("bytes")
+            if isinstance(expected_bytes, int) and expected_bytes != size:
+                add("byte-count", f"バイト数が記述子と一致しません: 記述子 {expected_bytes:,}、実際 {size:,}", r,
+                    expected=expected_bytes, actual=size)
+            expected_hash = r.descriptor.get("hash")
+            if isinstance(expected_hash, str) and expected_hash.removeprefix("sha256:") != digest \
+                    and expected_hash.startswith("sha256:"):
+                add("hash-count", "ハッシュ値が記述子と一致しません (内容が変わっています)", r,
+                    expected=expected_hash, actual=f"sha256:{digest}")
+
+    if tabular:
+        by_name = {r.name: r for r in resources}
+        for err in validate_tables(root, {"resources": tabular}, on_row=on_row):
+            r = by_name.get(err.resource) or next(iter(by_name.values()))
+            severity = Severity.WARNING if err.type in _WARNINGS else Severity.ERROR
+            params: dict[str, Any] = {"note": err.note} if err.note else {}
+            if err.cell is not None:
+                params["cell"] = err.cell
+            findings.append(Finding(err.type, _message(err), severity,
+                                    Location(file=file_of(r), row=err.row, field=err.field),
+                                    Layer.DATA, r.name, params))
+    return findings, encodings

@@ -1,0 +1,202 @@
+"""Layer (c): the publication-metadata profile (DCAT-AP 3 obligations plus our Japanese fields).
+
+Driven entirely by ``metadata.properties.PROPERTIES``: a mandatory property missing is an error
+(``metadata-missing``), a recommended one a warning (``metadata-recommended``), and every present
+value is checked by its kind (``metadata-invalid``). Pure: works on the parsed descriptor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from ..config import Settings
+from ..findings import Finding, Layer, Location, Severity
+from ..japan.lgcode import lg_code_problem
+from ..metadata.licenses import find_license
+from ..metadata.properties import PROPERTIES, Kind, Level, Obligation, Property
+from ..metadata.publication import effective_value, resolve_publisher
+from ..metadata.vocabularies import FREQUENCIES, FREQUENCY_BASE, LANGUAGES, THEME_BASE, THEMES
+
+__all__ = ["check_metadata"]
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+_URI = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HASH = re.compile(r"^(sha256:[0-9a-f]{64}|sha1:[0-9a-f]{40}|md5:[0-9a-f]{32}|[0-9a-f]{32})$")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _parse_date(text: Any) -> date | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        if "T" in text:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator[tuple[str, str | None]]:
+    """Yield (message, sub-key) for each problem with a present value."""
+    k = prop.kind
+    if k is Kind.TEXT:
+        if not isinstance(value, str) or not value.strip():
+            yield "空でない文字列が必要です", None
+    elif k is Kind.NAME:
+        if not isinstance(value, str) or not _NAME.match(value):
+            yield f"英小文字・数字・- _ だけの名前が必要です (CKAN と URL で使うため): {value!r}", None
+    elif k is Kind.VERSION:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            yield "版は文字列で書いてください", None
+    elif k is Kind.TEXT_LIST:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            yield "空でない文字列のリストが必要です", None
+        else:
+            seen = set()
+            for i, v in enumerate(value):
+                if v in seen:
+                    yield f"重複しています: {v!r}", f"[{i}]"
+                seen.add(v)
+    elif k is Kind.URI:
+        if not isinstance(value, str) or not _URI.match(value):
+            yield f"http(s) の URL が必要です: {value!r}", None
+    elif k is Kind.URI_LIST:
+        items = value if isinstance(value, list) else [value]
+        for i, v in enumerate(items):
+            if not isinstance(v, str) or not _URI.match(v):
+                yield f"http(s) の URL が必要です: {v!r}", f"[{i}]"
+    elif k is Kind.DATE:
+        if _parse_date(value) is None:
+            yield f"ISO 8601 の日付 (YYYY-MM-DD) が必要です: {value!r}", None
+    elif k is Kind.PERIOD:
+        if not isinstance(value, Mapping) or not set(value) <= {"start", "end"} or not value:
+            yield "{start: YYYY-MM-DD, end: YYYY-MM-DD} の形で書いてください", None
+        else:
+            start, end = (_parse_date(value.get(x)) if value.get(x) is not None else None for x in ("start", "end"))
+            for x, parsed in (("start", start), ("end", end)):
+                if value.get(x) is not None and parsed is None:
+                    yield f"ISO 8601 の日付が必要です: {value.get(x)!r}", f".{x}"
+            if start and end and start > end:
+                yield f"開始日 {start} が終了日 {end} より後です", None
+    elif k is Kind.AGENT:
+        agent = resolve_publisher(value, settings)
+        if agent is None or agent.code is None and agent.name is None:
+            yield "提供者は団体コード (文字列) か {code, name, url} で書いてください", None
+        else:
+            if isinstance(value, int):
+                yield "団体コードは文字列で書いてください (先頭の 0 が失われるため)", None
+            if agent.code is not None:
+                problem = lg_code_problem(agent.code)
+                if problem:
+                    yield problem, None
+                elif agent.configured is None and settings is not None and settings.path is not None \
+                        and not isinstance(value, Mapping):
+                    yield f"団体コード {agent.code} が opendata.yaml の publishers にありません", None
+            if agent.name is None:
+                yield "提供者の名称がわかりません (opendata.yaml の publishers に登録するか name を書いてください)", None
+    elif k is Kind.CONTACT:
+        if not isinstance(value, Mapping):
+            yield "{name, email, url, telephone} の形で書いてください", None
+        else:
+            extra = set(value) - {"name", "email", "url", "telephone"}
+            if extra:
+                yield f"不明なキー: {', '.join(sorted(map(str, extra)))}", None
+            if not value.get("name"):
+                yield "連絡先の名称 (name) がありません", ".name"
+            if not (value.get("email") or value.get("url") or value.get("telephone")):
+                yield "メール・URL・電話番号のいずれかが必要です", None
+            if value.get("email") and not _EMAIL.match(str(value["email"])):
+                yield f"メールアドレスとして不正です: {value['email']!r}", ".email"
+            if value.get("url") and not _URI.match(str(value["url"])):
+                yield f"URL として不正です: {value['url']!r}", ".url"
+    elif k is Kind.LICENSES:
+        if not isinstance(value, list) or not value:
+            yield "licenses は {name, path, title} のリストで書いてください", None
+        else:
+            for i, lic in enumerate(value):
+                if not isinstance(lic, Mapping) or not (lic.get("name") or lic.get("path")):
+                    yield "各ライセンスに name か path が必要です", f"[{i}]"
+                    continue
+                known = find_license(str(lic.get("path") or "")) or find_license(str(lic.get("name") or ""))
+                if known is None:
+                    yield (f"知らないライセンスです: {lic.get('name') or lic.get('path')!r} "
+                           "(PDL-1.0, CC-BY-4.0, CC0-1.0 など)"), f"[{i}]"
+                elif lic.get("path") and find_license(str(lic["path"])) is not known:
+                    yield f"name と path が別のライセンスを指しています: {lic.get('name')!r} / {lic.get('path')!r}", f"[{i}]"
+    elif k is Kind.THEMES:
+        items = value if isinstance(value, list) else [value]
+        for i, v in enumerate(items):
+            code = str(v).removeprefix(THEME_BASE) if isinstance(v, str) else v
+            if code not in THEMES:
+                yield f"EU data-theme のコードではありません: {v!r} (使えるもの: {', '.join(THEMES)})", f"[{i}]"
+    elif k is Kind.FREQUENCY:
+        code = str(value).removeprefix(FREQUENCY_BASE).upper() if isinstance(value, str) else value
+        if code not in FREQUENCIES:
+            yield f"EU frequency のコードではありません: {value!r} (ANNUAL, MONTHLY, IRREG など)", None
+    elif k is Kind.LANGUAGES:
+        items = value if isinstance(value, list) else [value]
+        for i, v in enumerate(items):
+            if v not in LANGUAGES:
+                yield f"ISO 639-1 の言語コードではありません: {v!r}", f"[{i}]"
+    elif k is Kind.LG_CODES:
+        items = value if isinstance(value, list) else [value]
+        for i, v in enumerate(items):
+            if not isinstance(v, str):
+                yield f"団体コードは文字列で書いてください: {v!r}", f"[{i}]"
+                continue
+            problem = lg_code_problem(v)
+            if problem:
+                yield problem, f"[{i}]"
+    elif k is Kind.SOURCES:
+        if not isinstance(value, list) or not all(isinstance(s, Mapping) and s.get("title") for s in value):
+            yield "sources は {title, path} のリストで書いてください", None
+    elif k is Kind.INTEGER:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            yield f"0 以上の整数が必要です: {value!r}", None
+    elif k is Kind.HASH:
+        if not isinstance(value, str) or not _HASH.match(value):
+            yield f"ハッシュ値は sha256:<64桁の16進> で書いてください: {value!r}", None
+
+
+def _check(prop: Property, descriptor: Mapping[str, Any], settings: Settings | None, *, file: str,
+           key_prefix: str, resource: str | None, package: Mapping[str, Any] | None) -> Iterator[Finding]:
+    value, origin = effective_value(prop, descriptor, settings, package=package)
+    key = f"{key_prefix}{prop.key}"
+    params = {"property": prop.key, "term": prop.term, "level": prop.level.value}
+    if _missing(value):
+        if prop.obligation is Obligation.MANDATORY:
+            yield Finding("metadata-missing", f"必須項目「{prop.label}」({prop.key}) がありません",
+                          Severity.ERROR, Location(file=file, key=key), Layer.METADATA, resource, params)
+        elif prop.obligation is Obligation.RECOMMENDED:
+            yield Finding("metadata-recommended", f"推奨項目「{prop.label}」({prop.key}) がありません",
+                          Severity.WARNING, Location(file=file, key=key), Layer.METADATA, resource, params)
+        return
+    for message, sub in _problems(prop, value, settings):
+        where = key + (sub or "") if origin is None else f"{key} (既定値: {origin})"
+        yield Finding("metadata-invalid", f"「{prop.label}」: {message}", Severity.ERROR,
+                      Location(file=file, key=where), Layer.METADATA, resource, params)
+
+
+def check_metadata(descriptor: Mapping[str, Any], settings: Settings | None, *, file: str) -> Iterator[Finding]:
+    """Check a package descriptor against the publication-metadata profile."""
+    for prop in PROPERTIES:
+        if prop.level is Level.PACKAGE:
+            yield from _check(prop, descriptor, settings, file=file, key_prefix="", resource=None, package=None)
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return
+    for i, res in enumerate(resources):
+        if not isinstance(res, Mapping):
+            continue
+        name = res.get("name") if isinstance(res.get("name"), str) else None
+        for prop in PROPERTIES:
+            if prop.level is Level.RESOURCE:
+                yield from _check(prop, res, settings, file=file, key_prefix=f"resources[{i}].", resource=name,
+                                  package=descriptor)

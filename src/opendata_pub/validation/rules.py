@@ -1,0 +1,105 @@
+"""The domain-rule registry: layer (d) of the validation report.
+
+A rule is a small generator over a ``PackageView`` (the package's typed rows, read once and cached)
+that yields ``Finding``s. Rules register themselves with ``@rule(code, applies=...)`` when their module
+is imported; ``RULE_MODULES`` lists the modules the validator imports, so adding a rule module is one
+line here. Rules never raise for bad data: bad data is a finding.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..findings import Finding
+
+__all__ = ["RULE_MODULES", "PackageView", "Rule", "registered_rules", "rule", "run_rules"]
+
+# Modules that define rules; imported lazily by run_rules so the registry stays import-cycle free.
+RULE_MODULES: tuple[str, ...] = (
+    "opendata_pub.validation.evaluation_rules",
+    "opendata_pub.validation.standard_rules",
+)
+
+
+class PackageView(Protocol):
+    """What a rule may look at. Implemented by the validator over a frictionless package."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def descriptor(self) -> Mapping[str, Any]:
+        """The package descriptor as loaded (camelCase Frictionless keys plus our metadata keys)."""
+        ...
+
+    def has(self, resource: str) -> bool:
+        """True when the package has a tabular resource of that name whose rows could be read."""
+        ...
+
+    def rows(self, resource: str) -> list[dict[str, Any]]:
+        """Typed rows of a resource by field name: integer → int, number → Decimal, empty → None.
+
+        Each row also carries ``"__row__"``: its 1-based row number in the file (header = row 1).
+        """
+        ...
+
+    def file(self, resource: str) -> str:
+        """The resource's file path as shown to users (relative to the working directory)."""
+        ...
+
+    def fields(self, resource: str) -> list[Mapping[str, Any]]:
+        """The resource's Table Schema fields."""
+        ...
+
+
+RuleFunc = Callable[[PackageView], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    check: RuleFunc
+    applies: Callable[[PackageView], bool]
+    description: str
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, *, applies: Callable[[PackageView], bool] = lambda view: True) -> Callable[[RuleFunc], RuleFunc]:
+    """Register ``check`` as the rule ``code``. The first docstring line becomes its description.
+
+    A rule may yield findings with other codes than its own (one rule, several related codes),
+    but each code belongs to one rule.
+    """
+
+    def decorate(check: RuleFunc) -> RuleFunc:
+        if code in _REGISTRY and _REGISTRY[code].check.__qualname__ != check.__qualname__:
+            raise ValueError(f"rule code {code!r} registered twice")
+        doc = (check.__doc__ or "").strip().splitlines()
+        _REGISTRY[code] = Rule(code, check, applies, doc[0] if doc else "")
+        return check
+
+    return decorate
+
+
+def registered_rules() -> list[Rule]:
+    """Every rule of every module in RULE_MODULES, in a stable order (by code)."""
+    for module in RULE_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            # A rule module not written yet is not an error; a broken import inside one is.
+            if exc.name != module:
+                raise
+    return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+
+
+def run_rules(view: PackageView) -> Iterator[Finding]:
+    """Run every applicable rule over ``view``."""
+    for r in registered_rules():
+        if r.applies(view):
+            yield from r.check(view)
