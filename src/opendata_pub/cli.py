@@ -150,7 +150,11 @@ def describe(file: Path, fmt: str, encoding: str | None) -> None:
     out.print(f"  文字コード: {enc.encoding} (判定規則: {enc.rule}) — {escape(enc.detail)}")
     out.print(f"  区切り文字: {d.dialect['delimiter']!r}、見出し行: {'あり' if d.dialect.get('header', True) else 'なし'}")
     if d.standard:
-        out.print(f"  標準データセット: {escape(str(d.standard.get('title') or d.standard.get('id')))}")
+        std = d.standard
+        flag = " (暫定スキーマ)" if std.get("provisional") else ""
+        ident = escape(f"[{std['id']} v{std['version']}]")
+        out.print(f"  標準データセット: {escape(str(std['title']))} {ident}{flag} — "
+                  f"必須項目 {std['score']:.0%}、列の {std['coverage']:.0%} が一致")
     out.print(f"  列 ({len(d.schema.get('fields', []))}):")
     for f in d.schema.get("fields", []):
         out.print(f"    {escape(str(f.get('name')))}: {f.get('type')}")

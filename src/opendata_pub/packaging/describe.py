@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..japan.encoding import EncodingDecision, detect_file_encoding
+from ..standards import match_standard, schema_for_headers, standard_info
 from .frictionless_io import infer_table
 
 __all__ = ["Description", "describe_file"]
@@ -134,7 +135,24 @@ def describe_file(path: str | Path, *, declared_encoding: str | None = None) -> 
         notes.append(f"見出しが重複しています: {', '.join(dupes)}")
     if any(not h.strip() for h in header):
         notes.append("見出しが空の列があります")
+    standard = None
+    match = match_standard(header) if header else None
+    if match is not None:
+        info = standard_info(match.standard_id)
+        standard = {
+            "id": match.standard_id,
+            "version": match.version,
+            "title": match.title,
+            "provisional": info.provisional,
+            "score": round(match.score, 3),
+            "coverage": round(match.coverage, 3),
+            "mapping": dict(match.mapping),
+            "unmatched": list(match.unmatched),
+            # the standard's schema under the file's own header names: validate the file against it as is
+            "schema": schema_for_headers(header, match.standard_id),
+        }
     return Description(
+        standard=standard,
         path=str(p),
         encoding=decision,
         dialect=dialect_out,

@@ -1,0 +1,124 @@
+"""Shared fixtures: run the CLI in-process and make small packages on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from opendata_pub.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self):  # noqa: ANN201 - test helper
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run ``opendata-pub ARGS`` in-process (optionally in ``cwd``); return code, stdout, stderr."""
+
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        for k, v in (env or {}).items():
+            monkeypatch.setenv(k, v)
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(textwrap.dedent(text).lstrip("\n").encode(encoding))
+    return path
+
+
+CONFIG = """
+catalog:
+  title: テストカタログ
+  operator: "132217"
+  base_url: https://opendata.example.lg.jp/
+publishers:
+  - code: "132217"
+    name: 清瀬市
+    organization: kiyose
+    license: PDL-1.0
+    contact: {name: 企画部 秘書広報課, email: opendata@example.lg.jp}
+default_target: site/
+"""
+
+GOOD_DESCRIPTOR = """
+name: demo
+title: デモデータ
+description: テスト用のデータパッケージ
+publisher: "132217"
+keywords: [テスト, デモ]
+themes: [GOVE]
+spatial: ["132217"]
+temporal: {start: 2020-04-01, end: 2021-03-31}
+accrualPeriodicity: ANNUAL
+issued: 2021-10-01
+modified: 2021-10-01
+language: [ja]
+resources:
+  - name: towns
+    path: data/towns.csv
+    title: 団体一覧
+    description: 団体コードと人口
+    format: csv
+    mediatype: text/csv
+    encoding: utf-8
+    schema:
+      fields:
+        - {name: code, type: string, constraints: {required: true, pattern: "^[0-9]{6}$"}}
+        - {name: name, type: string}
+        - {name: population, type: integer}
+      primaryKey: [code]
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with opendata.yaml and one valid package ``demo``."""
+    write(tmp_path / "opendata.yaml", CONFIG)
+    pkg = tmp_path / "datapackages" / "demo"
+    write(pkg / "datapackage.yaml", GOOD_DESCRIPTOR)
+    data = write(pkg / "data" / "towns.csv", "code,name,population\n132217,清瀬市,74000\n082112,常総市,61000\n")
+    # the size and checksum a build would record (hash-count / byte-count are checked on them)
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    desc = pkg / "datapackage.yaml"
+    desc.write_text(desc.read_text(encoding="utf-8").replace(
+        "    encoding: utf-8\n",
+        f"    encoding: utf-8\n    bytes: {data.stat().st_size}\n    hash: sha256:{digest}\n"), encoding="utf-8")
+    return tmp_path
+
+
+def listing(root: Path) -> set[str]:
+    """Every file below root (to prove nothing was left behind)."""
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def no_traceback(text: str) -> bool:
+    return "Traceback (most recent call last)" not in text
+
+
+os.environ.setdefault("COLUMNS", "200")  # rich wraps at the terminal width; keep lines whole in tests

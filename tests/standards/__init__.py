@@ -1,0 +1,1 @@
+"""Tests of opendata_pub.standards and validation.standard_rules."""

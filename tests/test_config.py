@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opendata_pub.config import Secret, find_config, load_config, parse_config, starter_config
+from opendata_pub.errors import ConfigError
+from opendata_pub.yamlio import parse_yaml
+from tests.conftest import CONFIG, write
+
+
+def test_starter_config_parses_and_is_commented() -> None:
+    settings = parse_config(parse_yaml(starter_config()), path="opendata.yaml", root=Path("."))
+    assert settings.publishers[0].code == "132217"
+    assert settings.publishers[0].license == "PDL-1.0"
+    assert settings.catalog.base_url == "https://opendata.example.lg.jp/"
+    assert settings.packages_dir == "datapackages"
+    assert starter_config().count("#") > 10
+
+
+def test_load_config(tmp_path: Path) -> None:
+    s = load_config(write(tmp_path / "opendata.yaml", CONFIG))
+    assert s.root == tmp_path.resolve()
+    assert s.publisher("132217").contact.email == "opendata@example.lg.jp"
+    assert s.default_target == "site/"
+    assert s.packages_path == tmp_path.resolve() / "datapackages"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "key", "fragment"),
+    [
+        ("catalog: {titel: x}", "catalog.titel", "不明なキー"),
+        ("publishers: [{code: '132218', name: x}]", "publishers[0].code", "検査数字"),
+        ("publishers: [{code: 132217, name: x}]", "publishers[0].code", "文字列"),
+        ("publishers: [{code: '132217'}]", "publishers[0].name", "必須"),
+        ("publishers: [{code: '132217', name: x, license: MIT-ish}]", "publishers[0].license", "知らないライセンス"),
+        ("publishers: [{code: '132217', name: x, organization: Kiyose City}]", "publishers[0].organization", "CKAN"),
+        ("publishers: [{code: '132217', name: x, contact: {name: y, email: nope}}]", "publishers[0].contact.email",
+         "メールアドレス"),
+        ("portals: {prod: {url: 'ftp://x'}}", "portals.prod.url", "URL"),
+        ("portals: {prod: {url: 'https://x.jp', token: eyJabc}}", "portals.prod.token", "直接"),
+        ("portals: {prod: {url: 'https://x.jp', token: {$env: 1BAD}}}", "portals.prod.token.$env", "環境変数名"),
+        ("catalog: {operator: '131083'}\npublishers: [{code: '132217', name: x}]", "catalog.operator", "publishers"),
+        ("packages: ../elsewhere", "packages", "相対パス"),
+        ("unknown: 1", "unknown", "不明なキー"),
+    ],
+)
+def test_bad_values_name_file_and_key(tmp_path: Path, yaml_text: str, key: str, fragment: str) -> None:
+    path = write(tmp_path / "opendata.yaml", yaml_text + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert f"opendata.yaml:{key}:" in str(info.value)
+    assert fragment in str(info.value) + (info.value.hint or "")
+    assert info.value.exit_code == 2
+
+
+def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "opendata.yaml", "catalog:\n  title: a\n  title: b\n")
+    with pytest.raises(ConfigError, match="重複したキー"):
+        load_config(path)
+
+
+def test_secret_from_env_and_file(tmp_path: Path) -> None:
+    assert Secret(env="TOK").resolve({"TOK": "abc "}) == "abc"
+    with pytest.raises(ConfigError, match="TOK"):
+        Secret(env="TOK").resolve({})
+    (tmp_path / "t").write_text("s3cret\n", encoding="utf-8")
+    assert Secret(file="t").resolve({}, base=tmp_path) == "s3cret"
+    # the value never shows in repr, and a missing file names the file, not a value
+    assert "s3cret" not in repr(Secret(file="t"))
+    with pytest.raises(ConfigError, match="missing"):
+        Secret(file="missing").resolve({}, base=tmp_path)
+
+
+def test_find_config_walks_up(tmp_path: Path) -> None:
+    write(tmp_path / "opendata.yaml", CONFIG)
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) == (tmp_path / "opendata.yaml").resolve()
+
+
+def test_non_utf8_config(tmp_path: Path) -> None:
+    (tmp_path / "opendata.yaml").write_bytes("catalog: {title: 清瀬}\n".encode("cp932"))
+    with pytest.raises(ConfigError, match="UTF-8"):
+        load_config(tmp_path / "opendata.yaml")
