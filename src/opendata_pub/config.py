@@ -162,7 +162,8 @@ class _Reader:
     def fail(self, key: str, message: str, hint: str | None = None) -> ConfigError:
         return ConfigError(message, path=self.path, key=key, hint=hint)
 
-    def mapping(self, value: Any, key: str, allowed: set[str], required: set[str] = frozenset()) -> dict:
+    def mapping(self, value: Any, key: str, allowed: set[str], required: frozenset[str] | set[str] = frozenset()
+                ) -> dict:
         if not isinstance(value, dict):
             raise self.fail(key, f"マッピング (key: value) が必要です。{type(value).__name__} が書かれています")
         for k in value:

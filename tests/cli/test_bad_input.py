@@ -230,3 +230,42 @@ def test_json_output_is_json_even_with_errors(cli, project: Path) -> None:
     assert r.code == 1
     data = json.loads(r.out)
     assert {f["code"] for p in data["packages"] for f in p["findings"]} >= {"type-error", "constraint-error"}
+
+
+def test_inline_data_is_validated(cli, tmp_path: Path) -> None:
+    write(tmp_path / "p/datapackage.json", json.dumps({
+        "name": "p",
+        "resources": [{
+            "name": "inline",
+            "data": [["a", "b"], [1, "x"], ["y", "z"]],
+            "schema": {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]},
+        }],
+    }))
+    r = cli("validate", str(tmp_path / "p"), "--profile", "none", "--format", "json", cwd=tmp_path)
+    assert r.code == 1
+    f = _finding(r, "type-error")
+    assert f["resource"] == "inline" and f["where"]["row"] == 3
+
+
+def test_frictionless_v1_package_with_schema_file(cli, tmp_path: Path) -> None:
+    # A v1 "tabular-data-package" as other tools write it: a schema in its own file, no v2 keys.
+    write(tmp_path / "p/datapackage.json", json.dumps({
+        "profile": "tabular-data-package",
+        "name": "p",
+        "resources": [{"name": "r", "path": "r.csv", "profile": "tabular-data-resource", "schema": "schema.json"}],
+    }))
+    write(tmp_path / "p/schema.json", json.dumps({"fields": [{"name": "id", "type": "integer"}]}))
+    write(tmp_path / "p/r.csv", "id\n1\n2\nthree\n")
+    r = cli("validate", str(tmp_path / "p"), "--profile", "none", "--format", "json", cwd=tmp_path)
+    assert r.code == 1
+    assert _finding(r, "type-error")["where"]["row"] == 4
+
+
+def test_schema_path_escaping_package_is_refused(cli, tmp_path: Path) -> None:
+    write(tmp_path / "schema.json", json.dumps({"fields": [{"name": "id", "type": "integer"}]}))
+    write(tmp_path / "p/datapackage.json", json.dumps({
+        "name": "p", "resources": [{"name": "r", "path": "r.csv", "schema": "../schema.json"}]}))
+    write(tmp_path / "p/r.csv", "id\n1\n")
+    r = cli("validate", str(tmp_path / "p"), "--profile", "none", "--format", "json", cwd=tmp_path)
+    assert r.code == 1
+    assert _finding(r, "path-escapes-package")["where"]["key"] == "resources[0].schema"

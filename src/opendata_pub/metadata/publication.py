@@ -41,11 +41,11 @@ def resolve_publisher(value: Any, settings: Settings | None) -> AgentRef | None:
             return AgentRef(code=pub.code, name=pub.name, url=pub.url, name_en=pub.name_en, configured=pub)
         return AgentRef(code=code, name=None)
     if isinstance(value, Mapping):
-        code = value.get("code")
-        code = str(code).strip() if code is not None else None
-        pub = settings.publisher(code) if (settings and code) else None
+        raw_code = value.get("code")
+        mapped_code = str(raw_code).strip() if raw_code is not None else None
+        pub = settings.publisher(mapped_code) if (settings and mapped_code) else None
         return AgentRef(
-            code=code,
+            code=mapped_code,
             name=value.get("name") or (pub.name if pub else None),
             url=value.get("url") or (pub.url if pub else None),
             name_en=value.get("name_en") or (pub.name_en if pub else None),

@@ -10,6 +10,7 @@ municipality. Reads the file (streamed for the encoding; a sample of rows for in
 from __future__ import annotations
 
 import csv
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -91,7 +92,7 @@ def _is_code_column(name: str, values: list[str]) -> str | None:
     return None
 
 
-def describe_file(path: str | Path, *, declared_encoding: str | None = None) -> Description:
+def describe_file(path: str | os.PathLike[str], *, declared_encoding: str | None = None) -> Description:
     """Describe the delimited file at ``path``; raises InputError when it cannot be read at all."""
     p = Path(path)
     if not p.is_file():
@@ -107,7 +108,7 @@ def describe_file(path: str | Path, *, declared_encoding: str | None = None) -> 
     except Exception as exc:  # noqa: BLE001 - frictionless raises its own exception types on odd input
         raise InputError(f"表として読めません: {exc}", path=str(p)) from exc
     dialect = dict(inferred.get("dialect") or {})
-    csv_control = next((c for c in dialect.get("controls", []) if c.get("type") == "csv"), {})
+    csv_control: dict[str, Any] = next((c for c in dialect.get("controls", []) if c.get("type") == "csv"), {})
     delimiter = csv_control.get("delimiter", "\t" if p.suffix.lower() in {".tsv", ".tab"} else ",")
     dialect_out = {"delimiter": delimiter, "header": dialect.get("header", True)}
     if dialect.get("headerRows"):

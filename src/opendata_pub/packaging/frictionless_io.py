@@ -80,7 +80,7 @@ def validate_tables(
     limit_errors: int = 1000,
 ) -> list[TableError]:
     """Validate the data of the package's resources (types, constraints, keys, hash, bytes)."""
-    checks = [_RowHook(on_row)] if on_row else []
+    checks: list[Check] = [_RowHook(on_row)] if on_row else []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         package = Package(dict(descriptor), basepath=str(root))
@@ -114,7 +114,7 @@ def read_rows(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
         res = Resource(dict(resource), basepath=str(root))
         rows = []
         with res:
-            for row in res.row_stream:
+            for row in res.row_stream:  # type: ignore[attr-defined]  # set by open(), not declared
                 d = {name: row[name] if name not in row.error_cells else None for name in row.field_names}
                 d["__row__"] = row.row_number
                 rows.append(d)

@@ -94,6 +94,10 @@ def check_data(
     for r in resources:
         if r.remote:
             continue
+        if r.inline:
+            if isinstance(r.descriptor.get("data"), list):
+                tabular.append(r.descriptor)
+            continue
         fmt = str(r.descriptor.get("format") or r.paths[0].suffix.lstrip(".")).lower() if r.paths else ""
         is_tabular = fmt in _TABULAR_FORMATS and (r.descriptor.get("schema") is not None or fmt in {"csv", "tsv"})
         if not r.paths:

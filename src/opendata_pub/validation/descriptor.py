@@ -25,6 +25,7 @@ class ReadableResource:
     descriptor: Mapping[str, Any]
     paths: tuple[Path, ...]  # local files, in order (multipart resources have several)
     remote: bool = False  # an allowed remote path: not read for encoding/hash by us
+    inline: bool = False  # rows given in the descriptor's ``data``
 
 
 def check_descriptor(
@@ -64,6 +65,8 @@ def check_descriptor(
         if res.get("path") is None:
             if res.get("data") is None:
                 add("resource-no-data", "path も data もありません", key, label)
+            elif isinstance(name, str):
+                readable.append(ReadableResource(i, name, res, (), inline=True))
             continue
         paths: list[Path] = []
         remote = False

@@ -60,7 +60,7 @@ class _View:
 
     def has(self, resource: str) -> bool:
         r = self.resources.get(resource)
-        return r is not None and not r.remote and resource not in self.broken
+        return r is not None and not r.remote and resource not in self.broken and (bool(r.paths) or r.inline)
 
     def rows(self, resource: str) -> list[dict[str, Any]]:
         if resource not in self._cache:
