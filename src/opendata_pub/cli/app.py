@@ -1,4 +1,4 @@
-"""The command line: the only module that prints, prompts or exits.
+"""The command group, shared output helpers, and the foundation commands (init, describe, validate).
 
 Exit codes, for every command: 0 no error (warnings allowed); 1 errors found or the operation
 failed; 2 usage error or unreadable configuration; 3 the plan has changes (``plan --exit-code``).
@@ -21,11 +21,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import __version__, actions
-from .config import Settings
-from .errors import OpendataPubError
-from .findings import Finding, Report, Severity
-from .validation.validator import Profile
+from .. import __version__, actions
+from ..config import Settings
+from ..errors import OpendataPubError
+from ..findings import Finding, Report, Severity
+from ..validation.validator import Profile
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
@@ -60,7 +60,7 @@ def app(config: Path | None, debug: bool, quiet: bool) -> None:
     state.quiet = quiet
 
 
-def _settings() -> Settings:
+def current_settings() -> Settings:
     return actions.load_settings(state.config)
 
 
@@ -85,7 +85,7 @@ class _RichProgress:
 
 
 @contextmanager
-def _progress() -> Iterator[_RichProgress | None]:
+def progress_bar() -> Iterator[_RichProgress | None]:
     if state.quiet or not err.is_terminal:
         yield None
         return
@@ -95,7 +95,7 @@ def _progress() -> Iterator[_RichProgress | None]:
         yield _RichProgress(bar)
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -103,13 +103,13 @@ _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.I
 _SEVERITY_LABEL = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"}
 
 
-def _finding_line(f: Finding) -> str:
+def finding_line(f: Finding) -> str:
     style = _SEVERITY_STYLE[f.severity]
     where = f"{escape(str(f.where))}: " if str(f.where) else ""
     return f"    [{style}]{_SEVERITY_LABEL[f.severity]}[/] {where}{escape(f.message)} [dim]\\[{f.code}][/]"
 
 
-def _print_report(report: Report) -> None:
+def print_report(report: Report) -> None:
     for pkg in report:
         mark = "[green]✓[/]" if pkg.valid else "[red]✗[/]"
         out.print(f"{mark} [bold]{escape(pkg.name or pkg.path)}[/] ({escape(pkg.path)}) — "
@@ -120,7 +120,7 @@ def _print_report(report: Report) -> None:
         for group, findings in groups.items():
             out.print(f"  {escape(group)}")
             for f in findings:
-                out.print(_finding_line(f))
+                out.print(finding_line(f))
     verdict = "[green]有効[/] (valid)" if report.valid else "[red]無効[/] (invalid)"
     out.print(f"\n{len(report.packages)} パッケージ: エラー {len(report.errors)} 件、"
               f"警告 {len(report.warnings)} 件 — {verdict}")
@@ -143,7 +143,7 @@ def describe(file: Path, fmt: str, encoding: str | None) -> None:
     """Infer encoding (with evidence), dialect and a Table Schema that keeps codes as strings."""
     d = actions.describe(file, encoding=encoding)
     if fmt == "json":
-        _print_json(d.to_dict())
+        print_json(d.to_dict())
         return
     enc = d.encoding
     out.print(f"[bold]{escape(d.path)}[/]")
@@ -173,14 +173,14 @@ def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: b
 
     With no PACKAGES, every package under the configured folder (default datapackages/).
     """
-    settings = _settings()
-    with _progress() as progress:
+    settings = current_settings()
+    with progress_bar() as progress:
         report = actions.validate(packages, settings=settings, profile=profile, allow_remote=allow_remote,
                                   progress=progress)
     if fmt == "json":
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
-        _print_report(report)
+        print_report(report)
     sys.exit(EXIT_OK if report.valid else EXIT_FAILED)
 
 

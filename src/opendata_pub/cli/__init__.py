@@ -1,0 +1,25 @@
+"""The command line: the only layer that prints, prompts or exits.
+
+Exit codes, for every command: 0 no error (warnings allowed); 1 errors found or the operation
+failed; 2 usage error or unreadable configuration; 3 the plan has changes (``plan --exit-code``).
+An error is one line on stderr (plus a hint); ``--debug`` shows the traceback instead.
+
+``app`` holds the group and the foundation commands; each other area registers its commands from a
+module of its own below (imported here, so that ``opendata-pub --help`` lists them all).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .app import EXIT_CHANGES, EXIT_FAILED, EXIT_OK, EXIT_USAGE, app, main
+
+__all__ = ["EXIT_CHANGES", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "app", "main"]
+
+# Command modules of the other areas; each defines click commands on ``app``.
+for _module in ("evaluation", "rdf", "publish", "catalog"):
+    try:
+        importlib.import_module(f"{__name__}.{_module}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{__name__}.{_module}":
+            raise
