@@ -12,11 +12,22 @@ from .atomicfile import write_text
 from .config import CONFIG_NAME, Settings, find_config, load_config, starter_config
 from .errors import UsageError
 from .findings import Report
+from .packaging.build import ImportOutcome, build_from_sources, has_sources
+from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
+from .packaging.writer import BuildResult
 from .progress import Progress
 from .validation.validator import Profile, validate_packages
 
-__all__ = ["describe", "init_project", "load_settings", "resolve_packages", "validate"]
+__all__ = [
+    "build",
+    "describe",
+    "import_evaluations",
+    "init_project",
+    "load_settings",
+    "resolve_packages",
+    "validate",
+]
 
 
 def load_settings(config: str | os.PathLike[str] | None = None, *, cwd: Path | None = None) -> Settings:
@@ -78,3 +89,33 @@ def validate(
 def describe(path: str | os.PathLike[str], *, encoding: str | None = None) -> Description:
     """Describe a delimited file: encoding with evidence, dialect, Table Schema."""
     return describe_file(path, declared_encoding=encoding)
+
+
+def import_evaluations(
+    sheets: Sequence[str | os.PathLike[str]],
+    *,
+    package_dir: str | os.PathLike[str],
+    municipality_code: str,
+    municipality_name: str | None = None,
+    layout: str | None = None,
+    settings: Settings | None = None,
+    day: str,
+    modified: str | None = None,
+) -> ImportOutcome:
+    """Import evaluation sheets into a package (records into sources/, then build)."""
+    return _import_evaluations(
+        [Path(s) for s in sheets], package_dir=Path(package_dir), municipality_code=municipality_code,
+        municipality_name=municipality_name, layout=layout, settings=settings or load_settings(), day=day,
+        modified=modified,
+    )
+
+
+def build(
+    paths: Sequence[str | os.PathLike[str]] = (), *, settings: Settings | None = None
+) -> list[tuple[Path, BuildResult | None]]:
+    """Rebuild packages from their sources/; a package without sources gives None (skipped)."""
+    settings = settings or load_settings()
+    out: list[tuple[Path, BuildResult | None]] = []
+    for path in resolve_packages(paths, settings):
+        out.append((path, build_from_sources(path, settings) if has_sources(path) else None))
+    return out

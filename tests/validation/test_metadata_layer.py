@@ -63,7 +63,7 @@ def test_unknown_publisher_code(project: Path) -> None:
     _set(project, 'publisher: "132217"', 'publisher: "131083"')
     rep = _report(project)
     msgs = [f.message for f in rep.findings if f.where.key == "publisher"]
-    assert any("publishers にありません" in m for m in msgs)
+    assert any("131083" in m and "名称がわかりません" in m for m in msgs)
 
 
 def test_unknown_licence(project: Path) -> None:

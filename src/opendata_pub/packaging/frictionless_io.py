@@ -109,9 +109,15 @@ def read_rows(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
 
     Cells frictionless cannot type come back as None (their error is in the data layer already).
     """
+    descriptor = dict(resource)
+    schema = descriptor.get("schema")
+    if isinstance(schema, Mapping) and "foreignKeys" in schema:
+        # Read alone, frictionless refuses a resource whose keys point at others; the data layer has
+        # checked the foreign keys over the whole package already.
+        descriptor["schema"] = {k: v for k, v in schema.items() if k != "foreignKeys"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = Resource(dict(resource), basepath=str(root))
+        res = Resource(descriptor, basepath=str(root))
         rows = []
         with res:
             for row in res.row_stream:  # type: ignore[attr-defined]  # set by open(), not declared

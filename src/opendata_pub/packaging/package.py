@@ -117,13 +117,14 @@ def load_package(path: str | os.PathLike[str]) -> LocalPackage:
 
 
 def discover_packages(folder: Path) -> list[Path]:
-    """Package folders directly below ``folder`` (each holding a descriptor), sorted by name."""
+    """Package folders directly below ``folder`` (a descriptor or sources/package.yaml), sorted by name."""
     if not folder.is_dir():
         return []
     found = []
     for child in sorted(folder.iterdir()):
-        if child.is_dir() and not child.name.startswith(".") and any(
-            (child / n).is_file() for n in DESCRIPTOR_NAMES
+        # A package built from sources may not have been built yet: its sources/package.yaml counts.
+        if child.is_dir() and not child.name.startswith(".") and (
+            any((child / n).is_file() for n in DESCRIPTOR_NAMES) or (child / "sources" / "package.yaml").is_file()
         ):
             found.append(child)
     return found

@@ -92,15 +92,12 @@ def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator
         else:
             if isinstance(value, int):
                 yield "団体コードは文字列で書いてください (先頭の 0 が失われるため)", None
-            if agent.code is not None:
-                problem = lg_code_problem(agent.code)
-                if problem:
-                    yield problem, None
-                elif agent.configured is None and settings is not None and settings.path is not None \
-                        and not isinstance(value, Mapping):
-                    yield f"団体コード {agent.code} が opendata.yaml の publishers にありません", None
-            if agent.name is None:
-                yield "提供者の名称がわかりません (opendata.yaml の publishers に登録するか name を書いてください)", None
+            problem = lg_code_problem(agent.code) if agent.code is not None else None
+            if problem:
+                yield problem, None
+            elif agent.name is None:
+                yield (f"団体コード {agent.code} の提供者の名称がわかりません "
+                       "(opendata.yaml の publishers に登録するか、{code, name} で書いてください)"), None
     elif k is Kind.CONTACT:
         if not isinstance(value, Mapping):
             yield "{name, email, url, telephone} の形で書いてください", None

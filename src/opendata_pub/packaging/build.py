@@ -1,0 +1,257 @@
+"""Packages built from reviewed sources: ``sources/`` in, ``data/*.csv`` + descriptor out.
+
+A package built from sources keeps, in its own folder::
+
+    sources/package.yaml            the package's publication metadata (edited by people)
+    sources/evaluations/<id>.yaml   one reviewed evaluation record per file (the source of truth)
+    sources/sheets/<file>           the original sheets, kept for provenance
+
+``build`` turns these into the package; unchanged sources give byte-identical output. ``import``
+reads sheets, writes the records and the original sheets into ``sources/`` and builds. Dates are
+never taken from the clock at build time; an import of a new package takes the ``date`` it is
+given (the CLI passes today's date unless ``--date`` says otherwise) as ``issued`` and ``modified``,
+and a re-import whose data changed needs a new ``modified`` (``StaleModifiedError`` otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..atomicfile import write_bytes, write_text
+from ..config import Settings
+from ..errors import InputError, UsageError
+from ..findings import Finding
+from ..japan.lgcode import lg_code_problem
+from ..japan.wareki import fiscal_year_label, fiscal_year_period
+from ..metadata.publication import license_entry
+from ..records.importers import ImportResult, import_sheet
+from ..records.model import EvaluationRecord
+from ..records.yamlformat import dump_record, load_record
+from ..yamlio import YamlSyntaxError, dump_yaml, parse_yaml
+from .evaluation import evaluation_resources, evaluation_tables
+from .package import DESCRIPTOR_NAMES
+from .writer import BuildResult, build_package
+
+__all__ = [
+    "ImportOutcome",
+    "build_from_sources",
+    "has_sources",
+    "import_evaluations",
+    "package_name_for",
+]
+
+SOURCES = "sources"
+PACKAGE_META = "package.yaml"
+EVALUATIONS = "evaluations"
+SHEETS = "sheets"
+
+_LAYOUT_TITLES = {"kiyose": "施策評価", "joso": "事務事業評価", "koto": "施策評価"}
+_NAME_OK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    results: tuple[ImportResult, ...]
+    build: BuildResult
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+
+def has_sources(package_dir: Path) -> bool:
+    return (package_dir / SOURCES / PACKAGE_META).is_file()
+
+
+def package_name_for(package_dir: Path, records: Sequence[EvaluationRecord]) -> str:
+    """The folder name when it is a valid package name, else one derived from the first record."""
+    if _NAME_OK.match(package_dir.name):
+        return package_dir.name
+    r = records[0]
+    return f"evaluation-{r.municipality_code}-{r.fiscal_year}"
+
+
+def _load_records(folder: Path) -> list[EvaluationRecord]:
+    records = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError("UTF-8 ではありません", path=str(path), where=f"byte {exc.start}") from exc
+        records.append(load_record(text, source=str(path)))
+    if not records:
+        raise InputError("評価レコード (*.yaml) がありません", path=str(folder))
+    ids = [r.evaluation_id for r in records]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise InputError(f"evaluation_id が重複しています: {', '.join(dupes)}", path=str(folder))
+    return records
+
+
+def _load_meta(path: Path) -> dict[str, Any]:
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+    except YamlSyntaxError as exc:
+        raise InputError(f"YAML として読めません: {exc.problem}", path=str(path), where=exc.where) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("UTF-8 ではありません", path=str(path), where=f"byte {exc.start}") from exc
+    if not isinstance(data, dict):
+        raise InputError("マッピング (key: value) でなければなりません", path=str(path))
+    if "resources" in data:
+        raise InputError("resources はここには書きません (ビルドが作ります)", path=str(path), where="resources")
+    return {str(k): (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
+
+
+def _sources_entries(package_dir: Path, records: Sequence[EvaluationRecord], *,
+                     sheets_kept: bool = False) -> list[dict[str, str]]:
+    """The descriptor's ``sources``: each sheet, with its path when the sheet is kept in sources/."""
+    entries = []
+    for r in records:
+        entry = {"title": f"{r.municipality_name} {_LAYOUT_TITLES.get(r.source.layout, '行政評価')}シート "
+                          f"{r.fiscal_year_label}"}
+        if sheets_kept or (package_dir / SOURCES / SHEETS / r.source.file).is_file():
+            entry["path"] = f"{SOURCES}/{SHEETS}/{r.source.file}"
+        entries.append(entry)
+    return entries
+
+
+def build_from_sources(package_dir: str | Path, settings: Settings | None = None) -> BuildResult:
+    """Rebuild the package in ``package_dir`` from its ``sources/``."""
+    root = Path(package_dir)
+    meta_path = root / SOURCES / PACKAGE_META
+    if not meta_path.is_file():
+        raise InputError(f"{SOURCES}/{PACKAGE_META} がありません (ソースから作ったパッケージではありません)",
+                         path=str(root))
+    meta = _load_meta(meta_path)
+    records = _load_records(root / SOURCES / EVALUATIONS)
+    meta.setdefault("sources", _sources_entries(root, records))
+    descriptor_name = next((n for n in DESCRIPTOR_NAMES if (root / n).is_file()), "datapackage.yaml")
+    return build_package(root, meta, evaluation_resources(), evaluation_tables(records),
+                         descriptor_name=descriptor_name)
+
+
+def default_metadata(records: Sequence[EvaluationRecord], settings: Settings | None, *, name: str,
+                     day: str) -> dict[str, Any]:
+    """Starting metadata for a new evaluation package (people edit it in sources/package.yaml)."""
+    first = records[0]
+    years = sorted({r.fiscal_year for r in records})
+    kinds = sorted({_LAYOUT_TITLES.get(r.source.layout, "行政評価") for r in records})
+    policies = [r.policy_name for r in records if r.policy_name]
+    label = fiscal_year_label(years[0]) if len(years) == 1 else f"{fiscal_year_label(years[0])}〜{fiscal_year_label(years[-1])}"
+    title = f"{first.municipality_name} 行政評価 ({'・'.join(kinds)}) {label}"
+    if len(policies) == 1:
+        title = f"{first.municipality_name} {kinds[0]}「{policies[0]}」{label}"
+    description = (
+        f"{first.municipality_name}の行政評価 ({'・'.join(kinds)}) を表形式にしたデータです。"
+        "評価、構成事業、事業費、指標と年度ごとの目標値・実績値・達成率、課題、その他の記述を収録しています。"
+        "金額は円、率はパーセントです。"
+    )
+    start, _ = fiscal_year_period(years[0])
+    _, end = fiscal_year_period(years[-1])
+    meta: dict[str, Any] = {
+        "name": name,
+        "title": title,
+        "description": description,
+        "version": "1.0.0",
+        # A code alone when opendata.yaml knows the publisher (it supplies name and defaults there);
+        # otherwise the package must say who it is.
+        "publisher": first.municipality_code if settings and settings.publisher(first.municipality_code)
+        else {"code": first.municipality_code, "name": first.municipality_name},
+        "keywords": ["行政評価", *kinds, *(policies[:3])],
+        "themes": ["GOVE"],
+        "spatial": sorted({r.municipality_code for r in records}),
+        "temporal": {"start": start.isoformat(), "end": end.isoformat()},
+        "accrualPeriodicity": "ANNUAL",
+        "issued": day,
+        "modified": day,
+        "language": ["ja"],
+    }
+    pub = settings.publisher(first.municipality_code) if settings else None
+    if pub is None or pub.license is None:
+        meta["licenses"] = [license_entry("PDL-1.0")]
+    return meta
+
+
+def import_evaluations(
+    sheets: Sequence[str | Path],
+    *,
+    package_dir: str | Path,
+    municipality_code: str,
+    municipality_name: str | None = None,
+    layout: str | None = None,
+    settings: Settings | None = None,
+    day: str,
+    modified: str | None = None,
+) -> ImportOutcome:
+    """Import sheets into ``package_dir``: records and sheets into sources/, then build.
+
+    The municipality's name comes from ``opendata.yaml``'s publishers when the code is there,
+    otherwise ``municipality_name`` is required (no sheet prints it). ``day`` (YYYY-MM-DD) is the
+    issued/modified date of a new package; ``modified`` overrides modified of an existing one.
+    """
+    if not sheets:
+        raise UsageError("評価シートを一つ以上指定してください")
+    problem = lg_code_problem(municipality_code)
+    if problem:
+        raise UsageError(f"--municipality {municipality_code}: {problem}")
+    pub = settings.publisher(municipality_code) if settings else None
+    name = municipality_name or (pub.name if pub else None)
+    if not name:
+        raise UsageError(f"団体コード {municipality_code} の名称がわかりません: --name で指定してください",
+                         hint="opendata.yaml の publishers に登録すると --name は不要です")
+    for d in (day, modified):
+        if d is not None:
+            try:
+                date.fromisoformat(d)
+            except ValueError as exc:
+                raise UsageError(f"日付は YYYY-MM-DD で指定してください: {d}") from exc
+    root = Path(package_dir)
+    results = [import_sheet(Path(s), municipality_code=municipality_code, municipality_name=name, layout=layout)
+               for s in sheets]
+    records = [r.record for r in results]
+    ids = [r.evaluation_id for r in records]
+    if len(set(ids)) != len(ids):
+        raise UsageError(f"同じ評価 (evaluation_id) のシートが複数あります: {', '.join(sorted(ids))}")
+
+    # Everything is read and checked before anything is written.
+    meta_path = root / SOURCES / PACKAGE_META
+    if meta_path.is_file():
+        meta = _load_meta(meta_path)
+        if modified:
+            meta["modified"] = modified
+    else:
+        meta = default_metadata(records, settings, name=package_name_for(root, records), day=modified or day)
+    existing: list[EvaluationRecord] = []
+    if (root / SOURCES / EVALUATIONS).is_dir() and any((root / SOURCES / EVALUATIONS).glob("*.yaml")):
+        existing = [r for r in _load_records(root / SOURCES / EVALUATIONS) if r.evaluation_id not in ids]
+    all_records = sorted([*existing, *records], key=lambda r: r.evaluation_id)
+    for s, r in zip(sheets, records):
+        sheet_target = root / SOURCES / SHEETS / r.source.file
+        if sheet_target.exists() and sheet_target.read_bytes() != Path(s).read_bytes():
+            raise UsageError(f"{sheet_target}: 同じ名前の別のシートがすでにあります")
+
+    # Build first: it refuses (StaleModifiedError) before writing anything, so a refused import
+    # leaves sources/ untouched. The sources are written after, and a re-run converges.
+    descriptor_name = next((n for n in DESCRIPTOR_NAMES if (root / n).is_file()), "datapackage.yaml")
+    staged = {"sources": _sources_entries(root, all_records, sheets_kept=True), **meta}
+    result = build_package(root, staged, evaluation_resources(), evaluation_tables(all_records),
+                           descriptor_name=descriptor_name)
+    for s, r in zip(sheets, records):
+        target = root / SOURCES / SHEETS / r.source.file
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(target, Path(s).read_bytes())
+        rec_path = root / SOURCES / EVALUATIONS / f"{r.evaluation_id}.yaml"
+        text = dump_record(r)
+        if not rec_path.is_file() or rec_path.read_text(encoding="utf-8") != text:
+            write_text(rec_path, text)
+    meta_text = dump_yaml(meta)
+    if not meta_path.is_file() or meta_path.read_text(encoding="utf-8") != meta_text:
+        write_text(meta_path, meta_text)
+    return ImportOutcome(tuple(results), result)
+
