@@ -1,0 +1,85 @@
+"""Fixtures for tests that talk to a real CKAN 2.12 (tests/ckan_harness).
+
+* `ckan`      (session): a running CkanInstance, started once per session and
+                         stopped at the end, also when tests fail.
+* `ckan_org`  (function): name of a fresh organization, created via the API.
+
+Every test in this directory gets the `ckan` marker (deselect with
+`-m "not ckan"`). OPENDATA_PUB_SKIP_CKAN=1 skips them for quick local runs;
+otherwise they run, and a CKAN that fails to start is an error, not a skip.
+
+Knobs: CKAN_HARNESS_MAX_RESOURCE_SIZE (MB, default 10), CKAN_HARNESS_WORKERS
+(default 2), CKAN_HARNESS_KEEP=1 (keep the work dir with all logs).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(__file__).resolve().parents[2]
+if str(_ROOT) not in sys.path:  # `tests.ckan_harness` lives at the repo root
+    sys.path.insert(0, str(_ROOT))
+
+from tests.ckan_harness import CkanHarness, CkanInstance
+
+_HERE = Path(__file__).resolve().parent
+SKIP_ENV = "OPENDATA_PUB_SKIP_CKAN"
+SKIP_REASON = SKIP_ENV + "=1 is set: CKAN integration tests skipped"
+
+
+def _skip_requested() -> bool:
+    return os.environ.get(SKIP_ENV, "").strip() == "1"
+
+
+def _is_ours(item: pytest.Item) -> bool:
+    path = Path(str(item.path)).resolve()
+    return path == _HERE or _HERE in path.parents
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    # this hook sees the items of the whole session: touch only ours
+    skip = pytest.mark.skip(reason=SKIP_REASON) if _skip_requested() else None
+    for item in items:
+        if _is_ours(item):
+            item.add_marker(pytest.mark.ckan)
+            if skip is not None:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def ckan() -> Iterator[CkanInstance]:
+    if _skip_requested():
+        pytest.skip(SKIP_REASON)
+    harness = CkanHarness(
+        max_resource_size_mb=int(
+            os.environ.get("CKAN_HARNESS_MAX_RESOURCE_SIZE", "10")
+        ),
+        workers=int(os.environ.get("CKAN_HARNESS_WORKERS", "2")),
+    )
+    try:
+        yield harness.start()  # a failure here is an error (never a skip)
+    finally:
+        harness.stop()
+
+
+@pytest.fixture
+def ckan_org(ckan: CkanInstance) -> str:
+    name = "it-org-" + uuid.uuid4().hex[:12]
+    with ckan.session() as s:
+        r = s.post(
+            ckan.api + "organization_create",
+            json={"name": name, "title": "Integration test org " + name[-12:]},
+            timeout=30,
+        )
+    assert r.status_code == 200, (
+        f"organization_create: HTTP {r.status_code} {r.text[:500]}"
+    )
+    return name
