@@ -1,1 +1,62 @@
-"""records."""
+"""Evaluation records: 行政評価 sheets (施策評価・事務事業評価) as reviewable, typed data.
+
+The flow: ``import_sheet`` reads a sheet (text extracted from a PDF) into an ``EvaluationRecord``
+plus Findings for what it could not read; ``dump_record`` writes the record as a YAML file staff
+review and correct; ``load_record`` reads it back (losslessly); ``opendata_pub.packaging.evaluation``
+turns records into the package tables. See docs/evaluation-contract.md and records/FORMAT.md.
+
+This package must not print, write files, or import anything of ours above it (only ``japan``,
+``errors`` and ``findings``).
+"""
+
+from __future__ import annotations
+
+from .ids import evaluation_id
+from .importers import LAYOUTS, ImportResult, detect_layout, import_sheet
+from .model import (
+    GRADES,
+    Challenge,
+    Cost,
+    CostCategory,
+    Direction,
+    EvaluationRecord,
+    Indicator,
+    IndicatorValue,
+    Level,
+    Narrative,
+    NarrativeKind,
+    Program,
+    Source,
+    Stage,
+)
+from .yamlformat import FORMAT_NAME, FORMAT_VERSION, dump_record, load_record
+
+# The name the CLI and the docs use for one evaluation.
+Record = EvaluationRecord
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "GRADES",
+    "LAYOUTS",
+    "Challenge",
+    "Cost",
+    "CostCategory",
+    "Direction",
+    "EvaluationRecord",
+    "ImportResult",
+    "Indicator",
+    "IndicatorValue",
+    "Level",
+    "Narrative",
+    "NarrativeKind",
+    "Program",
+    "Record",
+    "Source",
+    "Stage",
+    "detect_layout",
+    "dump_record",
+    "evaluation_id",
+    "import_sheet",
+    "load_record",
+]

@@ -1,0 +1,374 @@
+"""The YAML authoring format of an evaluation record: one human-editable file per evaluation.
+
+``dump_record`` writes a record as YAML that municipal staff can read and correct: Japanese kept as
+is (``allow_unicode``), long texts as literal blocks, keys in a fixed order (the model's field order,
+contract column names at the top level), empty values as empty keys, decimals as plain numbers
+written exactly (68.0 stays 68.0, never a binary float). ``load_record`` reads such a file back and
+names the file, the line and the key path of anything it cannot accept. YAML → record → YAML is
+lossless: re-dumping a loaded file gives the same bytes. The format is described in FORMAT.md and
+versioned by ``FORMAT_VERSION``.
+
+This module must not print, read files, or judge the content (sums, grades, codes): that is the
+validation rules' job. It only checks that each value has the type the model needs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from .model import EvaluationRecord
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "dump_record", "load_record"]
+
+FORMAT_NAME = "opendata-pub-evaluation"
+FORMAT_VERSION = 1
+
+# Strings longer than this (or with line breaks) are written as literal blocks, which keep Japanese
+# paragraphs readable and diffable line by line.
+_BLOCK_THRESHOLD = 50
+
+
+
+# --------------------------------------------------------------------------------------------------
+# dumping
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper with our scalar styles; never emits Python-specific tags."""
+
+    def ignore_aliases(self, data: Any) -> bool:  # a repeated string must not become an anchor
+        return True
+
+
+def _represent_none(dumper: yaml.SafeDumper, _: None) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+
+# Codes such as 082112 are strings to us but numbers to YAML 1.2 readers and to people: quote them.
+_NUMBER_LIKE = re.compile(r"^[-+]?[0-9][0-9_.,:eE+-]*$")
+
+
+# Line breaks YAML normalises (NEL, LS, PS, CR) survive only as escapes in a double-quoted scalar.
+_NEEDS_ESCAPE = re.compile("[\x85\u2028\u2029\r]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style: str | None = None
+    if _NEEDS_ESCAPE.search(value):
+        style = '"'
+    elif "\n" in value or len(value) > _BLOCK_THRESHOLD:
+        style = "|"
+    elif _NUMBER_LIKE.match(value):
+        style = "'"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    # Written as a plain number: YAML reads it back as int or float, and _Loader turns the float's
+    # text (not a binary float) back into the same Decimal.
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(type(None), _represent_none)
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_to_plain(v) for v in value]
+    return value
+
+
+def dump_record(record: EvaluationRecord) -> str:
+    """The YAML text of ``record`` (UTF-8 safe, ends with a newline)."""
+    document: dict[str, Any] = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION}
+    document.update(_to_plain(record))
+    return yaml.dump(
+        document,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,  # never fold a line: folding Japanese text at spaces only confuses editors
+        indent=2,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# loading
+
+
+class _Map(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class _Seq(list):  # type: ignore[type-arg]
+    """A sequence that remembers the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _Int(int):
+    """An int that keeps the text it was written as (so ``-0`` or ``007`` become exact Decimals)."""
+
+    raw: str
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(key, line)
+        self.key = key
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps lines, reads floats as Decimal and rejects duplicate keys."""
+
+
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    out = _Map()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in out:
+            raise _Duplicate(key, line)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = line
+    return out
+
+
+def _construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Seq:
+    out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        # .inf / .nan and other YAML float spellings: not an exact number, refused later by type
+        return Decimal("NaN")
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _Int:
+    value = _Int(loader.construct_yaml_int(node))
+    value.raw = str(node.value)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+class _Bad(Exception):
+    """A value that does not fit the model, with the key path and line where it is."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "空"
+    text = repr(value) if not isinstance(value, str) else f"「{value}」"
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _convert_scalar(hint: Any, value: Any, path: str, line: int | None) -> Any:
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        allowed = [m.value for m in hint]
+        if isinstance(value, str) and value in allowed:
+            return hint(value)
+        raise _Bad(path, line, f"{' / '.join(allowed)} のいずれかを書いてください（{_describe(value)}）")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            return int(value)
+        raise _Bad(path, line, f"整数を書いてください（{_describe(value)}）")
+    if hint is Decimal:
+        if isinstance(value, _Int):
+            try:
+                return Decimal(value.raw.replace("_", ""))
+            except InvalidOperation:
+                return Decimal(int(value))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        if isinstance(value, Decimal) and value.is_finite():
+            return value
+        if isinstance(value, str):
+            try:
+                number = Decimal(value.strip())
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite():
+                return number
+        raise _Bad(path, line, f"数値を書いてください（{_describe(value)}）。数値がないときは空にします")
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        # A code typed without quotes (513, 082112) would change on the way (octal, lost zeros).
+        raise _Bad(path, line, f"文字列を書いてください（{_describe(value)}）。数字だけの値は '513' のように引用符で囲みます")
+    raise TypeError(f"unsupported field type {hint!r}")  # a model change this module missed
+
+
+def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0], True
+    return hint, False
+
+
+def _convert(cls: type, data: Any, path: str, line: int | None) -> Any:
+    """Build dataclass ``cls`` from a loaded mapping, checking every key and type."""
+    if not isinstance(data, Mapping):
+        raise _Bad(path or "(文書)", line, f"キーと値の組（マッピング）を書いてください（{_describe(data)}）")
+    key_lines: Mapping[Any, int] = getattr(data, "key_lines", {})
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    for key in data:
+        if key not in names:
+            where = f"{path}.{key}" if path else str(key)
+            known = "、".join(names)
+            raise _Bad(where, key_lines.get(key, line), f"知らないキーです（使えるキー: {known}）")
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        where = f"{path}.{f.name}" if path else f.name
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise _Bad(where, line, "必須のキーがありません")
+            continue
+        value = data[f.name]
+        value_line = key_lines.get(f.name, line)
+        hint, optional = _unwrap_optional(hints[f.name])
+        if typing.get_origin(hint) is tuple:
+            item_cls = typing.get_args(hint)[0]
+            if value is None:
+                kwargs[f.name] = ()
+                continue
+            if not isinstance(value, list):
+                raise _Bad(where, value_line, f"リスト（- で始まる項目）を書いてください（{_describe(value)}）")
+            item_lines = getattr(value, "item_lines", [value_line] * len(value))
+            kwargs[f.name] = tuple(
+                _convert(item_cls, item, f"{where}[{i}]", item_lines[i]) for i, item in enumerate(value)
+            )
+        elif dataclasses.is_dataclass(hint):
+            assert isinstance(hint, type)
+            kwargs[f.name] = _convert(hint, value, where, value_line)
+        elif value is None:
+            if not optional:
+                raise _Bad(where, value_line, "空にできません")
+            kwargs[f.name] = None
+        else:
+            kwargs[f.name] = _convert_scalar(hint, value, where, value_line)
+    return cls(**kwargs)
+
+
+def _check_unique(record: EvaluationRecord, data: Mapping[str, Any]) -> None:
+    # Numbers make the ids; two programs with one number would give two rows with one key.
+    numbered: tuple[tuple[str, list[int]], ...] = (
+        ("programs", [p.number for p in record.programs]),
+        ("indicators", [i.number for i in record.indicators]),
+        ("challenges", [c.number for c in record.challenges]),
+    )
+    for name, numbers in numbered:
+        seen: set[int] = set()
+        lines = getattr(data.get(name), "item_lines", [])
+        for i, no in enumerate(numbers):
+            if no in seen:
+                raise _Bad(f"{name}[{i}].number", lines[i] if i < len(lines) else None, f"番号 {no} が重複しています")
+            seen.add(no)
+    lines = getattr(data.get("indicators"), "item_lines", [])
+    for i, indicator in enumerate(record.indicators):
+        years: set[int] = set()
+        for j, value in enumerate(indicator.values):
+            if value.fiscal_year in years:
+                raise _Bad(
+                    f"indicators[{i}].values[{j}].fiscal_year",
+                    lines[i] if i < len(lines) else None,
+                    f"年度 {value.fiscal_year} が重複しています",
+                )
+            years.add(value.fiscal_year)
+
+
+def load_record(text: str, *, source: str) -> EvaluationRecord:
+    """Read one evaluation record from YAML ``text``; ``source`` names the file in errors.
+
+    Raises ``InputError`` (with the line, and the key path in the message) for YAML that does not
+    parse or for a value that does not fit: an unknown key, a missing required key, a word where a
+    number belongs, an unknown stage/category/direction, a duplicate number.
+    """
+    try:
+        data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader: no Python objects
+    except _Duplicate as exc:
+        raise InputError(f"キー「{exc.key}」が二度書かれています", path=source, where=f"line {exc.line}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"YAMLとして読めません: {problem}", path=source, where=where) from None
+    if not isinstance(data, Mapping):
+        raise InputError("評価レコードのYAMLではありません（先頭がキーと値の組ではありません）", path=source)
+    key_lines: Mapping[Any, int] = getattr(data, "key_lines", {})
+    fmt = data.get("format")
+    if fmt != FORMAT_NAME:
+        raise InputError(
+            f"format: {FORMAT_NAME} と書かれた評価レコードではありません（{_describe(fmt)}）",
+            path=source,
+            where=f"line {key_lines.get('format', 1)}",
+        )
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= FORMAT_VERSION:
+        raise InputError(
+            f"format_version {_describe(version)} は読めません（このツールが読めるのは {FORMAT_VERSION} まで）",
+            path=source,
+            where=f"line {key_lines.get('format_version', 1)}",
+            hint="opendata-pub を新しい版に更新してください",
+        )
+    body = _Map({k: v for k, v in data.items() if k not in ("format", "format_version")})
+    body.line = getattr(data, "line", 1)
+    body.key_lines = dict(key_lines)
+    try:
+        record = _convert(EvaluationRecord, body, "", body.line)
+        _check_unique(record, body)
+    except _Bad as exc:
+        where = f"line {exc.line}" if exc.line is not None else None
+        raise InputError(f"{exc.path}: {exc.message}", path=source, where=where) from None
+    assert isinstance(record, EvaluationRecord)
+    return record
+
