@@ -32,7 +32,7 @@ from opendata_pub.records import (
 
 from .conftest import SEEDS, VARIANT_SHEETS, import_path
 
-FORMAT_MD = Path(__file__).resolve().parents[2] / "src" / "opendata_pub" / "records" / "FORMAT.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.mark.parametrize("sheet", SEEDS + VARIANT_SHEETS, ids=lambda p: p.name)
@@ -66,11 +66,11 @@ def test_key_order_follows_the_contract(kiyose: ImportResult) -> None:
     ]
 
 
-def test_format_md_example_loads() -> None:
-    text = FORMAT_MD.read_text(encoding="utf-8")
-    block = re.search(r"```yaml\n(.*?)```", text, re.DOTALL)
+def test_readme_format_example_loads() -> None:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(format: opendata-pub-evaluation.*?)```", text, re.DOTALL)
     assert block is not None
-    record = load_record(block.group(1), source="FORMAT.md")
+    record = load_record(block.group(1), source="README.md")
     assert record.evaluation_id == "132217-2020-513"
     assert record.indicators[0].values[1].target == Decimal("68.0")
     assert record.costs[1].program_no is None

@@ -3,7 +3,7 @@
 The flow: ``import_sheet`` reads a sheet (text extracted from a PDF) into an ``EvaluationRecord``
 plus Findings for what it could not read; ``dump_record`` writes the record as a YAML file staff
 review and correct; ``load_record`` reads it back (losslessly); ``opendata_pub.packaging.evaluation``
-turns records into the package tables. See docs/evaluation-contract.md and records/FORMAT.md.
+turns records into the package tables. See docs/evaluation-contract.md and README.md ("The YAML authoring format").
 
 This package must not print, write files, or import anything of ours above it (only ``japan``,
 ``errors`` and ``findings``).

@@ -5,7 +5,7 @@ is (``allow_unicode``), long texts as literal blocks, keys in a fixed order (the
 contract column names at the top level), empty values as empty keys, decimals as plain numbers
 written exactly (68.0 stays 68.0, never a binary float). ``load_record`` reads such a file back and
 names the file, the line and the key path of anything it cannot accept. YAML → record → YAML is
-lossless: re-dumping a loaded file gives the same bytes. The format is described in FORMAT.md and
+lossless: re-dumping a loaded file gives the same bytes. The format is described in README.md and
 versioned by ``FORMAT_VERSION``.
 
 This module must not print, read files, or judge the content (sums, grades, codes): that is the
