@@ -28,6 +28,6 @@ def test_wheel_ships_runtime_files(tmp_path: Path) -> None:
     assert runtime, "expected package data files"
     missing = [str(p.relative_to(src)) for p in runtime if str(p.relative_to(src)) not in names]
     assert missing == []
-    assert "opendata_pub/cli.py" in names
+    assert "opendata_pub/cli/__init__.py" in names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "opendata-pub = opendata_pub.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
