@@ -85,7 +85,9 @@ def test_edited_source_needs_new_modified(cli, proj: Path) -> None:
     # now the printed total no longer adds up: validate says so, with the figures
     v = cli("validate", "--format", "json", cwd=proj)
     assert v.code == 1
-    assert any(f["layer"] == "domain" for p in v.json["packages"] for f in p["findings"])
+    f = next(f for p in v.json["packages"] for f in p["findings"] if f["code"] == "evaluation-cost-sum-mismatch")
+    assert f["severity"] == "error" and f["where"]["file"].endswith("costs.csv")
+    assert "59,084" in f["message"] and "59,085" in f["message"]  # printed total vs the programs' sum
 
 
 def test_name_required_when_not_in_config(cli, proj: Path) -> None:
