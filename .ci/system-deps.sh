@@ -10,6 +10,8 @@
 #                  *recommends* libc6-dev, so a --no-install-recommends
 #                  image can have gcc without <stdio.h>)
 #   libmagic1      loaded at run time by python-magic (CKAN upload mimetypes)
+#   chromium, chromium-driver, fonts-noto-cjk
+#                  the static-catalog browser test (tests/integration/test_site_browser.py)
 #   python3-dev python3-venv
 #                  only when the Python that will build the CKAN venv
 #                  ($PYTHON, default python3) lacks Python.h or venv/ensurepip
@@ -44,6 +46,13 @@ done
 
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 for p in libpq-dev gcc libc6-dev libmagic1; do
+  installed "$p" || missing+=("$p")
+done
+
+# The static-catalog browser test: headless Chromium, its WebDriver, and CJK fonts (without them the
+# screenshot shows boxes for Japanese). npm comes with the machine's Node.js; axe-core is installed
+# from the npm registry by tests/setup.sh.
+for p in chromium chromium-driver fonts-noto-cjk; do
   installed "$p" || missing+=("$p")
 done
 

@@ -8,3 +8,7 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 .venv/bin/python -c "import opendata_pub, frictionless, rdflib, pyshacl, pytest"
+# axe-core for the accessibility check of the static catalog (git-ignored .cache/node)
+if [ ! -f .cache/node/node_modules/axe-core/axe.min.js ]; then
+  npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@4
+fi

@@ -48,6 +48,18 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises a bare ValueError for 2021-02-30; report it at its place like any other error.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(None, None, f"ありえない日付です: {node.value} ({exc})",
+                                                node.start_mark) from exc
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def parse_yaml(text: str) -> Any:
     """Parse YAML safely; raise YamlSyntaxError with the place on any error."""
     try:

@@ -269,3 +269,14 @@ def test_schema_path_escaping_package_is_refused(cli, tmp_path: Path) -> None:
     r = cli("validate", str(tmp_path / "p"), "--profile", "none", "--format", "json", cwd=tmp_path)
     assert r.code == 1
     assert _finding(r, "path-escapes-package")["where"]["key"] == "resources[0].schema"
+
+
+def test_impossible_date_in_descriptor_is_a_finding(cli, project: Path) -> None:
+    desc = project / "datapackages/demo/datapackage.yaml"
+    desc.write_text(desc.read_text(encoding="utf-8").replace("issued: 2021-10-01", "issued: 2021-02-30"),
+                    encoding="utf-8")
+    r = cli("validate", "--format", "json", cwd=project)
+    assert r.code == 1
+    f = _finding(r, "descriptor-unreadable")
+    assert "2021-02-30" in f["message"] and "line" in f["where"]["key"]
+    assert no_traceback(r.out + r.err) and "内部エラー" not in r.err

@@ -1,0 +1,122 @@
+"""Catalog commands: ``inventory`` (the dataset inventory, 06 list, counts per 年度) and ``new``.
+
+Both only print; the work is in ``opendata_pub.inventory``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import UsageError
+from ..inventory import (
+    DatePrecision,
+    Inventory,
+    PublisherCounts,
+    build_inventory,
+    open_data_list_csv,
+    scaffold_package,
+)
+from ..metadata.licenses import find_license
+from .app import app, current_settings, out, print_json
+
+__all__ = ["inventory", "new"]
+
+
+def _license_label(value: str) -> str:
+    lic = find_license(value)
+    return lic.id if lic else value
+
+
+def _entries_table(inv: Inventory) -> Table:
+    table = Table(title="データセット一覧", title_justify="left", show_lines=False)
+    for head in ("ID", "タイトル", "提供者", "状態", "公開年度", "公開日", "最終更新日", "ライセンス", "形式", "記載元"):
+        table.add_column(head, overflow="fold", no_wrap=head in ("ID", "公開年度", "公開日", "最終更新日"))
+    for e in inv.entries:
+        # the source text (an evaluation sheet …) is long: it is in --format json and csv, not here
+        table.add_row(
+            escape(e.id), escape(e.title), escape(e.publisher_name or e.publisher), e.status.label,
+            escape(e.fiscal_year_label or "—"), escape((e.issued or "—")[:10]), escape((e.modified or "—")[:10]),
+            escape(", ".join(_license_label(x) for x in e.licenses) or "—"),
+            escape(", ".join(e.all_formats()) or "—"),
+            "パッケージ" if e.packaged else escape(Path(e.origin).name),
+        )
+    return table
+
+
+def _counts_table(counts: PublisherCounts) -> Table:
+    name = counts.publisher_name or counts.publisher
+    table = Table(title=f"{name} ({counts.publisher}) 年度別の公開数", title_justify="left")
+    bounded = any(y.new_bounded for y in counts.years)
+    heads = ["年度", "新規", *(["うち年度不確定"] if bounded else []), "累計", "報告値 (新規)", "報告値 (累計)"]
+    for head in heads:
+        table.add_column(head, justify="right" if head != "年度" else "left")
+    for y in counts.years:
+        cells = [y.label, str(y.new), *([str(y.new_bounded or "—")] if bounded else []), str(y.cumulative),
+                 "—" if y.reported_new is None else str(y.reported_new),
+                 "—" if y.reported_cumulative is None else str(y.reported_cumulative)]
+        table.add_row(*cells)
+    return table
+
+
+@app.command()
+@click.option("--publisher", "-p", metavar="CODE", help="Only this publisher (全国地方公共団体コード).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="table: Japanese columns; csv: the 06 オープンデータ一覧; json: entries and counts.")
+def inventory(publisher: str | None, fmt: str) -> None:
+    """The dataset inventory: packages plus inventory.yaml, and datasets published per fiscal year.
+
+    データセット一覧 (パッケージと inventory.yaml) と年度別の公開数を表示します。
+    """
+    settings = current_settings()
+    inv = build_inventory(settings)
+    if publisher is not None:
+        if publisher not in inv.publishers() and settings.publisher(publisher) is None:
+            known = ", ".join(inv.publishers()) or "なし"
+            raise UsageError(f"--publisher {publisher}: その団体のデータセットがありません", hint=f"団体コード: {known}")
+        inv = inv.for_publisher(publisher)
+    if fmt == "csv":
+        sys.stdout.write(open_data_list_csv(inv).decode("utf-8"))
+        return
+    if fmt == "json":
+        print_json(inv.to_dict())
+        return
+    out.print(_entries_table(inv))
+    for counts in inv.counts():
+        out.print()
+        out.print(_counts_table(counts))
+        notes = []
+        if counts.undated:
+            notes.append(f"公開年度のわからない公開済みデータセット {counts.undated} 件は年度別の数に入っていません")
+        if counts.planned:
+            notes.append(f"公開予定 {counts.planned} 件")
+        if any(y.new_bounded for y in counts.years):
+            notes.append("うち年度不確定: 遅くともその年度までに公開したことだけがわかっている件数 "
+                         "(それより前の年度に公開された可能性があり、前の年度の累計は下限)")
+        for note in notes:
+            out.print(f"  [dim]{escape(note)}[/]")
+    bounded = sum(1 for e in inv.entries if e.date_precision is DatePrecision.BY_FISCAL_YEAR)
+    out.print(f"\n{len(inv.entries)} 件 (パッケージ {len(inv.packaged())} 件、inventory.yaml {len(inv.unpackaged())} 件"
+              + (f"、うち公開年度が上限だけのもの {bounded} 件" if bounded else "") + ")")
+
+
+@app.command()
+@click.argument("package_dir", type=click.Path(path_type=Path))
+@click.option("--template", "-t", "template", required=True, metavar="NAME",
+              help="Standard schema: id (jp-ods-08-aed), number (08) or title (AED設置箇所一覧).")
+@click.option("--publisher", "-p", metavar="CODE", help="Publisher code from opendata.yaml (default: the operator).")
+def new(package_dir: Path, template: str, publisher: str | None) -> None:
+    """Scaffold a package from a standard schema: datapackage.yaml and a header-only CSV.
+
+    標準データセットのスキーマから新しいデータパッケージの雛形を作ります (既存のフォルダは上書きしません)。
+    """
+    result = scaffold_package(package_dir, template, current_settings(), publisher=publisher)
+    for path in result.written:
+        out.print(f"作成しました: {escape(str(path))}")
+    out.print(f"標準: {escape(result.standard)}、タイトル: {escape(str(result.descriptor['title']))}")
+    out.print("[dim]次に: CSV にデータを入れ、datapackage.yaml の title・description・issued・modified などを直してから "
+              "opendata-pub validate で確かめてください[/]")

@@ -1,0 +1,17 @@
+"""The static open-data catalog: the whole site as ``{relative path: bytes}``.
+
+    render_site(packages, settings, inventory=None, *, rdf=None) -> dict[str, bytes]
+    write_site(files, folder) -> list[Path]      a plain writer for tests and previews
+
+For municipalities without CKAN: an ``index.html`` in Japanese with a filter that needs no server,
+a page per dataset with downloads, the attribution a reuser must show, the Table Schema and schema.org
+JSON-LD, the packages' files byte for byte, Excel-friendly copies of the CSVs and each publisher's
+06 オープンデータ一覧. See ``render`` for the layout. Templates, CSS and JavaScript are package data
+under ``site/assets``.
+"""
+
+from __future__ import annotations
+
+from .render import RESERVED_NAMES, render_site, write_site
+
+__all__ = ["RESERVED_NAMES", "render_site", "write_site"]

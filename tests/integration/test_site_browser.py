@@ -1,0 +1,390 @@
+"""The static catalog in a real browser: headless Chromium driven over W3C WebDriver (chromedriver).
+
+The site of ``tests/site/sample.py`` is rendered, written to a temporary folder and served on
+127.0.0.1 by an ``http.server`` thread on a free port. Chromium (Debian ``chromium``) is driven by
+``chromedriver`` (Debian ``chromium-driver``, the same version) through the W3C WebDriver protocol,
+which is plain JSON over HTTP: a dozen lines of ``urllib`` below, so no Python dependency (no
+selenium, no websocket client). Checked: every dataset is in the index; every link, stylesheet,
+script and download of every page answers HTTP 200 from the test server and nothing is loaded from
+anywhere else; the JSON-LD parses; the filter hides what does not match; axe-core (npm, in
+``.cache/node``) finds no serious or critical violation; a screenshot of the index is saved to
+``test-artifacts/site-index.png``.
+
+Needs: ``apt-get install -y chromium chromium-driver fonts-noto-cjk`` (the fonts only make the
+screenshot readable) and ``npm install --prefix .cache/node axe-core@4``. Without chromium this
+module skips, unless ``CI`` is set: in CI a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+
+from opendata_pub.inventory import build_inventory
+from opendata_pub.site import render_site, write_site
+from tests.site.sample import PACKAGE_NAMES, load_project, make_project
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE_JS = Path(os.environ.get("AXE_CORE_JS") or ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js")
+AXE_INSTALL = "npm install --prefix .cache/node axe-core@4"
+APT_INSTALL = "apt-get update && apt-get install -y chromium chromium-driver fonts-noto-cjk"
+
+CHROME_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # containers often have a tiny /dev/shm; a proxy from the environment must not catch 127.0.0.1
+    "--disable-dev-shm-usage", "--no-proxy-server", "--lang=ja", "--window-size=1280,1000",
+]
+
+# urllib must not send 127.0.0.1 to a proxy from the environment either
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _chromium() -> str | None:
+    for candidate in ("/usr/lib/chromium/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _require_browser() -> tuple[str, str]:
+    chromium, driver = _chromium(), shutil.which("chromedriver")
+    if chromium and driver:
+        return chromium, driver
+    missing = " and ".join(n for n, p in (("chromium", chromium), ("chromedriver", driver)) if not p)
+    message = f"{missing} not installed ({APT_INSTALL})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI is set, so the browser test must run", pytrace=False)
+    pytest.skip(f"{message}; CI is not set, so skipped")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class WebDriverError(RuntimeError):
+    pass
+
+
+class WebDriver:
+    """The few W3C WebDriver commands these tests need, over ``urllib``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.session: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None, timeout: float = 120) -> Any:
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json; charset=utf-8"})
+        try:
+            with _LOCAL.open(request, timeout=timeout) as response:
+                payload = json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            with exc:
+                text = exc.read().decode("utf-8", "replace")
+            try:
+                value = json.loads(text).get("value", {})
+                detail = f"{value.get('error')}: {value.get('message')}"
+            except ValueError:
+                detail = text[:500]
+            raise WebDriverError(f"{method} {path}: HTTP {exc.code} {detail}") from None
+        return payload.get("value")
+
+    def _s(self, path: str = "") -> str:
+        assert self.session is not None
+        return f"/session/{self.session}{path}"
+
+    def start(self, binary: str, args: list[str]) -> None:
+        caps = {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome", "pageLoadStrategy": "normal",
+            "goog:chromeOptions": {"binary": binary, "args": args},
+        }}}
+        value = self.call("POST", "/session", caps)
+        self.session = value["sessionId"]
+        self.call("POST", self._s("/timeouts"), {"script": 60_000, "pageLoad": 60_000, "implicit": 0})
+
+    def quit(self) -> None:
+        if self.session is not None:
+            try:
+                self.call("DELETE", self._s(), timeout=30)
+            finally:
+                self.session = None
+
+    def get(self, url: str) -> None:
+        self.call("POST", self._s("/url"), {"url": url})
+
+    def run(self, script: str, *args: Any) -> Any:
+        return self.call("POST", self._s("/execute/sync"), {"script": script, "args": list(args)})
+
+    def run_async(self, script: str, *args: Any) -> Any:
+        return self.call("POST", self._s("/execute/async"), {"script": script, "args": list(args)})
+
+    def find(self, css: str) -> dict[str, str]:
+        return self.call("POST", self._s("/element"), {"using": "css selector", "value": css})  # type: ignore[no-any-return]
+
+    def _eid(self, element: dict[str, str]) -> str:
+        return next(iter(element.values()))
+
+    def click(self, element: dict[str, str]) -> None:
+        self.call("POST", self._s(f"/element/{self._eid(element)}/click"), {})
+
+    def type(self, element: dict[str, str], text: str) -> None:
+        self.call("POST", self._s(f"/element/{self._eid(element)}/value"), {"text": text})
+
+    def set_window(self, width: int, height: int) -> None:
+        self.call("POST", self._s("/window/rect"), {"width": width, "height": height})
+
+    def screenshot(self) -> bytes:
+        import base64
+
+        return base64.b64decode(self.call("GET", self._s("/screenshot")))
+
+
+# ---------------------------------------------------------------------------------------------
+# fixtures: the site, a server for it, a browser (each stopped by its own handle)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], Any]:
+    root = make_project(tmp_path_factory.mktemp("project"))
+    settings, packages = load_project(root)
+    inventory = build_inventory(settings, packages)
+    files = render_site(packages, settings, inventory)
+    folder = root / "site"
+    write_site(files, folder)
+    return folder, files, inventory
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: tuple[Path, dict[str, bytes], Any]) -> Iterator[str]:
+    _require_browser()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site[0])))
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    chromium, driver_path = _require_browser()
+    work = tmp_path_factory.mktemp("chromium")
+    port = _free_port()
+    log = open(work / "chromedriver.log", "wb")  # noqa: SIM115 - closed in finally
+    # own session: if the orderly quit fails, the whole group we started (driver and browser) is ended
+    proc = subprocess.Popen([driver_path, f"--port={port}", "--allowed-ips=127.0.0.1"], stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    wd = WebDriver(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if wd.call("GET", "/status", timeout=5).get("ready"):
+                    break
+            except (OSError, WebDriverError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chromedriver did not start: {(work / 'chromedriver.log').read_text(errors='replace')}")
+            time.sleep(0.2)
+        wd.start(chromium, [*CHROME_ARGS, f"--user-data-dir={work / 'profile'}"])
+        yield wd
+    finally:
+        try:
+            wd.quit()
+        except (OSError, WebDriverError):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=20)
+        log.close()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _status(url: str) -> int:
+    try:
+        with _LOCAL.open(urllib.request.Request(url, method="GET"), timeout=30) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return int(exc.code)
+
+
+_LINKS = """
+return Array.from(document.querySelectorAll('a[href], link[href], script[src], img[src]'))
+  .map(e => e.href || e.src);
+"""
+
+
+def _page_urls(server: str) -> list[str]:
+    return [server + "index.html"] + [f"{server}{name}/index.html" for name in PACKAGE_NAMES]
+
+
+def test_every_dataset_is_in_the_index(browser: WebDriver, server: str, site: Any) -> None:
+    _, _, inventory = site
+    browser.get(server + "index.html")
+    text = browser.run("return document.body.innerText;")
+    for entry in inventory.entries:
+        assert entry.title in text, entry.title
+    hrefs = browser.run("return Array.from(document.querySelectorAll('.dataset h3 a')).map(a => a.href);")
+    assert sorted(hrefs) == sorted(f"{server}{name}/index.html" for name in PACKAGE_NAMES)
+    assert browser.run("return document.documentElement.lang;") == "ja"
+
+
+def test_every_link_and_download_resolves(browser: WebDriver, server: str, site: Any) -> None:
+    _, files, _ = site
+    checked: dict[str, int] = {}
+    for page in _page_urls(server):
+        browser.get(page)
+        assert browser.run("return document.readyState;") == "complete"
+        for url in browser.run(_LINKS):
+            target, _ = urldefrag(url)
+            if urlsplit(target).scheme in ("mailto", "tel"):
+                continue
+            if not target.startswith(server):
+                assert urlsplit(target).scheme == "https", f"{page}: external link that is not https: {url}"
+                continue  # links out (licences, publishers) are not loaded; only our own files are checked
+            if target not in checked:
+                checked[target] = _status(target)
+            assert checked[target] == 200, f"{page} → {url}: HTTP {checked[target]}"
+        # nothing was loaded from anywhere but the test server (no CDN, no web fonts)
+        loaded = browser.run("return performance.getEntriesByType('resource').map(e => e.name);")
+        assert loaded and all(u.startswith(server) for u in loaded), loaded
+    # every file of the site is reachable from some page, downloads included
+    reachable = {unquote(urlsplit(u).path).lstrip("/") for u in checked} | {"index.html"}
+    downloads = {p for p in files if "/data/" in p or "/excel/" in p or p.startswith("opendata-list/")}
+    assert downloads <= reachable, downloads - reachable
+
+
+def test_json_ld_parses(browser: WebDriver, server: str) -> None:
+    for page in _page_urls(server):
+        browser.get(page)
+        blocks = browser.run(
+            "return Array.from(document.querySelectorAll('script[type=\"application/ld+json\"]')).map(s => s.textContent);")
+        assert len(blocks) == 1, page
+        data = json.loads(blocks[0])
+        assert data["@context"] == "https://schema.org"
+        if page.endswith("/index.html") and page != server + "index.html":
+            assert data["@type"] == "Dataset"
+            for key in ("name", "description", "license", "creator", "publisher", "distribution", "keywords",
+                        "dateModified", "spatialCoverage"):
+                assert key in data, (page, key)
+            for dist in data["distribution"]:
+                assert dist["contentUrl"].startswith("https://opendata.example.lg.jp/") and dist["encodingFormat"]
+        else:
+            assert data["@type"] == "DataCatalog" and len(data["dataset"]) == len(PACKAGE_NAMES)
+
+
+_VISIBLE = """
+return Array.from(document.querySelectorAll('[data-item]'))
+  .filter(e => e.offsetParent !== null)
+  .map(e => (e.querySelector('h3 a') || e.querySelector('th')).textContent.trim());
+"""
+
+
+def test_filter_hides_non_matching_datasets(browser: WebDriver, server: str) -> None:
+    browser.get(server + "index.html")
+    assert browser.run("return document.getElementById('filter').hidden;") is False  # shown once JS runs
+    everything = browser.run(_VISIBLE)
+    assert len(everything) == 10
+    status = browser.run("return document.getElementById('filter-status').textContent;")
+    assert "全 10 件" in status
+
+    browser.type(browser.find("#filter-text"), "AED")
+    assert browser.run(_VISIBLE) == ["焼津市 AED設置箇所一覧"]
+    assert "1 件" in browser.run("return document.getElementById('filter-status').textContent;")
+
+    browser.click(browser.find('#filter button[type="reset"]'))
+    browser.click(browser.find('#filter-theme option[value="AGRI"]'))
+    assert browser.run(_VISIBLE) == ["焼津市 ファミリー農園"]
+    # the table of datasets without files is empty for this theme: it says so instead
+    assert browser.run("return document.getElementById('others-empty').hidden;") is False
+
+    browser.click(browser.find('#filter button[type="reset"]'))
+    browser.click(browser.find('#filter-keyword option[value="公衆無線LAN"]'))
+    assert browser.run(_VISIBLE) == ["江東区 公衆無線LANアクセスポイント（テスト用）", "公衆無線LANアクセスポイント"]
+
+    browser.click(browser.find('#filter button[type="reset"]'))
+    browser.click(browser.find('#filter-publisher option[value="132217"]'))
+    assert browser.run(_VISIBLE) == ["選挙の投票率", "小中学校の通学区域情報"]
+
+    # a filtered view can be linked
+    browser.get(server + "index.html?theme=TECH")
+    assert browser.run(_VISIBLE) == ["江東区 公衆無線LANアクセスポイント（テスト用）", "公衆無線LANアクセスポイント"]
+
+
+def test_axe_finds_no_serious_violation(browser: WebDriver, server: str) -> None:
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core not found at {AXE_JS}: run `{AXE_INSTALL}` in {ROOT}", pytrace=False)
+    source = AXE_JS.read_text(encoding="utf-8")
+    report = {}
+    # desktop, then a phone's width (wide tables scroll there: the scrolling regions must be reachable)
+    runs = [(1280, server + "index.html"), (1280, f"{server}yaizu-aed/index.html"),
+            (1280, f"{server}koto-test-wifi/index.html"), (390, server + "index.html"),
+            (390, f"{server}yaizu-aed/index.html")]
+    for width, page in runs:
+        browser.set_window(width, 1000)
+        browser.get(page)
+        browser.run("var s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s);",
+                    source)
+        violations = browser.run_async(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,"
+            " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+            ".catch(e => done({error: String(e)}));")
+        assert not isinstance(violations, dict), violations
+        report[f"{page} ({width}px)"] = violations
+    browser.set_window(1280, 1000)
+    serious = {page: [v for v in vs if v["impact"] in ("serious", "critical")] for page, vs in report.items()}
+    assert not any(serious.values()), json.dumps(serious, ensure_ascii=False, indent=1)
+
+
+def test_screenshot_of_the_index(browser: WebDriver, server: str) -> None:
+    browser.get(server + "index.html")
+    height = int(browser.run("return Math.min(document.documentElement.scrollHeight, 6000);"))
+    # the window is a little taller than its viewport (headless keeps some window chrome): add a margin
+    chrome = int(browser.run("return window.outerHeight - window.innerHeight;"))
+    browser.set_window(1280, max(height, 800) + max(chrome, 0) + 40)
+    try:
+        png = browser.screenshot()
+    finally:
+        browser.set_window(1280, 1000)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "site-index.png").write_bytes(png)
