@@ -1,0 +1,559 @@
+"""A CKAN portal as a publishing target: preflight, plan (diff) and apply.
+
+How a dataset is written, and why:
+
+* Every write after the dataset exists is a ``package_revise`` with ``match`` on the dataset's id and
+  ``metadata_modified``. CKAN checks the match under a row lock, so a dataset someone changed since we
+  read it (or since the saved plan was made) is refused, never overwritten; and a write that is sent
+  twice (a retry after a lost answer) cannot apply twice. ``package_update`` is never called with a
+  partial resource list (CKAN ≤ 2.11 would delete the missing resources): package_revise always
+  passes the full list on.
+* Order: (1) ``package_create`` if the dataset is new (metadata only), (2) one revise per file to
+  upload, each streaming one file, (3) one final revise with the dataset fields, metadata-only
+  resource changes, deletions (``--prune``), the resource order and ``datapackage.json``, which
+  therefore changes last and together with the metadata. A run killed at any point leaves each step
+  either done or not done; a re-run plans again from the portal's state (resources are matched by
+  name, files by sha256 and size) and finishes the job without duplicates.
+* A file whose sha256 and size match the portal's is never uploaded, nor downloaded to compare.
+* After an ambiguous failure of a write (connection dropped after sending, read timeout, 502/504) the
+  dataset is read again: unchanged → the write is sent again; changed and showing our write → done;
+  changed otherwise → refused as a conflict.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import requests
+
+from ..config import Settings
+from ..errors import NotAuthorized, NotFound, PortalRejected, PortalUnreachable, PortalValidationError, UsageError
+from ..metadata.licenses import License, find_license
+from ..metadata.publication import resolve_publisher
+from .http import AmbiguousWrite, CkanClient, Timeouts
+from .mapping import (
+    DATASET_FIELDS,
+    MANAGED_EXTRAS,
+    RESOURCE_FIELDS,
+    SHA256_ALGORITHM,
+    MappingContext,
+    normalize_dataset,
+    normalize_resource,
+    to_ckan_dataset,
+    to_ckan_resource,
+)
+from .multipart import FilePart
+from .plan import Change, DatasetAction, DatasetPlan, PlannedFile, ResourceAction, ResourcePlan
+from .retry import RetryPolicy
+from .rules import dataset_name_problem, tag_problems
+from .source import DESCRIPTOR_RESOURCE, SourceFile, SourcePackage
+from .target import ConflictError, PreflightError, TransferProgress
+
+__all__ = ["CkanTarget", "DESCRIPTOR_DESCRIPTION"]
+
+DESCRIPTOR_DESCRIPTION = ("このデータセットのデータパッケージ記述子 (Frictionless Data Package v2)。"
+                          "opendata-pub pull などでパッケージを復元するときに使います。")
+
+
+class LicenseNotOffered(PortalRejected):
+    """The package's licence is not in the portal's licence list."""
+
+
+def _short_hash(h: str | None) -> str:
+    return f"sha256:{h[:12]}…" if h else "なし"
+
+
+def _file_label(size: Any, sha: str | None) -> str:
+    return f"{_short_hash(sha)} ({int(size):,} バイト)" if isinstance(size, int) else _short_hash(sha)
+
+
+class CkanTarget:
+    """Publishes packages to one CKAN portal (see the module doc)."""
+
+    kind = "ckan"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None,
+        organization: str | None = None,
+        allow_insecure: bool = False,
+        settings: Settings | None = None,
+        session_factory: Callable[[], requests.Session] = requests.Session,
+        retry: RetryPolicy | None = None,
+        timeouts: Timeouts = Timeouts(),
+    ) -> None:
+        self.client = CkanClient(url, token=token, allow_insecure=allow_insecure, timeouts=timeouts, retry=retry,
+                                 session_factory=session_factory)
+        self.organization = organization
+        self.settings = settings
+        self._licenses: list[dict[str, Any]] | None = None
+        self.version: str | None = None
+
+    def __repr__(self) -> str:
+        return f"CkanTarget({self.client.url!r}, organization={self.organization!r})"
+
+    # -- identity ---------------------------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "url": self.client.url, "organization": self.organization}
+
+    def label(self) -> str:
+        org = f" (組織: {self.organization})" if self.organization else ""
+        return f"CKAN {self.client.url}{org}"
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- reads ------------------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """``status_show``: proves the URL is a CKAN (and which version)."""
+        try:
+            st = self.client.get("status_show")
+        except (NotFound, PortalRejected) as exc:
+            raise PortalUnreachable(f"{self.client.url} は CKAN ではないようです ({exc.message})",
+                                    hint="CKAN サイトのトップの URL (例: https://ckan.example.jp) を指定してください") from exc
+        if not isinstance(st, Mapping) or not st.get("ckan_version"):
+            raise PortalUnreachable(f"{self.client.url} は CKAN ではないようです (status_show に版がありません)",
+                                    hint="CKAN サイトのトップの URL を指定してください")
+        self.version = str(st["ckan_version"])
+        return dict(st)
+
+    def licenses(self) -> list[dict[str, Any]]:
+        if self._licenses is None:
+            result = self.client.get("license_list")
+            self._licenses = [dict(x) for x in result or [] if isinstance(x, Mapping)]
+        return self._licenses
+
+    def show(self, name: str) -> dict[str, Any] | None:
+        """The dataset, or None when there is none (a deleted dataset counts as none)."""
+        try:
+            pkg = self.client.get("package_show", {"id": name})
+        except NotFound:
+            return None
+        except NotAuthorized as exc:
+            raise NotAuthorized(f"データセット {name} はポータルにありますが、このトークンでは読めません",
+                                status=exc.status, kind=exc.kind,
+                                hint="ほかの組織の非公開データセットかもしれません。名前を変えるか管理者に確認してください") from exc
+        if not isinstance(pkg, Mapping) or pkg.get("state") == "deleted":
+            return None
+        return dict(pkg)
+
+    # -- mapping ----------------------------------------------------------------------------------
+    def organization_for(self, source: SourcePackage) -> str:
+        if self.organization:
+            return self.organization
+        agent = resolve_publisher(source.descriptor.get("publisher"), self.settings)
+        if agent is not None and agent.configured is not None and agent.configured.organization:
+            return agent.configured.organization
+        raise UsageError(f"{source.name}: 公開先の組織がわかりません",
+                         hint="--organization を指定するか、opendata.yaml の publishers[].organization "
+                              "(またはポータルの organization) を書いてください")
+
+    def license_id(self, lic: License | None, raw: str) -> str:
+        """The portal's id for our licence, matched by URL or id."""
+        offered = self.licenses()
+        for entry in offered:
+            if lic is not None:
+                if find_license(str(entry.get("url") or "")) is lic or find_license(str(entry.get("id") or "")) is lic:
+                    return str(entry["id"])
+            elif raw and raw in (entry.get("id"), entry.get("url")):
+                return str(entry["id"])
+        names = ", ".join(f"{e.get('id')} ({e.get('title') or e.get('url') or ''})" for e in offered) or "なし"
+        wanted = f"{lic.id} ({lic.uri})" if lic else repr(raw)
+        raise LicenseNotOffered(f"ポータルのライセンス一覧に {wanted} がありません。ポータルにあるもの: {names}",
+                                hint="ポータルの管理者に licenses_group_url への追加を依頼するか、パッケージのライセンスを見直してください")
+
+    def context_for(self, source: SourcePackage) -> MappingContext:
+        return MappingContext(settings=self.settings, organization=self.organization_for(source),
+                              license_id=self.license_id)
+
+    def desired(self, source: SourcePackage) -> tuple[dict[str, Any], list[tuple[SourceFile, dict[str, Any]]]]:
+        """The dataset and its resources in normal form, datapackage.json last."""
+        ctx = self.context_for(source)
+        dataset = to_ckan_dataset(source.descriptor, ctx)
+        resources = []
+        for f in source.files:
+            res = to_ckan_resource(source.resource(f.name), source.descriptor, ctx, size=f.size, sha256=f.sha256)
+            if f.url is not None:
+                res["url"] = f.url
+            resources.append((f, res))
+        dp = source.datapackage
+        resources.append((dp, {"name": DESCRIPTOR_RESOURCE, "description": DESCRIPTOR_DESCRIPTION, "format": "JSON",
+                               "mimetype": "application/json", "size": dp.size, "hash": dp.sha256,
+                               "hash_algorithm": SHA256_ALGORITHM}))
+        return dataset, resources
+
+    # -- preflight --------------------------------------------------------------------------------
+    def preflight(self, sources: Sequence[SourcePackage]) -> None:
+        """Before any write: a CKAN answers, the token may write to each organization, each licence
+        is one the portal offers, names and tags follow CKAN's rules."""
+        self.status()
+        if not self.client.has_token:
+            raise UsageError("API トークンがありません", hint="CKAN_API_TOKEN か opendata.yaml の token を設定してください")
+        problems: list[str] = []
+        orgs: dict[str, list[str]] = {}
+        for s in sources:
+            try:
+                orgs.setdefault(self.organization_for(s), []).append(s.name)
+            except UsageError as exc:
+                problems.append(exc.message)
+        if orgs:
+            writable = self.client.get("organization_list_for_user", {"permission": "create_dataset"}) or []
+            names = {str(o.get("name")) for o in writable if isinstance(o, Mapping)}
+            names |= {str(o.get("id")) for o in writable if isinstance(o, Mapping)}
+            for org in sorted(orgs):
+                if org in names:
+                    continue
+                try:
+                    self.client.get("organization_show", {"id": org, "include_datasets": False})
+                except NotFound:
+                    problems.append(f"組織 {org} がポータルにありません")
+                    continue
+                raise NotAuthorized(
+                    f"このトークンには組織 {org} でデータセットを作成・更新する権限 (create_dataset) がありません",
+                    status=403, kind="Authorization Error",
+                    hint=f"組織 {org} の管理者に編集者 (editor) 以上のロールを依頼してください。"
+                         "トークンが無効なときも CKAN は匿名として扱うためこのエラーになります")
+        seen: dict[str, str] = {}
+        for s in sources:
+            if s.name in seen:
+                problems.append(f"データセット名 {s.name} が二つのパッケージで使われています ({seen[s.name]}, {s.path})")
+            seen[s.name] = str(s.path)
+            if (p := dataset_name_problem(s.name)) is not None:
+                problems.append(f"{s.name}: {p}")
+            try:
+                dataset, _ = self.desired(s)
+            except (LicenseNotOffered, UsageError) as exc:
+                if not any(exc.message in x for x in problems):
+                    problems.append(f"{s.name}: {exc.message}")
+                continue
+            problems += [f"{s.name}: {p}" for p in tag_problems(dataset.get("tags") or [])]
+        if problems:
+            raise PreflightError(problems, hint="パッケージか opendata.yaml を直してから再実行してください")
+
+    # -- plan -------------------------------------------------------------------------------------
+    def plan_dataset(self, source: SourcePackage, *, prune: bool) -> DatasetPlan:
+        dataset, wanted = self.desired(source)
+        remote = self.show(source.name)
+        plan = DatasetPlan(name=source.name, package=str(source.path), action=DatasetAction.UNCHANGED,
+                           desired=dataset, source=source, notes=list(source.notes))
+        if remote is None:
+            plan.action = DatasetAction.CREATE
+            plan.changes = [Change(k, None, v) for k, v in dataset.items()]
+            for f, res in wanted:
+                plan.resources.append(ResourcePlan(f.name, ResourceAction.CREATE, desired=res, file=_planned(f),
+                                                   changes=[Change("file", None, _file_label(f.size, f.sha256))]))
+            plan.order = [f.name for f, _ in wanted]
+            return plan
+
+        plan.remote_id = str(remote["id"])
+        remote_resources: list[dict[str, Any]] = list(remote.get("resources") or [])
+        plan.metadata_modified = str(remote.get("metadata_modified") or "")
+        current = normalize_dataset(remote)
+        if current.get("owner_org") and current.get("owner_org") != dataset.get("owner_org"):
+            plan.action = DatasetAction.REFUSED
+            plan.reason = (f"データセット名 {source.name} はポータルで組織 {current.get('owner_org')} が使っています "
+                           f"(公開先は {dataset.get('owner_org')})")
+            return plan
+        plan.changes = _diff(current, dataset)
+
+        matched: dict[str, dict[str, Any]] = {}
+        extra: list[dict[str, Any]] = []
+        for res in remote.get("resources") or []:
+            name = str(res.get("name") or "")
+            if name and name not in matched:
+                matched[name] = res
+            else:
+                extra.append(res)
+        wanted_names = {f.name for f, _ in wanted}
+        for f, want in wanted:
+            have = matched.get(f.name)
+            if have is None:
+                plan.resources.append(ResourcePlan(f.name, ResourceAction.CREATE, desired=want, file=_planned(f),
+                                                   changes=[Change("file", None, _file_label(f.size, f.sha256))]))
+                continue
+            normal = normalize_resource(have)
+            same_content = (normal.get("url") == f.url) if f.url is not None else (
+                have.get("url_type") == "upload" and normal.get("hash") == f.sha256 and normal.get("size") == f.size)
+            rp = ResourcePlan(f.name, ResourceAction.UNCHANGED, remote_id=str(have["id"]), desired=want,
+                              file=_planned(f))
+            if not same_content:
+                rp.action = ResourceAction.REPLACE
+                rp.changes = [Change("file", _file_label(normal.get("size"), normal.get("hash")),
+                                     f.url or _file_label(f.size, f.sha256))]
+                rp.changes += [c for c in _diff(normal, want) if c.field not in ("size", "hash", "hash_algorithm", "url")]
+            else:
+                rp.changes = _diff(normal, want)
+                if rp.changes:
+                    rp.action = ResourceAction.UPDATE
+            plan.resources.append(rp)
+        kept: list[str] = []
+        for res in list(matched.values()) + extra:
+            name = str(res.get("name") or "")
+            if name in wanted_names and matched.get(name) is res:
+                continue
+            duplicate = name in matched and matched[name] is not res
+            why = "同じ名前のリソースが重複しています" if duplicate else "パッケージにありません"
+            if prune:
+                plan.resources.append(ResourcePlan(name or str(res["id"]), ResourceAction.DELETE, remote_id=str(res["id"]),
+                                                   note=why))
+            else:
+                plan.resources.append(ResourcePlan(name or str(res["id"]), ResourceAction.KEEP, remote_id=str(res["id"]),
+                                                   note=f"{why} (--prune で削除)"))
+                if not duplicate and name:
+                    kept.append(name)
+        names = [f.name for f, _ in wanted]
+        plan.order = names[:-1] + kept + names[-1:]
+        # What the list would be without reordering: survivors in place, new ones appended.
+        deleted = {r.remote_id for r in plan.resources if r.action is ResourceAction.DELETE}
+        natural = [str(r.get("name")) for r in remote_resources
+                   if r["id"] not in deleted and r is matched.get(str(r.get("name")))]
+        natural += [r.name for r in plan.resources if r.action is ResourceAction.CREATE]
+        plan.reorder = natural != plan.order
+        touched = any(r.action not in (ResourceAction.UNCHANGED, ResourceAction.KEEP) for r in plan.resources)
+        if plan.changes or touched or plan.reorder:
+            plan.action = DatasetAction.UPDATE
+        return plan
+
+    # -- apply ------------------------------------------------------------------------------------
+    def apply_dataset(self, plan: DatasetPlan, source: SourcePackage, *, progress: TransferProgress
+                      ) -> dict[str, str]:
+        if not plan.has_changes:
+            return {r.name: r.remote_id for r in plan.resources if r.remote_id}
+        files = {f.name: f for f in (*source.files, source.datapackage)}
+        if plan.action is DatasetAction.CREATE:
+            state = self._create(plan)
+        else:
+            shown = self.show(plan.name)
+            if shown is None:
+                raise ConflictError(f"データセット {plan.name} は計画の後でポータルから削除されました")
+            state = shown
+            if state.get("metadata_modified") != plan.metadata_modified:
+                raise ConflictError(
+                    f"データセット {plan.name} は計画の後でポータル上で変更されました "
+                    f"(計画時 {plan.metadata_modified}、現在 {state.get('metadata_modified')})。上書きしません")
+        for rp in plan.resources:
+            if rp.uploads and rp.name != DESCRIPTOR_RESOURCE:
+                state = self._upload(plan, rp, files[rp.name], state, progress)
+        if self._needs_final(plan):
+            state = self._final(plan, files[DESCRIPTOR_RESOURCE], state, progress)
+        return {str(r.get("name")): str(r["id"]) for r in state.get("resources") or []}
+
+    def _needs_final(self, plan: DatasetPlan) -> bool:
+        if plan.changes or plan.reorder:
+            return True
+        for rp in plan.resources:
+            if rp.name == DESCRIPTOR_RESOURCE and rp.action is not ResourceAction.UNCHANGED:
+                return True
+            if rp.action in (ResourceAction.UPDATE, ResourceAction.DELETE):
+                return True
+            if rp.action in (ResourceAction.CREATE, ResourceAction.REPLACE) and not rp.uploads:
+                return True
+        return False
+
+    def _payload(self, desired: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Dataset fields to send: those that differ (all of them for a new dataset)."""
+        have = normalize_dataset(current) if current is not None else {}
+        out: dict[str, Any] = {}
+        for key in DATASET_FIELDS:
+            if key == "name" and current is not None:
+                continue
+            if desired.get(key) != have.get(key):
+                out[key] = desired.get(key) if desired.get(key) is not None else ""
+        if desired.get("tags") != have.get("tags"):
+            out["tags"] = [{"name": t} for t in desired.get("tags") or []]
+        if desired.get("extras") != have.get("extras"):
+            foreign = [e for e in (current or {}).get("extras") or [] if e.get("key") not in MANAGED_EXTRAS]
+            out["extras"] = foreign + [{"key": k, "value": v} for k, v in (desired.get("extras") or {}).items()]
+        return out
+
+    def _create(self, plan: DatasetPlan) -> dict[str, Any]:
+        payload = {"name": plan.name, **self._payload(plan.desired, None)}
+
+        def ours(current: dict[str, Any] | None) -> bool:
+            # The first try went through and only its answer was lost: same org, same title, no files yet.
+            if current is None:
+                return False
+            n = normalize_dataset(current)
+            return (n.get("owner_org") == plan.desired.get("owner_org") and n.get("title") == plan.desired.get("title")
+                    and not current.get("resources"))
+
+        try:
+            return self._write(plan.name, lambda: self.client.post("package_create", payload),
+                               expected=None, satisfied=ours, what="作成")
+        except PortalValidationError as exc:
+            if any("already" in m or "使われて" in m for m in exc.fields.get("name", [])):
+                raise ConflictError(f"データセット名 {plan.name} は計画の後でポータル上で使われました (作成していません)",
+                                    hint="ほかの人が同じ名前で作ったか、見えない場所にあります。plan で確かめてください") from exc
+            raise
+
+    def _write(self, name: str, send: Callable[[], Any], *, expected: str | None,
+               satisfied: Callable[[dict[str, Any] | None], bool], what: str) -> dict[str, Any]:
+        """Send a write; after an ambiguous failure, look before sending it again (module doc)."""
+        attempt = 0
+        retry = self.client.retry
+        while True:
+            attempt += 1
+            try:
+                result = send()
+                return dict(result.get("package", result)) if isinstance(result, Mapping) else {}
+            except AmbiguousWrite as exc:
+                current = self.show(name)
+                untouched = current is None if expected is None else (
+                    current is not None and current.get("metadata_modified") == expected)
+                if untouched:
+                    if retry.gives_up(attempt):
+                        raise
+                    retry.sleep(retry.delay(attempt))
+                    continue
+                if satisfied(current):
+                    assert current is not None
+                    return current
+                raise ConflictError(f"データセット {name} の{what}中に、ポータル上でほかの変更がありました。上書きしません") from exc
+            except PortalValidationError as exc:
+                if "match" in exc.fields:
+                    current = self.show(name)
+                    if attempt > 1 and satisfied(current):
+                        assert current is not None
+                        return current
+                    now = current.get("metadata_modified") if current else "削除済み"
+                    raise ConflictError(f"データセット {name} はポータル上で変更されました ({expected} → {now})。"
+                                        "上書きしません") from exc
+                raise
+
+    def _revise(self, plan: DatasetPlan, state: Mapping[str, Any], *, update: Mapping[str, Any] | None = None,
+                flat: Sequence[tuple[str, Any]] = (), filter_: Sequence[str] = (), file: FilePart | None = None,
+                satisfied: Callable[[dict[str, Any] | None], bool], what: str,
+                progress: TransferProgress | None = None) -> dict[str, Any]:
+        expected = str(state.get("metadata_modified") or "")
+        match = {"id": state["id"], "metadata_modified": expected}
+
+        def send() -> Any:
+            if file is None:
+                body: dict[str, Any] = {"match": match, **dict(flat)}
+                if filter_:
+                    body["filter"] = list(filter_)
+                if update:
+                    body["update"] = update
+                return self.client.post("package_revise", body)
+            fields = [("match", json.dumps(match))]
+            if filter_:
+                fields.append(("filter", json.dumps(list(filter_))))
+            if update:
+                fields.append(("update", json.dumps(update, ensure_ascii=False)))
+            fields += [(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in flat]
+            key = f"{plan.name}/{file.filename}"
+            on = (lambda n: progress.sent(key, n)) if progress is not None else None
+            return self.client.upload("package_revise", fields, file, on_progress=on)
+
+        try:
+            return self._write(plan.name, send, expected=expected, satisfied=satisfied, what=what)
+        except PortalValidationError as exc:
+            if file is not None and ("upload" in exc.fields or exc.status == 413):
+                where = file.path if file.data is None else file.filename
+                raise PortalValidationError(
+                    f"ファイルが大きすぎてポータルに登録できません: {where} ({file.size:,} バイト)",
+                    fields=exc.fields, status=exc.status,
+                    hint="ポータルのアップロード上限 (ckan.max_resource_size) を管理者に確認してください") from exc
+            raise
+        except NotAuthorized as exc:
+            org = plan.desired.get("owner_org")
+            raise NotAuthorized(f"組織 {org} のデータセット {plan.name} を更新する権限がありません ({exc.message})",
+                                status=exc.status, kind=exc.kind, hint=exc.hint) from exc
+
+    def _file_part(self, field: str, f: SourceFile) -> FilePart:
+        assert f.size is not None
+        # a generated datapackage.json has data instead of a path; its filename stands in for the path
+        return FilePart(field=field, path=f.path or Path(f.filename), filename=f.filename,
+                        content_type=f.media_type, size=f.size, sha256=f.sha256, data=f.data)
+
+    def _upload(self, plan: DatasetPlan, rp: ResourcePlan, f: SourceFile, state: dict[str, Any],
+                progress: TransferProgress) -> dict[str, Any]:
+        assert rp.desired is not None
+        desired = {k: v for k, v in rp.desired.items() if k != "url"}
+
+        def done(current: dict[str, Any] | None) -> bool:
+            same = [r for r in (current or {}).get("resources") or [] if r.get("name") == rp.name]
+            return len(same) == 1 and normalize_resource(same[0]).get("hash") == f.sha256 \
+                and normalize_resource(same[0]).get("size") == f.size and same[0].get("url_type") == "upload"
+
+        existing = next((r for r in state.get("resources") or [] if r.get("id") == rp.remote_id), None) \
+            if rp.remote_id else None
+        if existing is None and rp.action is ResourceAction.REPLACE:
+            raise ConflictError(f"リソース {rp.name} は計画の後でポータルから消えました")
+        if existing is None:
+            flat: list[tuple[str, Any]] = [("update__resources__extend", [desired])]
+            part = self._file_part("update__resources__-1__upload", f)
+        else:
+            flat = [(f"update__resources__{existing['id']}", desired)]
+            part = self._file_part(f"update__resources__{existing['id']}__upload", f)
+        return self._revise(plan, state, flat=flat, file=part, satisfied=done, progress=progress,
+                            what=f"リソース {rp.name} の登録")
+
+    def _final(self, plan: DatasetPlan, dp: SourceFile, state: dict[str, Any],
+               progress: TransferProgress) -> dict[str, Any]:
+        by_name = {r.name: r for r in plan.resources if r.action is not ResourceAction.DELETE}
+        deleted = {r.remote_id for r in plan.resources if r.action is ResourceAction.DELETE}
+        pool = [r for r in state.get("resources") or [] if r.get("id") not in deleted]
+        final: list[dict[str, Any]] = []
+        placed: set[str] = set()
+        for name in plan.order:
+            rp = by_name.get(name)
+            res = next((r for r in pool if rp is not None and rp.remote_id and r.get("id") == rp.remote_id), None) \
+                or next((r for r in pool if r.get("name") == name and r.get("id") not in placed), None)
+            if res is not None:
+                placed.add(str(res["id"]))
+                final.append(_merge(res, rp.desired if rp is not None else None))
+            elif rp is not None and rp.desired is not None:
+                final.append({k: v for k, v in rp.desired.items()})
+        leftovers = [r for r in pool if str(r.get("id")) not in placed]
+        final = final[:-1] + leftovers + final[-1:]  # keep datapackage.json last
+        dp_plan = by_name.get(DESCRIPTOR_RESOURCE)
+        upload = dp_plan is not None and dp_plan.uploads
+        update = self._payload(plan.desired, state)
+        filters = ["-resources"] + [f"-{k}" for k in ("tags", "extras") if k in update]
+        update["resources"] = final
+        order = [str(r.get("name")) for r in final]
+
+        def done(current: dict[str, Any] | None) -> bool:
+            if current is None or normalize_dataset(current) != {**normalize_dataset(current), **plan.desired}:
+                return False
+            names = [str(r.get("name")) for r in current.get("resources") or []]
+            last = (current.get("resources") or [{}])[-1]
+            return names == order and normalize_resource(last).get("hash") == dp.sha256
+
+        part = self._file_part("update__resources__-1__upload", dp) if upload else None
+        return self._revise(plan, state, update=update, filter_=filters, file=part, satisfied=done,
+                            progress=progress, what="メタデータと datapackage.json の更新")
+
+
+def _merge(res: Mapping[str, Any], desired: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A portal resource with our fields applied; managed fields we no longer have are removed."""
+    if desired is None:
+        return dict(res)
+    out = {k: v for k, v in res.items() if k not in RESOURCE_FIELDS or k in desired}
+    out.update(desired)
+    if "url" in desired:  # a link now: it is no longer an uploaded file
+        out["url_type"] = ""
+    return out
+
+
+def _planned(f: SourceFile) -> PlannedFile:
+    return PlannedFile(filename=f.filename, media_type=f.media_type, size=f.size, sha256=f.sha256,
+                       path=str(f.path) if f.path is not None else None, url=f.url, generated=f.data is not None)
+
+
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    """Field-level differences between two normal forms (extras compared key by key)."""
+    changes: list[Change] = []
+    for key in sorted(set(before) | set(after)):
+        if key == "extras":
+            b, a = before.get("extras") or {}, after.get("extras") or {}
+            changes += [Change(f"extras.{k}", b.get(k), a.get(k)) for k in sorted(set(b) | set(a)) if b.get(k) != a.get(k)]
+        elif before.get(key) != after.get(key):
+            changes.append(Change(key, before.get(key), after.get(key)))
+    return changes

@@ -1,0 +1,220 @@
+"""The plan/apply engine: which packages, validated or refused, planned against a target, applied
+in parallel. Knows only the Target protocol (target.py), not CKAN.
+
+``--jobs N`` applies N datasets at a time on threads (the target gives each thread its own HTTP
+session); the resources of one dataset are always written one after another, since each write
+is conditional on the dataset's previous version. A failure in one dataset does not stop the others:
+each dataset's outcome is in the ``ApplyResult``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import OpendataPubError, UsageError
+from ..progress import NullProgress, Progress
+from ..validation.validator import validate_package
+from .plan import DatasetAction, DatasetPlan, Plan
+from .source import SourcePackage, load_source
+from .target import ConflictError, Target
+
+__all__ = ["ApplyResult", "DatasetResult", "apply_plan", "plan_packages", "publish_packages"]
+
+
+@dataclass(slots=True)
+class DatasetResult:
+    name: str
+    action: DatasetAction
+    ok: bool
+    error: str | None = None
+    hint: str | None = None
+    uploaded_bytes: int = 0
+    resources: dict[str, str] = field(default_factory=dict)  # name → id on the portal
+    exception: BaseException | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"name": self.name, "action": self.action.value, "ok": self.ok,
+                                  "uploadedBytes": self.uploaded_bytes, "resources": dict(self.resources)}
+        if self.error:
+            out["error"] = self.error
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    datasets: list[DatasetResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.datasets)
+
+    @property
+    def failed(self) -> list[DatasetResult]:
+        return [d for d in self.datasets if not d.ok]
+
+    @property
+    def uploaded_bytes(self) -> int:
+        return sum(d.uploaded_bytes for d in self.datasets)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "uploadedBytes": self.uploaded_bytes, "datasets": [d.to_dict() for d in self.datasets]}
+
+
+class _Transfer:
+    """Adds up the bytes sent by every thread for the one "bytes" progress bar."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._per_upload: dict[str, int] = {}
+
+    def sent(self, key: str, completed: int) -> None:
+        with self._lock:
+            self._per_upload[key] = completed  # a retry restarts its upload's count
+            self._progress.advance("bytes", sum(self._per_upload.values()))
+
+    def bytes_for(self, prefix: str) -> int:
+        with self._lock:
+            return sum(v for k, v in self._per_upload.items() if k.startswith(prefix + "/"))
+
+
+def plan_packages(
+    paths: Sequence[str | os.PathLike[str]],
+    target: Target,
+    *,
+    settings: Settings | None = None,
+    prune: bool = False,
+    force: bool = False,
+    validate: bool = True,
+) -> Plan:
+    """Validate each package (refused when it has errors, unless ``force``), check the target before
+    anything (preflight), and compare each package with the target's current state."""
+    if not paths:
+        raise UsageError("公開するパッケージがありません")
+    refused: list[DatasetPlan] = []
+    sources: list[SourcePackage] = []
+    for p in paths:
+        report = validate_package(p, settings) if validate else None
+        if report is not None and report.errors and not force:
+            refused.append(DatasetPlan(name=report.name or Path(p).name, package=str(p), action=DatasetAction.REFUSED,
+                                       reason=f"検証でエラーが {len(report.errors)} 件あります "
+                                              f"(opendata-pub validate で確認、--force で公開)"))
+            continue
+        sources.append(load_source(p, report=report))
+    if sources:
+        target.preflight(sources)
+    planned = [target.plan_dataset(s, prune=prune) for s in sources]
+    order = {str(p): i for i, p in enumerate(paths)}
+    datasets = sorted(planned + refused, key=lambda d: order.get(d.package, len(order)))
+    return Plan(target=target.describe(), datasets=datasets, prune=prune)
+
+
+def _check_saved(plan: DatasetPlan, source: SourcePackage) -> None:
+    """A saved plan is applied only to the package it was made from: every file as it was then."""
+    now = {f.name: (f.size, f.sha256) for f in (*source.files, source.datapackage)}
+    for rp in plan.resources:
+        if rp.file is None or rp.file.url is not None:
+            continue
+        if now.get(rp.name) != (rp.file.size, rp.file.sha256):
+            raise ConflictError(f"パッケージ {plan.package} のファイル {rp.file.path or rp.name} が計画の作成後に変わりました",
+                                hint="opendata-pub plan で計画を作り直してください")
+
+
+def apply_plan(
+    plan: Plan,
+    target: Target,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    saved: bool = False,
+) -> ApplyResult:
+    """Apply ``plan`` to ``target``: exactly the changes it lists, nothing more.
+
+    ``saved``: the plan was read from a file. Then the target must be the one it was made for, each
+    package must be unchanged since (sizes and checksums), and the preflight runs again.
+    """
+    if jobs < 1:
+        raise UsageError("--jobs は 1 以上にしてください")
+    progress = progress or NullProgress()
+    if saved and plan.target != target.describe():
+        raise UsageError(f"計画は別の公開先のものです: {plan.target.get('url')} (組織 {plan.target.get('organization')})",
+                         hint="plan のときと同じ --to と --organization を指定してください")
+    todo = [d for d in plan.datasets if d.has_changes]
+    results: dict[str, DatasetResult] = {
+        d.name: DatasetResult(d.name, d.action, ok=d.action is not DatasetAction.REFUSED, error=d.reason)
+        for d in plan.datasets if not d.has_changes}
+    if saved and todo:
+        checked = []
+        for d in todo:
+            try:
+                d.source = load_source(d.package)
+                _check_saved(d, d.source)
+                checked.append(d)
+            except OpendataPubError as exc:
+                results[d.name] = DatasetResult(d.name, d.action, ok=False, error=exc.message, hint=exc.hint,
+                                                exception=exc)
+        todo = checked
+        if todo:
+            target.preflight([d.source for d in todo if d.source is not None])
+
+    transfer = _Transfer(progress)
+    progress.start("datasets", "データセット", len(todo), unit="datasets")
+    progress.start("bytes", "アップロード", sum(d.upload_bytes for d in todo), unit="bytes")
+    done = 0
+
+    def run(d: DatasetPlan) -> DatasetResult:
+        source = d.source if d.source is not None else load_source(d.package)
+        try:
+            ids = target.apply_dataset(d, source, progress=transfer)
+        except OpendataPubError as exc:
+            return DatasetResult(d.name, d.action, ok=False, error=exc.message, hint=exc.hint,
+                                 uploaded_bytes=transfer.bytes_for(d.name), exception=exc)
+        return DatasetResult(d.name, d.action, ok=True, uploaded_bytes=transfer.bytes_for(d.name), resources=ids)
+
+    try:
+        if jobs == 1 or len(todo) <= 1:
+            for d in todo:
+                results[d.name] = run(d)
+                done += 1
+                progress.advance("datasets", done)
+        else:
+            with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="publish") as pool:
+                futures = {pool.submit(run, d): d for d in todo}
+                try:
+                    for fut in as_completed(futures):
+                        r = fut.result()
+                        results[r.name] = r
+                        done += 1
+                        progress.advance("datasets", done)
+                except BaseException:
+                    # Ctrl-C: start nothing new; the writes under way finish (each is atomic on the portal)
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+    finally:
+        progress.finish("datasets")
+        progress.finish("bytes")
+    return ApplyResult([results[d.name] for d in plan.datasets if d.name in results])
+
+
+def publish_packages(
+    paths: Sequence[str | os.PathLike[str]],
+    target: Target,
+    *,
+    settings: Settings | None = None,
+    prune: bool = False,
+    force: bool = False,
+    validate: bool = True,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[Plan, ApplyResult]:
+    """Plan, then apply at once (``publish`` without ``--plan``)."""
+    plan = plan_packages(paths, target, settings=settings, prune=prune, force=force, validate=validate)
+    return plan, apply_plan(plan, target, jobs=jobs, progress=progress)

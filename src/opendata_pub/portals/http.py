@@ -1,0 +1,370 @@
+"""The one place that talks HTTP to a CKAN portal: timeouts, retries, errors users can act on.
+
+* Every request has a timeout (connect and read; uploads get a longer read timeout, since the portal
+  stores and indexes the file before it answers).
+* Reads are retried on connection errors, timeouts, 429 and 502/503/504, a bounded number of times
+  with backoff and jitter, honouring ``Retry-After``. A write is retried here only when the request
+  certainly did not reach the portal (no connection, 429, 503); any other failure of a write is
+  *ambiguous* (it may have been applied) and is raised as ``AmbiguousWrite`` for the caller, who can
+  look at the portal before trying again (see ckan.py).
+* Redirects are never followed for API calls: a redirected POST loses its body (requests turns it
+  into a GET), and a redirect from http to https means the configured URL is wrong.
+* The token is sent only to the portal's own origin, never over plain http to a host that is not
+  loopback (unless allowed), and never appears in a message: every text taken from a request or a
+  response goes through ``redact``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import urllib3.exceptions
+
+from .. import __version__
+from ..errors import (
+    NotAuthorized,
+    NotFound,
+    PortalRejected,
+    PortalUnreachable,
+    PortalValidationError,
+    UsageError,
+    redact,
+)
+from .multipart import CHUNK, FilePart, MultipartBody
+from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
+
+__all__ = ["AmbiguousWrite", "CkanClient", "Timeouts", "is_loopback"]
+
+
+class AmbiguousWrite(PortalUnreachable):
+    """A write failed in a way that does not tell whether the portal applied it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 60.0
+    upload: float = 900.0  # the portal answers an upload only once it has stored and indexed it
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+class _Token:
+    """Holds the token so that no repr (of the client, of its __dict__, of a traceback's locals) shows it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str | None) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<token>" if self.value else "<no token>"
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+class _TokenAuth(requests.auth.AuthBase):
+    """Sends the token only to the portal's own origin. Passing an auth object also keeps requests
+    from replacing our header with credentials from ~/.netrc."""
+
+    def __init__(self, token: _Token, origin: tuple[str, str, int | None]) -> None:
+        self._token = token
+        self._origin = origin
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self._token.value and r.url and _origin(r.url) == self._origin:
+            r.headers["Authorization"] = self._token.value
+        return r
+
+    def __repr__(self) -> str:
+        return "_TokenAuth(***)"
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _field_messages(error: Mapping[str, Any]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for key, value in error.items():
+        if key in ("__type", "message"):
+            continue
+        if isinstance(value, list):
+            msgs = [json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in value]
+        elif isinstance(value, Mapping):
+            msgs = [json.dumps(value, ensure_ascii=False)]
+        else:
+            msgs = [str(value)]
+        fields[str(key)] = msgs
+    return fields
+
+
+class CkanClient:
+    """A CKAN Action API client. Thread-safe: each thread gets its own ``requests.Session``."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        allow_insecure: bool = False,
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy | None = None,
+        session_factory: Callable[[], requests.Session] = requests.Session,
+    ) -> None:
+        self.url = url.rstrip("/")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"CKAN の URL ではありません: {self.url}", hint="https://ckan.example.jp のように書いてください")
+        if token and parts.scheme == "http" and not is_loopback(parts.hostname) and not allow_insecure:
+            raise UsageError(
+                f"暗号化されていない http で API トークンを送ることはできません: {self.url}",
+                hint="https の URL を使ってください (どうしても必要なら --allow-insecure)",
+            )
+        self.api = self.url + "/api/3/action/"
+        self.timeouts = timeouts
+        self.retry = retry or RetryPolicy()
+        self._token = _Token(token)
+        self._auth = _TokenAuth(self._token, _origin(self.url))
+        self._factory = session_factory
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"CkanClient({self.url!r})"
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self._token)
+
+    def redact(self, text: str) -> str:
+        return redact(text, [self._token.value] if self._token.value else [])
+
+    # -- sessions ---------------------------------------------------------------------------------
+    def session(self) -> requests.Session:
+        s = getattr(self._local, "session", None)
+        if s is None:
+            s = self._factory()
+            s.headers["User-Agent"] = f"opendata-pub/{__version__}"
+            self._local.session = s
+            with self._lock:
+                self._sessions.append(s)
+        return s
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for s in sessions:
+            s.close()
+
+    # -- calls ------------------------------------------------------------------------------------
+    def get(self, action: str, params: Mapping[str, Any] | None = None) -> Any:
+        """A read action (GET, retried on transient failures)."""
+        query = {k: (json.dumps(v) if isinstance(v, (dict, list, bool)) else v) for k, v in (params or {}).items()}
+        return self._call(action, lambda: dict(method="GET", params=query), write=False,
+                          timeout=(self.timeouts.connect, self.timeouts.read))
+
+    def post(self, action: str, payload: Mapping[str, Any]) -> Any:
+        """A write action with a JSON body. Raises AmbiguousWrite when it may have been applied."""
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        return self._call(action, lambda: dict(method="POST", data=body,
+                                               headers={"Content-Type": "application/json"}),
+                          write=True, timeout=(self.timeouts.connect, self.timeouts.read))
+
+    def upload(self, action: str, fields: Sequence[tuple[str, str]], file: FilePart,
+               *, on_progress: Callable[[int], None] | None = None) -> Any:
+        """A write action as multipart/form-data with one file, streamed from disk."""
+
+        def request() -> dict[str, Any]:
+            if on_progress is not None:
+                on_progress(0)  # a retry starts the count again
+            body = MultipartBody(fields, file, on_progress=on_progress)
+            return dict(method="POST", data=body, headers={"Content-Type": body.content_type})
+
+        return self._call(action, request, write=True, timeout=(self.timeouts.connect, self.timeouts.upload))
+
+    def _call(self, action: str, make: Callable[[], dict[str, Any]], *, write: bool,
+              timeout: tuple[float, float]) -> Any:
+        url = self.api + action
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after: float | None = None
+            kwargs = make()
+            body = kwargs.get("data")
+            try:
+                # allow_redirects=False: a redirect would turn a POST into a GET and lose its body.
+                r = self.session().request(url=url, auth=self._auth, timeout=timeout,
+                                           allow_redirects=False, **kwargs)
+            except requests.exceptions.RequestException as exc:
+                failure = self._network_failure(exc, action)
+                safe = not write or _not_sent(exc)
+                if not safe:
+                    raise AmbiguousWrite(failure.message, hint=failure.hint) from exc
+                if self.retry.gives_up(attempt):
+                    raise failure from exc
+            else:
+                if r.status_code in RETRY_STATUSES:
+                    retry_after = parse_retry_after(r.headers.get("Retry-After"))
+                    # 502/504 come from a gateway that may have passed the request on
+                    if write and r.status_code in (502, 504):
+                        raise AmbiguousWrite(self._status_message(r, action), hint="しばらくしてから再実行してください")
+                    if self.retry.gives_up(attempt, retry_after):
+                        return self._decode(r, action)
+                else:
+                    return self._decode(r, action)
+            finally:
+                if isinstance(body, MultipartBody):
+                    body.close()
+            self.retry.sleep(self.retry.delay(attempt, retry_after))
+
+    # -- downloads --------------------------------------------------------------------------------
+    def download(self, url: str, dest: Path, *, on_progress: Callable[[int], None] | None = None
+                 ) -> tuple[int, str]:
+        """Stream ``url`` into ``dest``; return (size, sha256 hex). Retried from the start on failure."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise PortalRejected(f"ダウンロードできない URL です: {self.redact(url)}")
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after = None
+            try:
+                with self.session().get(url, auth=self._auth, stream=True,
+                                        timeout=(self.timeouts.connect, self.timeouts.read)) as r:
+                    if r.status_code in RETRY_STATUSES:
+                        retry_after = parse_retry_after(r.headers.get("Retry-After"))
+                        if self.retry.gives_up(attempt, retry_after):
+                            raise PortalRejected(self._status_message(r, "download"), status=r.status_code)
+                    elif r.status_code != 200:
+                        raise PortalRejected(
+                            f"ファイルをダウンロードできません (HTTP {r.status_code}): {self.redact(url)}",
+                            status=r.status_code)
+                    else:
+                        digest, size = hashlib.sha256(), 0
+                        with dest.open("wb") as fh:
+                            for chunk in r.iter_content(CHUNK):
+                                fh.write(chunk)
+                                digest.update(chunk)
+                                size += len(chunk)
+                                if on_progress is not None:
+                                    on_progress(size)
+                        return size, digest.hexdigest()
+            except requests.exceptions.RequestException as exc:
+                if self.retry.gives_up(attempt):
+                    raise self._network_failure(exc, "download") from exc
+            self.retry.sleep(self.retry.delay(attempt, retry_after))
+
+    # -- errors -----------------------------------------------------------------------------------
+    def _network_failure(self, exc: requests.exceptions.RequestException, action: str) -> PortalUnreachable:
+        host = urlsplit(self.url).netloc
+        if isinstance(exc, requests.exceptions.SSLError):
+            return PortalUnreachable(f"{host} と TLS で接続できません ({action})",
+                                     hint="証明書と URL を確認してください")
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return PortalUnreachable(f"{host} に接続できません: 時間切れ ({self.timeouts.connect:g} 秒, {action})",
+                                     hint="URL とネットワーク (プロキシ) を確認してください")
+        if isinstance(exc, requests.exceptions.Timeout):
+            return PortalUnreachable(f"{host} から応答がありません: 時間切れ ({action})",
+                                     hint="ポータルが混んでいる可能性があります。しばらくしてから再実行してください")
+        if isinstance(exc, requests.exceptions.ConnectionError) and _not_sent(exc):
+            return PortalUnreachable(f"{host} に接続できません ({action})",
+                                     hint="URL とネットワーク (プロキシ) を確認してください")
+        return PortalUnreachable(f"{host} との接続が切れました ({action}): {type(exc).__name__}",
+                                 hint="しばらくしてから再実行してください (再実行すると続きから公開します)")
+
+    def _status_message(self, r: requests.Response, action: str) -> str:
+        text = r.text if "html" not in r.headers.get("Content-Type", "") else ""
+        detail = f": {self.redact(_short(text))}" if text.strip() else ""
+        return f"ポータルが一時的に応答できません (HTTP {r.status_code}, {action}){detail}"
+
+    def _decode(self, r: requests.Response, action: str) -> Any:
+        status = r.status_code
+        if 300 <= status < 400:
+            location = r.headers.get("Location", "")
+            target = self.redact(location)
+            hint = "ポータルの正しい URL を指定してください"
+            if self.url.startswith("http://") and location.startswith("https://"):
+                hint = f"http ではなく https の URL ({target.split('/api/')[0]}) を指定してください"
+            return self._raise(PortalUnreachable(f"ポータルが {target or '別の場所'} へリダイレクトしました ({action})",
+                                                 hint=hint))
+        ctype = r.headers.get("Content-Type", "")
+        try:
+            data = json.loads(r.content) if r.content else None
+        except ValueError:
+            data = None
+            if status == 413:
+                raise PortalValidationError("ファイルが大きすぎます (HTTP 413)",
+                                            fields={"upload": ["File upload too large"]}, status=413)
+            if status in RETRY_STATUSES or status >= 500:
+                raise PortalRejected(self._status_message(r, action), status=status)
+            what = "HTML のページ" if "html" in ctype or r.content.lstrip()[:1] == b"<" else "JSON 以外"
+            raise PortalUnreachable(
+                f"CKAN の API ではない応答です: {what}が返りました (HTTP {status}, {action})",
+                hint="URL が CKAN サイトのトップ (例: https://ckan.example.jp) を指しているか確認してください")
+        if isinstance(data, str):  # CKAN's bare-string 400s: "Bad request: Action name not known: …"
+            raise PortalRejected(f"ポータルが要求を拒否しました (HTTP {status}, {action}): {self.redact(_short(data))}",
+                                 status=status)
+        if not isinstance(data, Mapping) or ("success" not in data and "error" not in data):
+            raise PortalUnreachable(f"CKAN の API ではない応答です (HTTP {status}, {action})",
+                                    hint="URL が CKAN サイトのトップを指しているか確認してください")
+        if status == 200 and data.get("success") is True:
+            return data.get("result")
+        raw_error = data.get("error")
+        error: Mapping[str, Any] = raw_error if isinstance(raw_error, Mapping) else {}
+        kind = str(error.get("__type") or "")
+        message = self.redact(_short(str(error.get("message") or "")))
+        if kind == "Authorization Error" or status == 403:
+            raise NotAuthorized(f"権限がありません ({action}): {message}", status=status, kind=kind,
+                                hint="API トークンが正しいか、組織で編集者以上のロールがあるか確認してください")
+        if kind == "Not Found Error" or status == 404:
+            raise NotFound(f"見つかりません ({action}): {message}", status=status, kind=kind)
+        if kind == "Validation Error" or status == 409:
+            fields = {k: [self.redact(m) for m in v] for k, v in _field_messages(error).items()}
+            listed = "; ".join(f"{k}: {' / '.join(v)}" for k, v in fields.items()) or message
+            raise PortalValidationError(f"ポータルが値を受け付けませんでした ({action}): {listed}",
+                                        fields=fields, status=status)
+        raise PortalRejected(f"ポータルがエラーを返しました (HTTP {status}, {kind or 'error'}, {action}): {message}",
+                             status=status, kind=kind or None)
+
+    @staticmethod
+    def _raise(exc: Exception) -> Any:
+        raise exc
+
+
+def _not_sent(exc: BaseException) -> bool:
+    """True when the request certainly never reached the server (so even a write may be retried)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason: Any = exc.args[0] if exc.args else None
+        if isinstance(reason, urllib3.exceptions.MaxRetryError):
+            reason = reason.reason
+        return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.NameResolutionError))
+    return False

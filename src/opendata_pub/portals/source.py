@@ -1,0 +1,158 @@
+"""A local package as the publisher sees it: descriptor, files with their size and sha256, and the
+``datapackage.json`` to store beside them.
+
+The portal keeps the package's own descriptor as a resource named ``datapackage.json`` so a consumer
+can rebuild the package exactly. A package written as ``datapackage.json`` is stored byte for byte;
+one written as YAML is stored as the same descriptor in JSON (deterministic: the same YAML always
+gives the same bytes, so an unchanged package is never re-uploaded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import InputError
+from ..findings import PackageReport
+from ..packaging.package import PathProblem, load_package, resolve_data_path
+from .multipart import CHUNK
+
+__all__ = ["DESCRIPTOR_RESOURCE", "SourceFile", "SourcePackage", "descriptor_json", "file_digest", "load_source"]
+
+# The CKAN resource that holds the package descriptor. Not a valid resource name (it has a dot), so
+# it can never collide with one of the package's own resources.
+DESCRIPTOR_RESOURCE = "datapackage.json"
+
+# Findings that mean the descriptor's bytes/hash cannot be trusted for a resource.
+_UNTRUSTED = {"hash-count", "byte-count", "resource-file-missing", "source-error"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file to publish: a local file (``path`` or generated ``data``) or a remote link (``url``)."""
+
+    name: str  # the resource name on the portal
+    filename: str  # the name the portal stores (last segment of the download URL)
+    media_type: str
+    path: Path | None = None
+    data: bytes | None = None
+    url: str | None = None
+    size: int | None = None
+    sha256: str | None = None  # hex
+
+    @property
+    def local(self) -> bool:
+        return self.url is None
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePackage:
+    path: Path  # the package folder
+    descriptor_path: Path
+    descriptor: dict[str, Any]
+    files: tuple[SourceFile, ...]  # in resource order; resources without a file are skipped
+    datapackage: SourceFile  # the descriptor as stored on the portal
+    notes: tuple[str, ...] = ()  # what will not be published as a resource, and why
+
+    @property
+    def name(self) -> str:
+        name = self.descriptor.get("name")
+        return name if isinstance(name, str) else self.path.name
+
+    def resource(self, name: str) -> dict[str, Any]:
+        for r in self.descriptor.get("resources") or []:
+            if isinstance(r, dict) and r.get("name") == name:
+                return r
+        return {}
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """(size, sha256 hex) of a file, streamed."""
+    h, size = hashlib.sha256(), 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()
+
+
+def descriptor_json(descriptor: Mapping[str, Any]) -> bytes:
+    """A descriptor as the JSON we store: UTF-8, indented, key order kept, final newline."""
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _media_type(resource: Mapping[str, Any], filename: str) -> str:
+    value = resource.get("mediatype")
+    if isinstance(value, str) and "/" in value:
+        return value
+    guessed, _ = mimetypes.guess_type(filename)
+    return guessed or "application/octet-stream"
+
+
+def load_source(path: str | os.PathLike[str], *, report: PackageReport | None = None) -> SourcePackage:
+    """Read a package for publishing. Sizes and checksums come from the files themselves, except
+    where ``report`` (a validation of this package just now) confirmed the descriptor's values."""
+    pkg = load_package(path)
+    trusted: set[str] = set()
+    if report is not None and "data" in report.checked:
+        flagged = {f.resource for f in report.findings if f.code in _UNTRUSTED}
+        trusted = {str(r.get("name")) for r in pkg.resources()} - {x for x in flagged if x}
+    files: list[SourceFile] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    for index, res in enumerate(pkg.resources()):
+        name = res.get("name")
+        if not isinstance(name, str) or not name:
+            raise InputError("名前 (name) のないリソースは公開できません", path=str(pkg.descriptor_path),
+                             where=f"resources[{index}]")
+        if name in seen:
+            raise InputError(f"リソース名 {name} が重複しています", path=str(pkg.descriptor_path),
+                             where=f"resources[{index}].name")
+        seen.add(name)
+        value = res.get("path")
+        if value is None:
+            notes.append(f"リソース {name} はファイルを持たない (data) ため datapackage.json の中だけで公開します")
+            continue
+        if isinstance(value, list):
+            raise InputError(f"リソース {name} は複数のファイルからなるため CKAN に公開できません",
+                             path=str(pkg.descriptor_path), where=f"resources[{index}].path",
+                             hint="一つのファイルにまとめるか、ファイルごとにリソースを分けてください")
+        target = resolve_data_path(pkg.root, value, allow_remote=True)
+        if isinstance(target, PathProblem):
+            raise InputError(target.message, path=str(pkg.descriptor_path), where=f"resources[{index}].path")
+        declared_hash = res.get("hash") if isinstance(res.get("hash"), str) else None
+        declared_bytes = res.get("bytes") if isinstance(res.get("bytes"), int) else None
+        if isinstance(target, str):  # a remote URL: published as a link, never downloaded
+            sha = declared_hash.removeprefix("sha256:") if declared_hash and declared_hash.startswith("sha256:") else None
+            files.append(SourceFile(name=name, filename=PurePosixPath(target.split("?")[0]).name or name,
+                                    media_type=_media_type(res, target), url=target, size=declared_bytes,
+                                    sha256=sha))
+            continue
+        if not target.is_file():
+            raise InputError(f"リソース {name} のファイルがありません", path=str(target))
+        if name in trusted and declared_hash and declared_hash.startswith("sha256:") and declared_bytes is not None:
+            size, sha = declared_bytes, declared_hash.removeprefix("sha256:")
+        else:
+            try:
+                size, sha = file_digest(target)
+            except OSError as exc:
+                raise InputError(f"読めません: {exc.strerror}", path=str(target)) from exc
+        files.append(SourceFile(name=name, filename=target.name, media_type=_media_type(res, target.name),
+                                path=target, size=size, sha256=sha))
+
+    if pkg.descriptor_path.name == DESCRIPTOR_RESOURCE:
+        size, sha = file_digest(pkg.descriptor_path)
+        dp = SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
+                        path=pkg.descriptor_path, size=size, sha256=sha)
+    else:
+        data = descriptor_json(pkg.descriptor)
+        dp = SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
+                        data=data, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    return SourcePackage(path=pkg.root, descriptor_path=pkg.descriptor_path, descriptor=pkg.descriptor,
+                         files=tuple(files), datapackage=dp, notes=tuple(notes))

@@ -1,0 +1,134 @@
+"""Where packages are published: the Target protocol, and how ``--to`` names one.
+
+``--to`` is resolved in a fixed order (README "publish"):
+
+1. an ``http://`` or ``https://`` URL: a CKAN portal; the organization is ``--organization``, else
+   each package's publisher's ``organization``; the token is ``$CKAN_API_TOKEN``;
+2. a portal name from ``opendata.yaml``'s ``portals``: its URL, its ``organization`` (else the
+   publisher's), its token (``{$env: NAME}`` / ``{$file: PATH}``) and ``allow_insecure``;
+3. anything else: a folder (the static catalog, a later issue: refused for now with a clear error).
+
+No ``--to`` means ``default_target`` from ``opendata.yaml``. The plan/apply engine (engine.py) only
+knows the protocol below, so a folder target plugs in beside the CKAN one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+import requests
+
+from ..config import Settings
+from ..errors import ConfigError, PortalError, PortalRejected, UsageError
+from .plan import DatasetPlan
+from .source import SourcePackage
+
+__all__ = ["ConflictError", "PreflightError", "Target", "TransferProgress", "resolve_target", "token_env"]
+
+TOKEN_ENV = "CKAN_API_TOKEN"
+
+
+def token_env() -> str:
+    return TOKEN_ENV
+
+
+class PreflightError(PortalError):
+    """Checks before any write found problems; ``problems`` lists each (the message joins them)."""
+
+    def __init__(self, problems: Sequence[str], *, hint: str | None = None) -> None:
+        self.problems = list(problems)
+        super().__init__(f"公開前の確認で {len(self.problems)} 件の問題が見つかりました: " + " / ".join(self.problems),
+                         hint=hint)
+
+
+class ConflictError(PortalRejected):
+    """The dataset changed on the portal since it was planned (or read): nothing was overwritten."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, status=409, kind="Conflict",
+                         hint=hint or "opendata-pub plan で変更内容を確認してから公開し直してください")
+
+
+class TransferProgress(Protocol):
+    """What a target reports while it applies a dataset (thread-safe on the engine's side)."""
+
+    def sent(self, key: str, completed: int) -> None:
+        """``completed`` bytes of upload ``key`` sent so far in its current attempt."""
+
+
+class Target(Protocol):
+    """A place packages are published to (a CKAN portal; later a static catalog folder)."""
+
+    kind: str
+
+    def describe(self) -> dict[str, Any]:
+        """Identifies the target in a saved plan (no secret)."""
+
+    def label(self) -> str:
+        """A one-line name for people."""
+
+    def preflight(self, sources: Sequence[SourcePackage]) -> None:
+        """Check before any write; raise (PreflightError, NotAuthorized, PortalUnreachable …)."""
+
+    def plan_dataset(self, source: SourcePackage, *, prune: bool) -> DatasetPlan:
+        """Compare one package with the target's current state."""
+
+    def apply_dataset(self, plan: DatasetPlan, source: SourcePackage, *, progress: TransferProgress
+                      ) -> dict[str, str]:
+        """Make the target match the plan; return resource name → id. Raise ConflictError when the
+        target changed since the plan."""
+
+    def close(self) -> None:
+        ...
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def resolve_target(
+    to: str | None,
+    settings: Settings,
+    *,
+    organization: str | None = None,
+    allow_insecure: bool = False,
+    environ: Mapping[str, str] = os.environ,
+    require_token: bool = True,
+    session_factory: Callable[[], requests.Session] | None = None,
+) -> Target:
+    """The target ``to`` names (see the module doc for the order)."""
+    from .ckan import CkanTarget  # the CKAN target is the only one so far
+
+    name = to or settings.default_target
+    if not name:
+        raise UsageError("公開先がありません", hint="--to にポータルの URL かポータル名を指定するか、"
+                                                    "opendata.yaml に default_target を書いてください")
+    kwargs: dict[str, Any] = {"settings": settings}
+    if session_factory is not None:
+        kwargs["session_factory"] = session_factory
+    if _is_url(name):
+        token = environ.get(TOKEN_ENV, "").strip() or None
+        if token is None and require_token:
+            raise ConfigError(f"環境変数 {TOKEN_ENV} が設定されていません (ポータルの API トークン)",
+                              hint=f"export {TOKEN_ENV}=... で API トークンを設定してください")
+        return CkanTarget(name, token=token, organization=organization, allow_insecure=allow_insecure, **kwargs)
+    portal = settings.portals.get(name)
+    if portal is not None:
+        token = None
+        if portal.token is not None:
+            try:
+                token = portal.token.resolve(environ, base=settings.root)
+            except ConfigError:
+                if require_token:
+                    raise
+        elif require_token:
+            raise ConfigError(f"ポータル {name} に token がありません", path=str(settings.path or "opendata.yaml"),
+                              key=f"portals.{name}.token", hint="token: {$env: CKAN_API_TOKEN} のように書いてください")
+        return CkanTarget(portal.url, token=token, organization=organization or portal.organization,
+                          allow_insecure=allow_insecure or portal.allow_insecure, **kwargs)
+    known = ", ".join(sorted(settings.portals)) or "なし"
+    raise UsageError(
+        f"{name}: ポータル名ではないのでフォルダ (静的カタログ) とみなしましたが、静的カタログへの公開はまだできません",
+        hint=f"CKAN の URL (https://…) か opendata.yaml のポータル名を指定してください (ポータル: {known})")
