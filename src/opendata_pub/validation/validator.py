@@ -24,6 +24,7 @@ from .data import check_data
 from .descriptor import ReadableResource, check_descriptor
 from .metadata import check_metadata
 from .rules import run_rules
+from .shacl import check_shacl
 
 __all__ = ["Profile", "validate_package", "validate_packages"]
 
@@ -157,6 +158,12 @@ def validate_package(
         view = _View(report.name, descriptor, package.root, {r.name: r for r in readable}, encodings, broken)
         report.add(_safe_rules(view, file))
         report.checked.append(Layer.DOMAIN.value)
+
+    # (e) SHACL — added with the RDF work (validation/shacl.py owns this layer): the package's DCAT-AP 3
+    # graph, and evaluation data, against the official DCAT-AP 3.0.1 shapes and vocab/shapes.ttl.
+    if profile is Profile.JP:
+        report.add(check_shacl(package, settings, file=file, encodings=encodings).findings)
+        report.checked.append(Layer.SHACL.value)
     return report
 
 

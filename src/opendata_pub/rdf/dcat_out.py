@@ -1,0 +1,289 @@
+"""DCAT-AP 3 for packages and catalogs, driven by the property table.
+
+``package_graph`` describes one package: the ``dcat:Catalog`` it is published in (operated by the
+configuration's ``catalog.operator``), the ``dcat:Dataset`` and one ``dcat:Distribution`` per
+resource, plus, for an evaluation package, the evaluation data itself in our vocabulary (see
+``rdf.evaluation``). ``catalog_graph`` does the same for many packages under one catalog.
+
+Which properties exist and which term each maps to comes only from
+``metadata.properties.PROPERTIES``; the value of each is the one the metadata check sees
+(``metadata.publication.effective_value``: the descriptor, else the publisher's defaults from
+opendata.yaml); how each value looks in RDF is ``rdf.values``. A package property that its
+resources inherit (``licenses``: DCAT-AP puts the licence on distributions) is written on every
+distribution instead of the dataset. The graph has no blank nodes, so it is the same graph, triple
+for triple, every time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
+from rdflib.term import Node
+
+from ..config import Settings
+from ..metadata.properties import (
+    PROPERTIES,
+    Level,
+    Property,
+    package_properties,
+    resource_properties,
+)
+from ..metadata.publication import effective_value
+from ..packaging.package import LocalPackage, load_package
+from .evaluation import (
+    RowPlace,
+    Rows,
+    add_evaluation_data,
+    evaluation_rows,
+    is_evaluation_package,
+)
+from .iris import catalog_iri, dataset_iri, distribution_iri, resolve_base_url
+from .namespaces import DCAT, PREFIXES
+from .values import THEME_SCHEME, Context, shape_of
+
+__all__ = [
+    "NodeInfo",
+    "PackageGraph",
+    "build_package_graph",
+    "catalog_graph",
+    "new_graph",
+    "package_graph",
+    "term_iri",
+]
+
+_CURIE_BASES = {"dct": str(DCTERMS), "dcat": str(DCAT._NS), "spdx": "http://spdx.org/rdf/terms#"}
+
+
+def term_iri(curie: str) -> URIRef:
+    """The IRI of a property-table term such as ``dct:title`` or ``dcat:version``."""
+    prefix, _, local = curie.partition(":")
+    return URIRef(_CURIE_BASES[prefix] + local)
+
+
+def new_graph() -> Graph:
+    """An empty graph with our prefixes bound (and no others, so serialisations are stable)."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _inherited_by_distributions(prop: Property) -> bool:
+    """A package property its resources take as their default: written on the distributions."""
+    return prop.level is Level.PACKAGE and any(
+        r.default == f"package.{prop.key}" for r in resource_properties()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """What a node of the package graph stands for, so a SHACL result can say where to look."""
+
+    role: str  # catalog, dataset, distribution, source, auxiliary, data
+    resource: str | None = None  # the resource (distributions, their auxiliary nodes, data rows)
+    key: str | None = None  # the descriptor key path the node comes from ("temporal", "resources[1].hash")
+    level: Level | None = None  # the level of the properties the node carries
+    row: int | None = None  # data rows: the row of the resource (header = 1)
+
+
+@dataclass
+class PackageGraph:
+    """A package's graph, its dataset IRI and what each node stands for."""
+
+    graph: Graph
+    dataset: URIRef
+    base: str
+    index: dict[Node, NodeInfo] = field(default_factory=dict)
+
+
+def _index_objects(g: Graph, node: Node, info: NodeInfo, index: dict[Node, NodeInfo], depth: int = 2) -> None:
+    if depth == 0:
+        return
+    for o in g.objects(node, None):
+        if isinstance(o, URIRef) and o not in index:
+            index[o] = info
+            _index_objects(g, o, info, index, depth - 1)
+
+
+def _write_properties(
+    ctx: Context,
+    subject: URIRef,
+    props: Iterable[Property],
+    descriptor: Mapping[str, Any],
+    *,
+    package: Mapping[str, Any] | None,
+    key_prefix: str,
+    resource: str | None,
+    index: dict[Node, NodeInfo],
+) -> None:
+    for prop in props:
+        if prop.term is None or _inherited_by_distributions(prop):
+            continue
+        value, _origin = effective_value(prop, descriptor, ctx.settings, package=package)
+        if _missing(value):
+            continue
+        predicate = term_iri(prop.term)
+        shape_of(prop.kind, prop.term).write(ctx, subject, predicate, value)
+        role = "source" if prop.key == "sources" else "auxiliary"
+        for o in ctx.g.objects(subject, predicate):
+            if isinstance(o, URIRef) and o not in index:
+                info = NodeInfo(role, resource, f"{key_prefix}{prop.key}", prop.level)
+                index[o] = info
+                _index_objects(ctx.g, o, info, index)
+
+
+def _catalog(g: Graph, settings: Settings | None, base: str, datasets: list[tuple[URIRef, Mapping[str, Any]]],
+             index: dict[Node, NodeInfo]) -> URIRef:
+    """The catalog node: from opendata.yaml, linking the datasets."""
+    node = catalog_iri(base)
+    index[node] = NodeInfo("catalog")
+    g.add((node, RDF.type, DCAT.Catalog))
+    cat = settings.catalog if settings is not None else None
+    lang = cat.language if cat is not None else "ja"
+    title = cat.title if cat is not None else "opendata-pub catalog"
+    g.add((node, DCTERMS.title, Literal(title, lang=lang)))
+    if cat is not None and cat.title_en:
+        g.add((node, DCTERMS.title, Literal(cat.title_en, lang="en")))
+    # dct:description is mandatory on a catalog; without one configured the title says what it is.
+    g.add((node, DCTERMS.description, Literal(cat.description if cat and cat.description else title, lang=lang)))
+    if cat is not None and cat.homepage:
+        home = URIRef(cat.homepage)
+        g.add((node, FOAF.homepage, home))
+        g.add((home, RDF.type, FOAF.Document))
+    g.add((node, DCAT.themeTaxonomy, THEME_SCHEME))
+    g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
+    g.add((THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
+
+    by_key = {(p.level, p.key): p for p in PROPERTIES}
+    ctx = Context(g, base, "", node, settings)
+    lang_prop = by_key[(Level.PACKAGE, "language")]
+    shape_of(lang_prop.kind, lang_prop.term or "").write(ctx, node, DCTERMS.language, [lang])
+
+    # The operator publishes the catalog; without one, the datasets' publisher when they share one.
+    publisher: Any = cat.operator if cat is not None else None
+    if publisher is None:
+        publishers = {str(d.get("publisher")) for _, d in datasets if d.get("publisher") is not None}
+        publisher = publishers.pop() if len(publishers) == 1 else None
+    if publisher is not None:
+        pub_prop = by_key[(Level.PACKAGE, "publisher")]
+        shape_of(pub_prop.kind, pub_prop.term or "").write(ctx, node, DCTERMS.publisher, publisher)
+
+    issued = sorted(str(d["issued"]) for _, d in datasets if d.get("issued"))
+    modified = sorted(str(d["modified"]) for _, d in datasets if d.get("modified"))
+    date_prop = by_key[(Level.PACKAGE, "issued")]
+    if issued:
+        shape_of(date_prop.kind, date_prop.term or "").write(ctx, node, DCTERMS.issued, issued[0])
+    if modified:
+        shape_of(date_prop.kind, date_prop.term or "").write(ctx, node, DCTERMS.modified, modified[-1])
+    for dataset, _ in datasets:
+        g.add((node, DCAT.dataset, dataset))
+    _index_objects(g, node, NodeInfo("catalog"), index, depth=2)
+    return node
+
+
+def _add_dataset(
+    g: Graph,
+    package: LocalPackage,
+    settings: Settings | None,
+    base: str,
+    rows: Rows | None,
+    index: dict[Node, NodeInfo],
+    row_index: dict[URIRef, RowPlace],
+) -> URIRef:
+    descriptor = package.descriptor
+    dataset = dataset_iri(base, package.name)
+    index[dataset] = NodeInfo("dataset", key="", level=Level.PACKAGE)
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    ctx = Context(g, base, package.name, dataset, settings)
+    _write_properties(ctx, dataset, package_properties(), descriptor, package=None, key_prefix="", resource=None,
+                      index=index)
+    for i, res in enumerate(package.resources()):
+        name = str(res.get("name") or i)
+        dist = distribution_iri(dataset, name)
+        index[dist] = NodeInfo("distribution", name, f"resources[{i}].", Level.RESOURCE)
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dataset, DCAT.distribution, dist))
+        _write_properties(ctx, dist, resource_properties(), res, package=descriptor, key_prefix=f"resources[{i}].",
+                          resource=name, index=index)
+    if rows is not None:
+        add_evaluation_data(g, dataset, rows, index=row_index)
+        for node, place in row_index.items():
+            index.setdefault(node, NodeInfo("data", place.resource, row=place.row))
+    return dataset
+
+
+def _as_package(package: str | os.PathLike[str] | LocalPackage) -> LocalPackage:
+    return package if isinstance(package, LocalPackage) else load_package(package)
+
+
+def build_package_graph(
+    package: str | os.PathLike[str] | LocalPackage,
+    settings: Settings | None,
+    *,
+    base_url: str | None = None,
+    rows: Rows | None = None,
+    include_data: bool = True,
+) -> PackageGraph:
+    """``package_graph`` with the index of what each node stands for (for the SHACL layer).
+
+    ``rows`` gives the evaluation tables' rows when the caller has them (otherwise they are read
+    from the package when ``include_data`` and the package is an evaluation package).
+    """
+    pkg = _as_package(package)
+    base = resolve_base_url(settings, base_url)
+    if rows is None and include_data and is_evaluation_package(pkg.descriptor):
+        rows = evaluation_rows(pkg.root, pkg.descriptor)
+    g = new_graph()
+    index: dict[Node, NodeInfo] = {}
+    dataset = _add_dataset(g, pkg, settings, base, rows if include_data else None, index, {})
+    _catalog(g, settings, base, [(dataset, pkg.descriptor)], index)
+    return PackageGraph(g, dataset, base, index)
+
+
+def package_graph(
+    package: str | os.PathLike[str] | LocalPackage,
+    settings: Settings | None,
+    *,
+    base_url: str | None = None,
+    include_data: bool = True,
+) -> Graph:
+    """DCAT-AP 3 for one package (its folder, descriptor file or a loaded ``LocalPackage``).
+
+    IRIs and file URLs are minted under ``base_url`` or else the configuration's
+    ``catalog.base_url`` (``UsageError`` when neither is set). With ``include_data`` (the default),
+    an evaluation package also gets its evaluation data in our vocabulary.
+    """
+    return build_package_graph(package, settings, base_url=base_url, include_data=include_data).graph
+
+
+def catalog_graph(
+    packages: Iterable[str | os.PathLike[str] | LocalPackage],
+    settings: Settings | None,
+    *,
+    base_url: str | None = None,
+    include_data: bool = False,
+) -> Graph:
+    """DCAT-AP 3 for a whole catalog: the catalog and every package's dataset and distributions.
+
+    Evaluation data is left out unless ``include_data`` (a catalog describes; each package's own
+    RDF carries its data).
+    """
+    base = resolve_base_url(settings, base_url)
+    g = new_graph()
+    index: dict[Node, NodeInfo] = {}
+    datasets: list[tuple[URIRef, Mapping[str, Any]]] = []
+    for package in sorted((_as_package(p) for p in packages), key=lambda p: p.name):
+        rows = evaluation_rows(package.root, package.descriptor) if (
+            include_data and is_evaluation_package(package.descriptor)) else None
+        datasets.append((_add_dataset(g, package, settings, base, rows, index, {}), package.descriptor))
+    _catalog(g, settings, base, datasets, index)
+    return g
