@@ -1,5 +1,11 @@
-"""The verbs the CLI and the Python API share: init, describe, validate (and, as they land, build,
-plan, publish, pull). Each takes plain arguments and returns values; none prints or exits.
+"""The verbs the CLI and the Python API share. Each takes plain arguments and returns values; none
+prints or exits.
+
+    init_project, load_settings          a publishing project
+    describe, validate                   files and packages
+    import_evaluations, build            evaluation packages from sheets and reviewed sources
+    resolve_target, plan_packages, apply_plan, publish_packages, pull_dataset   publishing (portals)
+    package_graph                        DCAT-AP 3 (and evaluation data) as an rdflib Graph
 """
 
 from __future__ import annotations
@@ -16,11 +22,19 @@ from .packaging.build import ImportOutcome, build_from_sources, has_sources
 from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
 from .packaging.writer import BuildResult
+from .portals import apply_plan, plan_packages, publish_packages, pull_dataset, resolve_target
 from .progress import Progress
+from .rdf import package_graph
 from .validation.validator import Profile, validate_packages
 
 __all__ = [
+    "apply_plan",
     "build",
+    "package_graph",
+    "plan_packages",
+    "publish_packages",
+    "pull_dataset",
+    "resolve_target",
     "describe",
     "import_evaluations",
     "init_project",

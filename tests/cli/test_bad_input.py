@@ -280,3 +280,19 @@ def test_impossible_date_in_descriptor_is_a_finding(cli, project: Path) -> None:
     f = _finding(r, "descriptor-unreadable")
     assert "2021-02-30" in f["message"] and "line" in f["where"]["key"]
     assert no_traceback(r.out + r.err) and "内部エラー" not in r.err
+
+
+def test_japanese_resource_name_is_reported_and_rows_still_checked(cli, tmp_path: Path) -> None:
+    write(tmp_path / "p/datapackage.yaml", """
+        name: p
+        resources:
+          - name: 人口
+            path: x.csv
+            schema: {fields: [{name: n, type: integer}]}
+        """)
+    write(tmp_path / "p/x.csv", "n\n1\nfoo\n")
+    r = cli("validate", str(tmp_path / "p"), "--profile", "none", "--format", "json", cwd=tmp_path)
+    assert r.code == 1 and "内部エラー" not in r.err
+    assert _finding(r, "descriptor-invalid")["where"]["key"] == "resources[0].name"
+    bad = _finding(r, "type-error")
+    assert bad["resource"] == "人口" and bad["where"]["row"] == 3

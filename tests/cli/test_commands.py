@@ -94,3 +94,19 @@ def test_describe_recognises_standard_dataset(cli) -> None:
     assert "AED設置箇所一覧" in text and "jp-ods-08-aed" in text
     other = cli("describe", str(FIXTURES / "jp-csv" / "yaizu_nouen_shift_jis.csv"), "--format", "json").json
     assert "standard" not in other
+
+
+def test_python_api_exports_every_verb() -> None:
+    from opendata_pub import actions
+
+    for name in actions.__all__:
+        assert callable(getattr(actions, name)), name
+    assert {"validate", "describe", "build", "import_evaluations", "plan_packages", "apply_plan",
+            "publish_packages", "pull_dataset", "package_graph"} <= set(actions.__all__)
+
+
+def test_help_lists_every_command(cli, tmp_path: Path) -> None:
+    r = cli("--help", cwd=tmp_path)
+    for command in ("init", "describe", "validate", "evaluation", "build", "plan", "publish", "pull", "rdf",
+                    "inventory", "new"):
+        assert command in r.out, command

@@ -19,7 +19,17 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from .. import __version__, actions
 from ..config import Settings
@@ -72,7 +82,7 @@ class _RichProgress:
         self._tasks: dict[str, Any] = {}
 
     def start(self, key: str, label: str, total: int | None, unit: str = "rows") -> None:
-        self._tasks[key] = self._bar.add_task(label, total=total)
+        self._tasks[key] = self._bar.add_task(label, total=total, unit=unit)
 
     def advance(self, key: str, completed: int) -> None:
         if key in self._tasks:
@@ -84,12 +94,21 @@ class _RichProgress:
             self._bar.update(task, completed=self._bar.tasks[task].total or 0)
 
 
+class _Amount(ProgressColumn):
+    """Rows as "n/total", bytes as "1.2/300.0 MB" (the task's ``unit`` field says which)."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("unit") == "bytes":
+            return DownloadColumn().render(task)
+        return MofNCompleteColumn().render(task)
+
+
 @contextmanager
 def progress_bar() -> Iterator[_RichProgress | None]:
     if state.quiet or not err.is_terminal:
         yield None
         return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), _Amount(), TimeRemainingColumn(),
                    console=err, transient=True)
     with bar:
         yield _RichProgress(bar)

@@ -74,7 +74,7 @@ M, REC, OPT = Obligation.MANDATORY, Obligation.RECOMMENDED, Obligation.OPTIONAL
 
 PROPERTIES: tuple[Property, ...] = (
     # --- dcat:Dataset ----------------------------------------------------------------------------
-    Property("name", "識別名", "Name", P, Kind.NAME, "dct:identifier", OPT, M, "name",
+    Property("name", "識別名", "Name", P, Kind.NAME, "dct:identifier", OPT, M, "name+extras:identifier",
              note="URL・IRI・CKAN のデータセット名に使う。英小文字・数字・-_"),
     Property("title", "タイトル", "Title", P, Kind.TEXT, "dct:title", M, M, "title"),
     Property("description", "説明", "Description", P, Kind.TEXT, "dct:description", M, M, "notes"),
@@ -82,7 +82,7 @@ PROPERTIES: tuple[Property, ...] = (
              "owner_org+extras:publisher_*",
              note="opendata.yaml の publishers の団体コード。名称・組織・既定値はそこから"),
     Property("contactPoint", "連絡先", "Contact point", P, Kind.CONTACT, "dcat:contactPoint", REC, REC,
-             "maintainer+extras:contact_*", default="publisher.contact"),
+             "maintainer+maintainer_email+extras:contact_*", default="publisher.contact"),
     Property("licenses", "ライセンス", "Licence", P, Kind.LICENSES, "dct:license", REC, M, "license_id",
              default="publisher.license",
              note="DCAT-AP では配信 (distribution) の推奨項目。各配信に引き継ぐ"),
@@ -112,7 +112,7 @@ PROPERTIES: tuple[Property, ...] = (
              note="ポータル上で同じリソースを見分ける鍵。変えないこと"),
     Property("path", "ファイル", "File", R, Kind.TEXT, "dcat:downloadURL", M, M, "resource:url",
              note="パッケージ内の相対パス。公開時に base_url かポータルの URL になる (dcat:accessURL も)"),
-    Property("title", "タイトル", "Title", R, Kind.TEXT, "dct:title", OPT, REC, "resource:name"),
+    Property("title", "タイトル", "Title", R, Kind.TEXT, "dct:title", OPT, REC, "resource:title"),
     Property("description", "説明", "Description", R, Kind.TEXT, "dct:description", REC, REC,
              "resource:description"),
     Property("format", "ファイル形式", "Format", R, Kind.TEXT, "dct:format", REC, REC, "resource:format"),
@@ -121,7 +121,8 @@ PROPERTIES: tuple[Property, ...] = (
     Property("encoding", "文字コード", "Encoding", R, Kind.TEXT, None, OPT, REC, "resource:encoding",
              note="CSV の文字コード (utf-8, cp932 など)。読み込みの判定より優先"),
     Property("bytes", "サイズ", "Byte size", R, Kind.INTEGER, "dcat:byteSize", OPT, REC, "resource:size"),
-    Property("hash", "ハッシュ値", "Checksum", R, Kind.HASH, "spdx:checksum", OPT, REC, "resource:hash",
+    Property("hash", "ハッシュ値", "Checksum", R, Kind.HASH, "spdx:checksum", OPT, REC,
+             "resource:hash+resource:hash_algorithm",
              note="sha256:<16進>。公開時の差分判定に使う"),
     Property("licenses", "ライセンス", "Licence", R, Kind.LICENSES, "dct:license", REC, OPT, "resource:license",
              default="package.licenses"),

@@ -27,6 +27,7 @@ __all__ = ["TableError", "descriptor_errors", "infer_table", "read_rows", "valid
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 _AT_PROPERTY = re.compile(r"at property '([^']*)'")
+_FL_NAME = re.compile(r"^[-a-z0-9._/]+$")
 
 
 def descriptor_errors(descriptor: Mapping[str, Any]) -> list[tuple[str, str | None]]:
@@ -41,8 +42,23 @@ def descriptor_errors(descriptor: Mapping[str, Any]) -> list[tuple[str, str | No
     for err in report.errors:
         note = getattr(err, "note", "") or err.message
         m = _AT_PROPERTY.search(note)
-        out.append((note, m.group(1).replace("/", ".") if m else None))
+        key = m.group(1).replace("/", ".") if m else None
+        out.append((note, _locate(descriptor, key, note)))
     return out
+
+
+_QUOTED = re.compile(r"^'([^']*)'")
+
+
+def _locate(descriptor: Mapping[str, Any], key: str | None, note: str) -> str | None:
+    """frictionless names a resource's property without its index; find the resource it means."""
+    value = _QUOTED.match(note)
+    resources = descriptor.get("resources")
+    if key and "." not in key and value and isinstance(resources, list) and descriptor.get(key) != value.group(1):
+        for i, r in enumerate(resources):
+            if isinstance(r, Mapping) and str(r.get(key)) == value.group(1):
+                return f"resources[{i}].{key}"
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +96,35 @@ def validate_tables(
     limit_errors: int = 1000,
 ) -> list[TableError]:
     """Validate the data of the package's resources (types, constraints, keys, hash, bytes)."""
-    checks: list[Check] = [_RowHook(on_row)] if on_row else []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        package = Package(dict(descriptor), basepath=str(root))
-        report = package.validate(checklist=Checklist(checks=checks), limit_errors=limit_errors)
+    # frictionless accepts only ^[-a-z0-9._/]+$ as resource names; Japanese names are common, and the
+    # descriptor layer reports them. To still check the rows, validate under internal names.
+    resources = [dict(r) for r in descriptor.get("resources", [])]
+    internal = {str(r.get("name")): (str(r.get("name")) if _FL_NAME.match(str(r.get("name"))) else f"resource-{i}")
+                for i, r in enumerate(resources)}
+    external = {v: k for k, v in internal.items()}
+    for r in resources:
+        r["name"] = internal[str(r.get("name"))]
+        schema = r.get("schema")
+        if isinstance(schema, Mapping) and isinstance(schema.get("foreignKeys"), list):
+            fks = []
+            for fk in schema["foreignKeys"]:
+                fk = dict(fk)
+                ref = dict(fk.get("reference") or {})
+                if ref.get("resource") in internal:
+                    ref["resource"] = internal[ref["resource"]]
+                fk["reference"] = ref
+                fks.append(fk)
+            r["schema"] = {**schema, "foreignKeys": fks}
+    checks: list[Check] = [_RowHook(lambda name, row: on_row(external.get(name, name), row))] if on_row else []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            package = Package({**descriptor, "resources": resources}, basepath=str(root))
+            report = package.validate(checklist=Checklist(checks=checks), limit_errors=limit_errors)
+    except frictionless.FrictionlessException as exc:
+        # What frictionless cannot even open is a finding about the package, not a crash.
+        err = exc.error
+        return [TableError(err.type, err.message, getattr(err, "note", "") or str(exc), "")]
     out: list[TableError] = []
     for task in report.tasks:
         for err in task.errors:
@@ -93,7 +133,7 @@ def validate_tables(
                     type=err.type,
                     message=err.message,
                     note=getattr(err, "note", "") or "",
-                    resource=task.name or "",
+                    resource=external.get(task.name or "", task.name or ""),
                     row=getattr(err, "row_number", None),
                     field=getattr(err, "field_name", None) or None,
                     cell=getattr(err, "cell", None),
@@ -110,6 +150,8 @@ def read_rows(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
     Cells frictionless cannot type come back as None (their error is in the data layer already).
     """
     descriptor = dict(resource)
+    if not _FL_NAME.match(str(descriptor.get("name"))):
+        descriptor["name"] = "resource"  # see validate_tables: the name is not what is read here
     schema = descriptor.get("schema")
     if isinstance(schema, Mapping) and "foreignKeys" in schema:
         # Read alone, frictionless refuses a resource whose keys point at others; the data layer has

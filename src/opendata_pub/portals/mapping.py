@@ -172,13 +172,10 @@ _DATASET_ENCODERS: dict[str, Encoder] = {
     "provenance": lambda v, d, ctx: {"extras:provenance": _text(v)},
 }
 
-# Fields a rule writes beyond its table column, each with its reason (the table could list them).
-ADDITIONS: dict[str, tuple[str, ...]] = {
-    # DCAT-AP wants dct:identifier as a literal; ckanext-dcat reads it from this extra
-    "name": ("extras:identifier",),
-    # CKAN's maintainer has its e-mail beside it (ckanext-dcat falls back to both)
-    "contactPoint": ("maintainer_email",),
-}
+# Fields a rule may write beyond its table column. Empty: the property table names every field
+# (extras:identifier for dct:identifier, maintainer_email beside maintainer, hash_algorithm beside
+# hash); a new entry here is a sign the table needs a change instead.
+ADDITIONS: dict[str, tuple[str, ...]] = {}
 
 
 # --- dataset decoders: normal-form CKAN dataset → our value ---------------------------------------
@@ -284,10 +281,6 @@ _RESOURCE_ENCODERS: dict[str, Encoder] = {
     "licenses": _resource_license,
 }
 
-ADDITIONS.update({
-    "resource:hash": ("resource:hash_algorithm",),  # spdx:algorithm beside spdx:checksumValue
-    "resource:title": ("resource:title",),  # see the note on "title" above
-})
 
 _RESOURCE_DECODERS: dict[str, Decoder] = {
     "name": lambda r: r.get("name"),
