@@ -157,8 +157,11 @@ class InventoryEntry:
         property table as a package; ``x-inventory`` carries what has no descriptor key.
         """
         out: dict[str, Any] = {"name": self.id, "title": self.title}
-        if self.description:
-            out["description"] = self.description
+        # dct:description is mandatory in DCAT-AP: an entry written without one is described by its
+        # note (what is known of it and from where), else by its title.
+        description = self.description or self.note or self.title
+        if description:
+            out["description"] = description
         out["publisher"] = self.publisher
         if self.contact is not None:
             out["contactPoint"] = {k: v for k, v in (("name", self.contact.name), ("email", self.contact.email),

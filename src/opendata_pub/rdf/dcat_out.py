@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 from rdflib.term import Node
 
 from ..config import Settings
+from ..inventory.model import Inventory
 from ..metadata.properties import (
     PROPERTIES,
     Level,
@@ -271,19 +273,29 @@ def catalog_graph(
     *,
     base_url: str | None = None,
     include_data: bool = False,
+    inventory: Inventory | None = None,
 ) -> Graph:
     """DCAT-AP 3 for a whole catalog: the catalog and every package's dataset and distributions.
 
     Evaluation data is left out unless ``include_data`` (a catalog describes; each package's own
-    RDF carries its data).
+    RDF carries its data). ``inventory`` adds the datasets that have no package yet (オープンデータ一覧
+    entries) as datasets without distributions, mapped with the same property table.
     """
     base = resolve_base_url(settings, base_url)
     g = new_graph()
     index: dict[Node, NodeInfo] = {}
     datasets: list[tuple[URIRef, Mapping[str, Any]]] = []
-    for package in sorted((_as_package(p) for p in packages), key=lambda p: p.name):
+    loaded = sorted((_as_package(p) for p in packages), key=lambda p: p.name)
+    for package in loaded:
         rows = evaluation_rows(package.root, package.descriptor) if (
             include_data and is_evaluation_package(package.descriptor)) else None
         datasets.append((_add_dataset(g, package, settings, base, rows, index, {}), package.descriptor))
+    names = {p.name for p in loaded}
+    for entry in (inventory.unpackaged() if inventory is not None else ()):
+        if entry.id in names:
+            continue
+        descriptor = {k: v for k, v in entry.descriptor().items() if not k.startswith("x-")}
+        listed = LocalPackage(Path("."), Path("inventory.yaml"), descriptor)
+        datasets.append((_add_dataset(g, listed, settings, base, None, index, {}), descriptor))
     _catalog(g, settings, base, datasets, index)
     return g
