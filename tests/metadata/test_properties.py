@@ -35,7 +35,7 @@ def test_licences_found_by_id_uri_and_name() -> None:
     assert pdl is not None
     assert find_license("https://www.digital.go.jp/resources/open_data/public_data_license_v1.0") is pdl
     assert find_license("公共データ利用規約（第1.0版）") is pdl
-    ccby = find_license("http://creativecommons.org/licenses/by/4.0") 
+    ccby = find_license("http://creativecommons.org/licenses/by/4.0")
     assert ccby is not None and ccby.id == "CC-BY-4.0"
     assert find_license("https://creativecommons.org/licenses/by/4.0/legalcode.ja") is ccby
     assert find_license("CC BY 4.0") is ccby

@@ -16,7 +16,7 @@ and a re-import whose data changed needs a new ``modified`` (``StaleModifiedErro
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path

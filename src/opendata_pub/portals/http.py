@@ -321,13 +321,14 @@ class CkanClient:
             data = None
             if status == 413:
                 raise PortalValidationError("ファイルが大きすぎます (HTTP 413)",
-                                            fields={"upload": ["File upload too large"]}, status=413)
+                                            fields={"upload": ["File upload too large"]}, status=413) from None
             if status in RETRY_STATUSES or status >= 500:
-                raise PortalRejected(self._status_message(r, action), status=status)
+                raise PortalRejected(self._status_message(r, action), status=status) from None
             what = "HTML のページ" if "html" in ctype or r.content.lstrip()[:1] == b"<" else "JSON 以外"
             raise PortalUnreachable(
                 f"CKAN の API ではない応答です: {what}が返りました (HTTP {status}, {action})",
-                hint="URL が CKAN サイトのトップ (例: https://ckan.example.jp) を指しているか確認してください")
+                hint="URL が CKAN サイトのトップ (例: https://ckan.example.jp) を指しているか確認してください",
+            ) from None  # the JSON decoder's complaint says nothing the message does not
         if isinstance(data, str):  # CKAN's bare-string 400s: "Bad request: Action name not known: …"
             raise PortalRejected(f"ポータルが要求を拒否しました (HTTP {status}, {action}): {self.redact(_short(data))}",
                                  status=status)
