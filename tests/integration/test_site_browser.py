@@ -1,7 +1,9 @@
 """The static catalog in a real browser: headless Chromium driven over W3C WebDriver (chromedriver).
 
-The site of ``tests/site/sample.py`` is rendered, written to a temporary folder and served on
-127.0.0.1 by an ``http.server`` thread on a free port. Chromium (Debian ``chromium``) is driven by
+The repository's own ``datapackages/`` (with its ``opendata.yaml`` and ``inventory.yaml``) is
+published through the CLI, ``opendata-pub publish --to <temporary folder>`` (the static-catalog
+target and its plan/apply engine, in a subprocess), and that folder is served on 127.0.0.1 by an
+``http.server`` thread on a free port. Chromium (Debian ``chromium``) is driven by
 ``chromedriver`` (Debian ``chromium-driver``, the same version) through the W3C WebDriver protocol,
 which is plain JSON over HTTP: a dozen lines of ``urllib`` below, so no Python dependency (no
 selenium, no websocket client). Checked: every dataset is in the index; every link, stylesheet,
@@ -23,11 +25,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,9 +40,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from opendata_pub.inventory import build_inventory
-from opendata_pub.site import render_site, write_site
-from tests.site.sample import PACKAGE_NAMES, load_project, make_project
+from opendata_pub.config import Settings, load_config
+from opendata_pub.inventory import Inventory, InventoryEntry, build_inventory
+from opendata_pub.portals import MANIFEST_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -164,15 +168,30 @@ class WebDriver:
 # fixtures: the site, a server for it, a browser (each stopped by its own handle)
 
 
+@dataclass(frozen=True)
+class Site:
+    folder: Path
+    files: dict[str, bytes]  # every file of the site (the manifest aside)
+    inventory: Inventory
+    settings: Settings
+
+    @property
+    def names(self) -> list[str]:
+        return [e.id for e in self.inventory.entries if e.packaged]
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], Any]:
-    root = make_project(tmp_path_factory.mktemp("project"))
-    settings, packages = load_project(root)
-    inventory = build_inventory(settings, packages)
-    files = render_site(packages, settings, inventory)
-    folder = root / "site"
-    write_site(files, folder)
-    return folder, files, inventory
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    folder = tmp_path_factory.mktemp("published") / "site"
+    proc = subprocess.run([sys.executable, "-m", "opendata_pub", "--quiet", "publish", "--to", str(folder)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert files.pop(MANIFEST_NAME)
+    settings = load_config(ROOT / "opendata.yaml")
+    inventory = build_inventory(settings)
+    assert sum(e.packaged for e in inventory.entries) >= 3 and not all(e.packaged for e in inventory.entries)
+    return Site(folder, files, inventory, settings)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -181,9 +200,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(site: tuple[Path, dict[str, bytes], Any]) -> Iterator[str]:
+def server(site: Site) -> Iterator[str]:
     _require_browser()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site[0])))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.folder)))
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
@@ -251,25 +270,23 @@ return Array.from(document.querySelectorAll('a[href], link[href], script[src], i
 """
 
 
-def _page_urls(server: str) -> list[str]:
-    return [server + "index.html"] + [f"{server}{name}/index.html" for name in PACKAGE_NAMES]
+def _page_urls(server: str, site: Site) -> list[str]:
+    return [server + "index.html"] + [f"{server}{name}/index.html" for name in site.names]
 
 
-def test_every_dataset_is_in_the_index(browser: WebDriver, server: str, site: Any) -> None:
-    _, _, inventory = site
+def test_every_dataset_is_in_the_index(browser: WebDriver, server: str, site: Site) -> None:
     browser.get(server + "index.html")
     text = browser.run("return document.body.innerText;")
-    for entry in inventory.entries:
+    for entry in site.inventory.entries:  # the packages and the datasets of inventory.yaml
         assert entry.title in text, entry.title
     hrefs = browser.run("return Array.from(document.querySelectorAll('.dataset h3 a')).map(a => a.href);")
-    assert sorted(hrefs) == sorted(f"{server}{name}/index.html" for name in PACKAGE_NAMES)
+    assert sorted(hrefs) == sorted(f"{server}{name}/index.html" for name in site.names)
     assert browser.run("return document.documentElement.lang;") == "ja"
 
 
-def test_every_link_and_download_resolves(browser: WebDriver, server: str, site: Any) -> None:
-    _, files, _ = site
+def test_every_link_and_download_resolves(browser: WebDriver, server: str, site: Site) -> None:
     checked: dict[str, int] = {}
-    for page in _page_urls(server):
+    for page in _page_urls(server, site):
         browser.get(page)
         assert browser.run("return document.readyState;") == "complete"
         for url in browser.run(_LINKS):
@@ -287,12 +304,14 @@ def test_every_link_and_download_resolves(browser: WebDriver, server: str, site:
         assert loaded and all(u.startswith(server) for u in loaded), loaded
     # every file of the site is reachable from some page, downloads included
     reachable = {unquote(urlsplit(u).path).lstrip("/") for u in checked} | {"index.html"}
-    downloads = {p for p in files if "/data/" in p or "/excel/" in p or p.startswith("opendata-list/")}
-    assert downloads <= reachable, downloads - reachable
+    downloads = {p for p in site.files if "/data/" in p or "/excel/" in p or p.startswith("opendata-list/")}
+    assert downloads and downloads <= reachable, downloads - reachable
 
 
-def test_json_ld_parses(browser: WebDriver, server: str) -> None:
-    for page in _page_urls(server):
+def test_json_ld_parses(browser: WebDriver, server: str, site: Site) -> None:
+    base = site.settings.catalog.base_url
+    assert base
+    for page in _page_urls(server, site):
         browser.get(page)
         blocks = browser.run(
             "return Array.from(document.querySelectorAll('script[type=\"application/ld+json\"]')).map(s => s.textContent);")
@@ -305,9 +324,9 @@ def test_json_ld_parses(browser: WebDriver, server: str) -> None:
                         "dateModified", "spatialCoverage"):
                 assert key in data, (page, key)
             for dist in data["distribution"]:
-                assert dist["contentUrl"].startswith("https://opendata.example.lg.jp/") and dist["encodingFormat"]
+                assert dist["contentUrl"].startswith(base) and dist["encodingFormat"]
         else:
-            assert data["@type"] == "DataCatalog" and len(data["dataset"]) == len(PACKAGE_NAMES)
+            assert data["@type"] == "DataCatalog" and len(data["dataset"]) == len(site.names)
 
 
 _VISIBLE = """
@@ -317,46 +336,58 @@ return Array.from(document.querySelectorAll('[data-item]'))
 """
 
 
-def test_filter_hides_non_matching_datasets(browser: WebDriver, server: str) -> None:
+def _titles(entries: list[InventoryEntry]) -> list[str]:
+    return sorted(e.title for e in entries)
+
+
+def test_filter_hides_non_matching_datasets(browser: WebDriver, server: str, site: Site) -> None:
+    entries = list(site.inventory.entries)
     browser.get(server + "index.html")
     assert browser.run("return document.getElementById('filter').hidden;") is False  # shown once JS runs
-    everything = browser.run(_VISIBLE)
-    assert len(everything) == 10
+    assert sorted(browser.run(_VISIBLE)) == _titles(entries)
     status = browser.run("return document.getElementById('filter-status').textContent;")
-    assert "全 10 件" in status
+    assert f"全 {len(entries)} 件" in status
 
-    browser.type(browser.find("#filter-text"), "AED")
-    assert browser.run(_VISIBLE) == ["焼津市 AED設置箇所一覧"]
-    assert "1 件" in browser.run("return document.getElementById('filter-status').textContent;")
+    one = next(e for e in entries if e.packaged)
+    browser.type(browser.find("#filter-text"), one.title)
+    assert browser.run(_VISIBLE) == [one.title]
+    assert "条件に合う 1 件" in browser.run("return document.getElementById('filter-status').textContent;")
 
+    # a theme of datasets not packaged yet only: the list of packages says it has none
+    themes = sorted({t for e in entries for t in e.themes})
+    only_listed = next(t for t in themes if not any(t in e.themes for e in entries if e.packaged))
     browser.click(browser.find('#filter button[type="reset"]'))
-    browser.click(browser.find('#filter-theme option[value="AGRI"]'))
-    assert browser.run(_VISIBLE) == ["焼津市 ファミリー農園"]
-    # the table of datasets without files is empty for this theme: it says so instead
-    assert browser.run("return document.getElementById('others-empty').hidden;") is False
+    browser.click(browser.find(f'#filter-theme option[value="{only_listed}"]'))
+    assert sorted(browser.run(_VISIBLE)) == _titles([e for e in entries if only_listed in e.themes])
+    assert browser.run("return document.getElementById('datasets-empty').hidden;") is False
 
+    keyword = max(sorted({k for e in entries for k in e.keywords}), key=lambda k: sum(k in e.keywords for e in entries))
     browser.click(browser.find('#filter button[type="reset"]'))
-    browser.click(browser.find('#filter-keyword option[value="公衆無線LAN"]'))
-    assert browser.run(_VISIBLE) == ["江東区 公衆無線LANアクセスポイント（テスト用）", "公衆無線LANアクセスポイント"]
+    browser.click(browser.find(f'#filter-keyword option[value="{keyword}"]'))
+    expected = _titles([e for e in entries if keyword in e.keywords])
+    assert len(expected) > 1 and sorted(browser.run(_VISIBLE)) == expected
 
+    publisher = site.settings.catalog.operator or entries[0].publisher
     browser.click(browser.find('#filter button[type="reset"]'))
-    browser.click(browser.find('#filter-publisher option[value="132217"]'))
-    assert browser.run(_VISIBLE) == ["選挙の投票率", "小中学校の通学区域情報"]
+    browser.click(browser.find(f'#filter-publisher option[value="{publisher}"]'))
+    expected = _titles([e for e in entries if e.publisher == publisher])
+    assert 0 < len(expected) < len(entries) and sorted(browser.run(_VISIBLE)) == expected
 
     # a filtered view can be linked
-    browser.get(server + "index.html?theme=TECH")
-    assert browser.run(_VISIBLE) == ["江東区 公衆無線LANアクセスポイント（テスト用）", "公衆無線LANアクセスポイント"]
+    theme = max(themes, key=lambda t: sum(t in e.themes for e in entries))
+    browser.get(server + f"index.html?theme={theme}")
+    expected = _titles([e for e in entries if theme in e.themes])
+    assert len(expected) < len(entries) and sorted(browser.run(_VISIBLE)) == expected
 
 
-def test_axe_finds_no_serious_violation(browser: WebDriver, server: str) -> None:
+def test_axe_finds_no_serious_violation(browser: WebDriver, server: str, site: Site) -> None:
     if not AXE_JS.is_file():
         pytest.fail(f"axe-core not found at {AXE_JS}: run `{AXE_INSTALL}` in {ROOT}", pytrace=False)
     source = AXE_JS.read_text(encoding="utf-8")
     report = {}
     # desktop, then a phone's width (wide tables scroll there: the scrolling regions must be reachable)
-    runs = [(1280, server + "index.html"), (1280, f"{server}yaizu-aed/index.html"),
-            (1280, f"{server}koto-test-wifi/index.html"), (390, server + "index.html"),
-            (390, f"{server}yaizu-aed/index.html")]
+    runs = [(1280, page) for page in _page_urls(server, site)]
+    runs += [(390, server + "index.html"), (390, f"{server}{site.names[0]}/index.html")]
     for width, page in runs:
         browser.set_window(width, 1000)
         browser.get(page)

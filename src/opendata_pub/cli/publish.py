@@ -1,4 +1,5 @@
-"""Commands plan, publish and pull: the CKAN sync (library: opendata_pub.portals)."""
+"""Commands plan, publish and pull: the CKAN sync and the static catalog folder (library:
+opendata_pub.portals)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import click
 from rich.markup import escape
 
 from .. import actions
-from ..errors import UsageError
+from ..errors import NotFound, PortalUnreachable, UsageError
 from ..portals import (
     DatasetAction,
     Plan,
@@ -23,7 +24,8 @@ from ..portals import (
 )
 from ..portals.ckan import CkanTarget
 from ..portals.engine import ApplyResult
-from ..portals.pull import PullResult
+from ..portals.pull import NotAStaticCatalog, PullResult, pull_static
+from ..portals.static import CATALOG_ENTRY, StaticTarget, apply_site, plan_site
 from .app import (
     EXIT_CHANGES,
     EXIT_FAILED,
@@ -55,6 +57,9 @@ def _value(v: Any) -> str:
 
 def print_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
     target = plan.target
+    if target.get("kind") == StaticTarget.kind:
+        print_site_plan(plan, verbose_unchanged=verbose_unchanged)
+        return
     org = f" (組織: {target['organization']})" if target.get("organization") else ""
     out.print(f"公開先: {escape(str(target.get('url')))}{org}")
     for d in plan.datasets:
@@ -83,9 +88,52 @@ def print_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
               f"公開しない {counts['refused']} — 送信するファイル {plan.upload_bytes:,} バイト")
 
 
-def _target(to: str | None, organization: str | None, allow_insecure: bool, *, require_token: bool = True) -> Any:
+# -- the static catalog (a folder target): files instead of resources --------------------------------
+_FILE_LABEL = {ResourceAction.CREATE: ("[green]+[/]", "作成"), ResourceAction.REPLACE: ("[yellow]~[/]", "置き換え"),
+               ResourceAction.UNCHANGED: ("[dim]=[/]", "変更なし"), ResourceAction.DELETE: ("[red]-[/]", "削除"),
+               ResourceAction.KEEP: ("[dim]![/]", "そのまま"), ResourceAction.UPDATE: ("[yellow]~[/]", "更新")}
+_CATALOG_TITLE = "カタログ全体 (index.html・catalog.ttl・assets/・opendata-list/)"
+
+
+def print_site_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
+    out.print(f"公開先: フォルダ (静的カタログ) {escape(str(plan.target.get('path')))}")
+    writes = deletes = size = 0
+    for d in plan.datasets:
+        title = _CATALOG_TITLE if d.name == CATALOG_ENTRY else d.name
+        out.print(f"{_DATASET_MARK[d.action]} [bold]{escape(title)}[/] ({_DATASET_LABEL[d.action]})")
+        if d.reason:
+            out.print(f"    [red]{escape(d.reason)}[/]")
+        for r in d.resources:
+            if r.action is ResourceAction.UNCHANGED and not verbose_unchanged:
+                continue
+            mark, label = _FILE_LABEL[r.action]
+            detail = ""
+            if r.action is ResourceAction.CREATE and r.desired:
+                detail = f"、{r.desired['size']:,} バイト"
+            elif r.action is ResourceAction.REPLACE and r.changes:
+                detail = f": {_value(r.changes[0].before)} → {_value(r.changes[0].after)}"
+            note = f" — {escape(r.note)}" if r.note else ""
+            out.print(f"    {mark} {escape(r.name)}: {label}{detail}{note}")
+            if d.has_changes and r.action in (ResourceAction.CREATE, ResourceAction.REPLACE) and r.desired:
+                writes += 1
+                size += int(r.desired["size"])
+            deletes += d.has_changes and r.action is ResourceAction.DELETE
+        for n in d.notes:
+            out.print(f"    [dim]注意: {escape(n)}[/]")
+    counts = {a.value: 0 for a in DatasetAction}
+    for d in plan.datasets:
+        if d.name != CATALOG_ENTRY:
+            counts[d.action.value] += 1
+    catalog = next((d for d in plan.datasets if d.name == CATALOG_ENTRY), None)
+    whole = f"、カタログ全体 {_DATASET_LABEL[catalog.action]}" if catalog is not None else ""
+    out.print(f"\n計画: 作成 {counts['create']}、更新 {counts['update']}、変更なし {counts['unchanged']}、"
+              f"公開しない {counts['refused']}{whole} — 書き込むファイル {writes} 件 ({size:,} バイト)、削除 {deletes} 件")
+
+
+def _target(to: str | None, organization: str | None, allow_insecure: bool, *, require_token: bool = True,
+            force: bool = False) -> Any:
     return resolve_target(to, current_settings(), organization=organization, allow_insecure=allow_insecure,
-                          require_token=require_token)
+                          require_token=require_token, force=force)
 
 
 @app.command()
@@ -95,17 +143,22 @@ def _target(to: str | None, organization: str | None, allow_insecure: bool, *, r
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Save the plan as JSON (for publish --plan).")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @click.option("--exit-code", is_flag=True, help="Exit with 3 when the plan has changes (a CI gate).")
-@click.option("--prune", is_flag=True, help="Plan to delete portal resources that are not in the package.")
-@click.option("--force", is_flag=True, help="Plan packages even when validation finds errors.")
+@click.option("--prune", is_flag=True,
+              help="Plan to delete portal resources (or site files) that are no longer in the packages.")
+@click.option("--force", is_flag=True,
+              help="Plan packages even when validation finds errors; allow a non-empty folder without a manifest.")
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
 def plan(packages: tuple[Path, ...], to: str | None, organization: str | None, output: Path | None, fmt: str,
          exit_code: bool, prune: bool, force: bool, allow_insecure: bool) -> None:
     """Show what publish would change on the target: datasets and resources, field by field."""
     settings = current_settings()
     paths = actions.resolve_packages(packages, settings)
-    target = _target(to, organization, allow_insecure)
+    target = _target(to, organization, allow_insecure, force=force)
     try:
-        the_plan = plan_packages(paths, target, settings=settings, prune=prune, force=force)
+        if isinstance(target, StaticTarget):  # the site: the packages plus the catalog-level entry
+            the_plan = plan_site(paths, target, settings=settings, prune=prune, force=force)
+        else:
+            the_plan = plan_packages(paths, target, settings=settings, prune=prune, force=force)
     finally:
         target.close()
     if output is not None:
@@ -121,21 +174,25 @@ def plan(packages: tuple[Path, ...], to: str | None, organization: str | None, o
     sys.exit(EXIT_CHANGES if exit_code and the_plan.has_changes else EXIT_OK)
 
 
-def print_result(result: ApplyResult) -> None:
+def print_result(result: ApplyResult, *, folder: Path | None = None) -> None:
+    sent = "書き込み" if folder is not None else "送信"
     for d in result.datasets:
+        name = _CATALOG_TITLE if d.name == CATALOG_ENTRY else d.name
         if d.ok:
             if d.action in (DatasetAction.CREATE, DatasetAction.UPDATE):
                 verb = "作成しました" if d.action is DatasetAction.CREATE else "更新しました"
-                out.print(f"[green]✓[/] {escape(d.name)}: {verb} (送信 {d.uploaded_bytes:,} バイト)")
+                out.print(f"[green]✓[/] {escape(name)}: {verb} ({sent} {d.uploaded_bytes:,} バイト)")
             else:
-                out.print(f"[dim]=[/] {escape(d.name)}: 変更なし")
+                out.print(f"[dim]=[/] {escape(name)}: 変更なし")
         else:
-            out.print(f"[red]✗[/] {escape(d.name)}: {escape(d.error or '失敗しました')}")
+            out.print(f"[red]✗[/] {escape(name)}: {escape(d.error or '失敗しました')}")
             if d.hint:
                 out.print(f"    [dim]ヒント: {escape(d.hint)}[/]")
     failed = len(result.failed)
     verdict = "[green]完了[/]" if result.ok else f"[red]{failed} 件が失敗[/]"
-    out.print(f"\n公開: {len(result.datasets)} データセット、送信 {result.uploaded_bytes:,} バイト — {verdict}")
+    count = len([d for d in result.datasets if d.name != CATALOG_ENTRY])
+    where = f" — {escape(str(folder / 'index.html'))}" if folder is not None else ""
+    out.print(f"\n公開: {count} データセット、{sent} {result.uploaded_bytes:,} バイト — {verdict}{where}")
 
 
 @app.command()
@@ -143,14 +200,17 @@ def print_result(result: ApplyResult) -> None:
 @click.option("--to", "to", metavar="TARGET", help="CKAN URL, portal name from opendata.yaml, or folder (default: default_target).")
 @click.option("--organization", help="CKAN organization (default: the publisher's organization).")
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path), help="Apply exactly this saved plan (plan -o).")
-@click.option("--prune", is_flag=True, help="Delete portal resources that are not in the package.")
+@click.option("--prune", is_flag=True,
+              help="Delete portal resources (or site files opendata-pub wrote) that are no longer in the packages.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 32), default=1, show_default=True, help="Datasets published in parallel.")
-@click.option("--force", is_flag=True, help="Publish packages even when validation finds errors.")
+@click.option("--force", is_flag=True,
+              help="Publish packages even when validation finds errors; allow a non-empty folder without a manifest.")
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 def publish(packages: tuple[Path, ...], to: str | None, organization: str | None, plan_file: Path | None, prune: bool,
             jobs: int, force: bool, allow_insecure: bool, fmt: str) -> None:
-    """Publish packages to a CKAN portal: create or update datasets, upload only changed files.
+    """Publish packages to a CKAN portal, or as a static catalog into a folder: create or update
+    datasets, send (or write) only changed files.
 
     With no PACKAGES, every package under the configured folder. Validation errors refuse a
     package unless --force.
@@ -162,39 +222,65 @@ def publish(packages: tuple[Path, ...], to: str | None, organization: str | None
         the_plan = Plan.load(plan_file)
         if organization is None:
             organization = the_plan.target.get("organization")
-        target = _target(to, organization, allow_insecure)
+        if to is None and the_plan.target.get("kind") == StaticTarget.kind:
+            to = str(the_plan.target.get("path"))  # a folder plan names its folder (absolute)
+        target = _target(to, organization, allow_insecure, force=force)
     else:
-        target = _target(to, organization, allow_insecure)
+        target = _target(to, organization, allow_insecure, force=force)
+    site = isinstance(target, StaticTarget)
     try:
         if plan_file is None:
-            the_plan = plan_packages(actions.resolve_packages(packages, settings), target, settings=settings,
-                                     prune=prune, force=force)
+            paths = actions.resolve_packages(packages, settings)
+            if site:
+                the_plan = plan_site(paths, target, settings=settings, prune=prune, force=force)
+            else:
+                the_plan = plan_packages(paths, target, settings=settings, prune=prune, force=force)
         with progress_bar() as progress:
-            result = apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=plan_file is not None)
+            if site:
+                result = apply_site(the_plan, target, jobs=jobs, progress=progress, saved=plan_file is not None)
+            else:
+                result = apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=plan_file is not None)
     finally:
         target.close()
     if fmt == "json":
         print_json({"plan": the_plan.to_dict(), "result": result.to_dict()})
     else:
-        print_result(result)
+        print_result(result, folder=target.root if site else None)
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
 @app.command()
 @click.argument("dataset")
-@click.option("--from", "source", metavar="PORTAL", help="CKAN URL or portal name (default: default_target).")
+@click.option("--from", "source", metavar="PORTAL",
+              help="CKAN URL, portal name, or static catalog (folder or URL) (default: default_target).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Package folder to write (default: ./DATASET).")
 @click.option("--force", is_flag=True, help="Replace an existing folder.")
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 def pull(dataset: str, source: str | None, output: Path | None, force: bool, allow_insecure: bool, fmt: str) -> None:
-    """Download a published dataset as a package: files verified (sha256, size), then validated."""
+    """Download a published dataset as a package: files verified (sha256, size), then validated.
+
+    From a CKAN portal, or from a static catalog (a folder, or its http(s) URL).
+    """
+    named = source or current_settings().default_target
     target = _target(source, None, allow_insecure, require_token=False)
-    if not isinstance(target, CkanTarget):  # pragma: no cover - only CKAN targets exist so far
-        raise UsageError("pull できるのは CKAN ポータルからだけです")
+    dest = output or Path(dataset)
     try:
         with progress_bar() as progress:
-            result: PullResult = pull_dataset(dataset, target, output or Path(dataset), force=force, progress=progress)
+            result: PullResult
+            if isinstance(target, CkanTarget) and named and named.lower().startswith(("http://", "https://")):
+                # a URL: a static catalog serves DATASET/datapackage.json; otherwise it is a CKAN
+                try:
+                    result = pull_static(dataset, named, dest, force=force, progress=progress)
+                except NotAStaticCatalog as missing:
+                    try:
+                        target.status()
+                    except PortalUnreachable as exc:  # neither: say what was looked for
+                        raise NotFound(f"{missing.message} (CKAN でもありません: {exc.message})", status=404,
+                                       hint=missing.hint) from exc
+                    result = pull_dataset(dataset, target, dest, force=force, progress=progress)
+            else:
+                result = pull_dataset(dataset, target, dest, force=force, progress=progress)
     finally:
         target.close()
     if fmt == "json":

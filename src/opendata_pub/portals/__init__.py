@@ -1,4 +1,5 @@
-"""Publishing to portals (CKAN) with a plan/apply sync, and pulling datasets back as packages.
+"""Publishing to portals (CKAN, or a static catalog folder) with a plan/apply sync, and pulling
+datasets back as packages.
 
 ``requests`` is used only in this package. The verbs::
 
@@ -7,21 +8,28 @@
     result = apply_plan(plan, target, jobs=4)                          # or publish_packages(...)
     pull_dataset("demo", target, "demo/")
 
-Modules: target (protocol, ``--to`` resolution), ckan (the CKAN target), mapping (the CKAN mapping as
-data), rules (CKAN name/tag rules), source (a package ready to publish), plan (the plan as a value),
-engine (plan/apply orchestration), pull, http (the HTTP client), multipart (streamed uploads),
-retry (backoff policy).
+    site = resolve_target("site/", settings)                           # a folder: the static catalog
+    plan = plan_site(paths, site, settings=settings)                   # + the catalog-level entry
+    result = apply_site(plan, site)                                    # or publish_site(...)
+    pull_static("demo", "https://opendata.example.jp/", "demo/")       # from a static catalog
+
+Modules: target (protocol, ``--to`` resolution), ckan (the CKAN target), static (the static catalog
+folder target and its manifest), mapping (the CKAN mapping as data), rules (CKAN name/tag rules),
+source (a package ready to publish), plan (the plan as a value), engine (plan/apply orchestration),
+pull, http (the HTTP client), multipart (streamed uploads), retry (backoff policy).
 """
 
 from .ckan import CkanTarget
 from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages, publish_packages
 from .http import CkanClient, Timeouts
 from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
-from .pull import PullResult, pull_dataset
+from .pull import NotAStaticCatalog, PullResult, pull_dataset, pull_static
 from .retry import RetryPolicy
+from .static import MANIFEST_NAME, StaticTarget, apply_site, plan_site, publish_site
 from .target import ConflictError, PreflightError, Target, resolve_target
 
 __all__ = [
+    "MANIFEST_NAME",
     "ApplyResult",
     "Change",
     "CkanClient",
@@ -30,17 +38,23 @@ __all__ = [
     "DatasetAction",
     "DatasetPlan",
     "DatasetResult",
+    "NotAStaticCatalog",
     "Plan",
     "PreflightError",
     "PullResult",
     "ResourceAction",
     "ResourcePlan",
     "RetryPolicy",
+    "StaticTarget",
     "Target",
     "Timeouts",
     "apply_plan",
+    "apply_site",
     "plan_packages",
+    "plan_site",
     "publish_packages",
+    "publish_site",
     "pull_dataset",
+    "pull_static",
     "resolve_target",
 ]

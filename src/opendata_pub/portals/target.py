@@ -6,16 +6,20 @@
    each package's publisher's ``organization``; the token is ``$CKAN_API_TOKEN``;
 2. a portal name from ``opendata.yaml``'s ``portals``: its URL, its ``organization`` (else the
    publisher's), its token (``{$env: NAME}`` / ``{$file: PATH}``) and ``allow_insecure``;
-3. anything else: a folder (the static catalog, a later issue: refused for now with a clear error).
+3. anything else: a folder, the static catalog (static.py). A relative ``--to`` is relative to the
+   current folder, a relative ``default_target`` to the project root.
 
-No ``--to`` means ``default_target`` from ``opendata.yaml``. The plan/apply engine (engine.py) only
-knows the protocol below, so a folder target plugs in beside the CKAN one.
+No ``--to`` means ``default_target`` from ``opendata.yaml``; with neither, and no portal configured,
+the folder ``site/`` of the project. The plan/apply engine (engine.py) only knows the protocol below,
+so the folder target plugs in beside the CKAN one.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import requests
@@ -28,6 +32,7 @@ from .source import SourcePackage
 __all__ = ["ConflictError", "PreflightError", "Target", "TransferProgress", "resolve_target", "token_env"]
 
 TOKEN_ENV = "CKAN_API_TOKEN"
+DEFAULT_SITE = "site/"  # the static catalog's folder when nothing names a target (relative to the project)
 
 
 def token_env() -> str:
@@ -59,7 +64,7 @@ class TransferProgress(Protocol):
 
 
 class Target(Protocol):
-    """A place packages are published to (a CKAN portal; later a static catalog folder)."""
+    """A place packages are published to (a CKAN portal, or a static catalog folder)."""
 
     kind: str
 
@@ -97,11 +102,15 @@ def resolve_target(
     environ: Mapping[str, str] = os.environ,
     require_token: bool = True,
     session_factory: Callable[[], requests.Session] | None = None,
+    force: bool = False,
 ) -> Target:
-    """The target ``to`` names (see the module doc for the order)."""
-    from .ckan import CkanTarget  # the CKAN target is the only one so far
+    """The target ``to`` names (see the module doc for the order). ``force``: a folder target may be
+    a non-empty folder that has no opendata-pub manifest."""
+    from .ckan import CkanTarget
 
     name = to or settings.default_target
+    if not name and not settings.portals:
+        name = DEFAULT_SITE  # static catalog: no portal configured, nothing named
     if not name:
         raise UsageError("公開先がありません", hint="--to にポータルの URL かポータル名を指定するか、"
                                                     "opendata.yaml に default_target を書いてください")
@@ -128,7 +137,15 @@ def resolve_target(
                               key=f"portals.{name}.token", hint="token: {$env: CKAN_API_TOKEN} のように書いてください")
         return CkanTarget(portal.url, token=token, organization=organization or portal.organization,
                           allow_insecure=allow_insecure or portal.allow_insecure, **kwargs)
-    known = ", ".join(sorted(settings.portals)) or "なし"
-    raise UsageError(
-        f"{name}: ポータル名ではないのでフォルダ (静的カタログ) とみなしましたが、静的カタログへの公開はまだできません",
-        hint=f"CKAN の URL (https://…) か opendata.yaml のポータル名を指定してください (ポータル: {known})")
+    # --- folder: the static catalog (static.py) -------------------------------------------------
+    from .static import StaticTarget
+
+    folder = Path(name).expanduser()
+    # a mistyped portal name must not become a new folder full of files
+    close = difflib.get_close_matches(name, list(settings.portals), n=1, cutoff=0.75)
+    if close and not folder.exists() and "/" not in name and os.sep not in name:
+        raise UsageError(f"{name}: ポータル名でもフォルダでもありません。ポータル {close[0]} のことですか?",
+                         hint=f"フォルダ (静的カタログ) に公開するなら ./{name}/ のように書いてください")
+    if to is None and not folder.is_absolute():
+        folder = settings.root / folder  # default_target (or site/) is relative to the project root
+    return StaticTarget(folder, settings=settings, force=force)

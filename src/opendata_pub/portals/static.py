@@ -1,0 +1,757 @@
+"""The static catalog as a publishing target: a folder of plain files (``publish --to DIR``).
+
+For municipalities without CKAN. The folder holds exactly the site ``site.render_site`` produces for
+the packages (``index.html``, a page and the files of each dataset, ``catalog.ttl`` …), written
+through the same plan/apply engine as a CKAN portal:
+
+* ``plan`` compares every file the site should have with the folder, by sha256: per dataset create /
+  update / unchanged, per file create / replace / unchanged / delete (delete only with ``--prune``).
+  The catalog-level files (``index.html``, ``catalog.ttl``, ``catalog.jsonld``, ``assets/``,
+  ``opendata-list/``) are one more entry, named ``(catalog)``, applied after every dataset.
+* ``publish`` writes only the files that differ (an unchanged file is not touched: its mtime stays),
+  each atomically (temporary file + rename); within a dataset its ``index.html`` and then its
+  ``datapackage.json`` come last, and the catalog's ``index.html`` after everything else. Files to
+  delete go after the writes.
+* The manifest ``.opendata-pub-manifest.json`` in the folder lists every file opendata-pub wrote there,
+  with its sha256, size and mtime. It makes a file *ours*: ``--prune`` deletes only files in the
+  manifest whose content is still what we wrote, never a file a person put in the folder (or changed
+  since). A file whose size and mtime match the manifest is not hashed again.
+* Datasets on the site that are not among the packages of this run (a subset named on the command
+  line, or a package refused by validation) stay on the site and in its index, re-read from their copy
+  in the folder, unless ``--prune`` removes them (a refused package is never removed).
+* Guards: the folder may not be the project root (or above it), inside the packages folder, or overlap
+  a package; a non-empty folder without a manifest is refused unless ``force`` (a typo in ``--to``
+  must not spray files into a random folder).
+* A saved plan records, per file, the sha256 it will write (``desired``) and the sha256 it found
+  (``id``). Applied later (``publish --plan``), a package that changed since or a file that changed in
+  the folder since refuses the whole plan before anything is written (``ConflictError``).
+
+Use ``plan_site`` / ``apply_site`` / ``publish_site`` (the CLI does): they wrap the engine's
+``plan_packages`` / ``apply_plan`` and add the catalog entry, which the engine does not know about.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..atomicfile import write_bytes
+from ..config import Settings
+from ..errors import InputError, OpendataPubError, UsageError
+from ..inventory import build_inventory
+from ..packaging.package import LocalPackage, load_package
+from ..progress import NullProgress, Progress
+from ..site import RESERVED_NAMES, render_site
+from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages
+from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
+from .source import SourcePackage, file_digest
+from .target import ConflictError, PreflightError, TransferProgress
+
+__all__ = [
+    "CATALOG_ENTRY",
+    "MANIFEST_NAME",
+    "Manifest",
+    "ManifestEntry",
+    "StaticTarget",
+    "apply_site",
+    "plan_site",
+    "publish_site",
+]
+
+MANIFEST_NAME = ".opendata-pub-manifest.json"
+MANIFEST_VERSION = 1
+CATALOG_ENTRY = "(catalog)"  # never a package name: names have no parentheses
+_NOTE = ("opendata-pub がこのフォルダに書いたファイルの記録です。--prune はここにあり、内容が変わっていない"
+         "ファイルだけを削除します。手で編集しないでください。")
+_REFRESH = "opendata-pub plan で計画を作り直してください"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _label(size: int, sha: str) -> str:
+    return f"sha256:{sha[:12]}… ({size:,} バイト)"
+
+
+def _media_type(rel: str) -> str:
+    guessed, _ = mimetypes.guess_type(rel)
+    return guessed or "application/octet-stream"
+
+
+def _safe_rel(rel: Any) -> bool:
+    """A relative posix path that stays inside the folder (manifest entries are checked with it)."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel or rel.startswith("/"):
+        return False
+    parts = rel.split("/")
+    return all(p not in ("", ".", "..") for p in parts) and not (len(rel) > 1 and rel[1] == ":")
+
+
+def _top(rel: str) -> str | None:
+    """The dataset folder a site path belongs to (None for a catalog-level file)."""
+    head, sep, _ = rel.partition("/")
+    return head if sep and head not in RESERVED_NAMES else None
+
+
+def _write_order(rel: str) -> tuple[int, str]:
+    """Data files first, then the page, the descriptor last; the catalog's index.html last of all."""
+    name = PurePosixPath(rel).name
+    depth = rel.count("/")
+    if name == "datapackage.json" and depth == 1:
+        return (2, rel)
+    if name == "index.html" and depth <= 1:
+        return (1, rel)
+    return (0, rel)
+
+
+# ---------------------------------------------------------------------------------------------
+# the manifest
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    sha256: str
+    size: int
+    mtime_ns: int | None = None
+
+
+@dataclass(slots=True)
+class Manifest:
+    """What opendata-pub wrote into a site folder: relative path → sha256, size, mtime."""
+
+    files: dict[str, ManifestEntry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> Manifest | None:
+        """The folder's manifest; None when there is none. InputError when it cannot be trusted."""
+        path = root / MANIFEST_NAME
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise InputError(f"読めません: {exc.strerror}", path=str(path)) from exc
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+                raise ValueError(f"version {data.get('version') if isinstance(data, dict) else None!r}")
+            files: dict[str, ManifestEntry] = {}
+            for rel, e in (data.get("files") or {}).items():
+                if not _safe_rel(rel) or rel == MANIFEST_NAME:
+                    raise ValueError(f"使えないパス {rel!r}")
+                sha, size, mtime = e["sha256"], e["size"], e.get("mtime_ns")
+                if not (isinstance(sha, str) and len(sha) == 64 and isinstance(size, int)
+                        and (mtime is None or isinstance(mtime, int))):
+                    raise ValueError(f"{rel} の記録が不正です")
+                files[rel] = ManifestEntry(sha, size, mtime)
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"opendata-pub の記録 (manifest) が壊れています: {exc}", path=str(path),
+                             hint="フォルダの中身を確かめてください。記録を捨てて公開し直すなら、このファイルを消して --force") from exc
+        return cls(files)
+
+    def to_bytes(self) -> bytes:
+        """JSON with one line per file (readable, and a diff shows which files changed)."""
+        lines = []
+        for rel, e in sorted(self.files.items()):
+            record: dict[str, Any] = {"sha256": e.sha256, "size": e.size}
+            if e.mtime_ns is not None:
+                record["mtime_ns"] = e.mtime_ns
+            lines.append(f"  {json.dumps(rel, ensure_ascii=False)}: {json.dumps(record)}")
+        head = {"generator": "opendata-pub", "version": MANIFEST_VERSION, "note": _NOTE}
+        text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]  # without the closing "\n}"
+        body = ",\n".join(lines)
+        return (text + ',\n "files": {\n' + body + ("\n" if body else "") + " }\n}\n").encode("utf-8")
+
+    def datasets(self) -> set[str]:
+        return {top for rel in self.files if (top := _top(rel)) is not None}
+
+
+# ---------------------------------------------------------------------------------------------
+# the target
+
+
+class StaticTarget:
+    """Publishes packages as a static catalog into one folder (see the module doc)."""
+
+    kind = "folder"
+
+    def __init__(self, folder: str | os.PathLike[str], *, settings: Settings, force: bool = False,
+                 rdf: Any = None) -> None:
+        self.root = Path(folder).expanduser().resolve()
+        self.settings = settings
+        self.force = force
+        self._rdf = rdf  # as render_site's ``rdf``: None = opendata_pub.rdf.catalog_graph
+        self._lock = threading.Lock()
+        self._manifest: Manifest | None = None
+        self._manifest_loaded = False
+        self._saved_manifest: bytes | None = None  # the manifest's bytes in the folder as we last saw them
+        self._sources: list[SourcePackage] | None = None
+        self._render_key: Any = None
+        self._keep_also: set[str] = set()  # datasets kept even with --prune (refused by validation)
+        self._site: dict[str, bytes] = {}
+        self._published: set[str] = set()  # datasets rendered from this run's packages
+        self._kept: set[str] = set()  # datasets on the site kept from their copy in the folder
+        self._kept_notes: list[str] = []
+        self._disk: dict[str, tuple[int, str] | None] = {}  # relative path → (size, sha256) now
+        self._adopt: dict[str, ManifestEntry] = {}  # unchanged files to (re)record in the manifest
+        self._frozen = False  # a saved plan is being applied: the render is fixed
+        self._wrote = False  # this apply wrote or deleted something
+
+    def __repr__(self) -> str:
+        return f"StaticTarget({str(self.root)!r})"
+
+    # -- identity ---------------------------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "url": self.root.as_uri(), "path": str(self.root)}
+
+    def label(self) -> str:
+        return f"静的カタログ {self.root}"
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST_NAME
+
+    # -- guards -----------------------------------------------------------------------------------
+    def check_folder(self, sources: Sequence[SourcePackage] = ()) -> None:
+        """Refuse a folder the site must not be written to (module doc); read its manifest."""
+        root = self.root
+        if root.exists() and not root.is_dir():
+            raise UsageError(f"{root}: フォルダではありません", hint="静的カタログを置くフォルダを --to に指定してください")
+        project = self.settings.root.resolve()
+        if root == project or root in project.parents:
+            raise UsageError(f"{root}: プロジェクトのフォルダ (またはその上) には静的カタログを書けません",
+                             hint="--to site/ のように、サイト専用のフォルダを指定してください")
+        packages = self.settings.packages_path.resolve()
+        if root == packages or packages in root.parents:
+            raise UsageError(f"{root}: パッケージのフォルダ {packages} の中には静的カタログを書けません",
+                             hint="--to site/ のように、パッケージの外のフォルダを指定してください")
+        for s in sources:
+            pkg = s.path.resolve()
+            if root == pkg or pkg in root.parents or root in pkg.parents:
+                raise UsageError(f"{root}: パッケージ {pkg} と重なるフォルダには静的カタログを書けません",
+                                 hint="パッケージの外の、サイト専用のフォルダを指定してください")
+        if not self._manifest_loaded:
+            try:
+                self._manifest = Manifest.load(root)
+            except InputError:
+                if not self.force:
+                    raise
+                self._manifest = None  # --force: nothing in the folder counts as ours
+            self._manifest_loaded = True
+            try:
+                self._saved_manifest = self.manifest_path.read_bytes() if self._manifest is not None else None
+            except OSError:
+                self._saved_manifest = None
+        if self._manifest is None and root.is_dir() and any(root.iterdir()) and not self.force:
+            raise UsageError(
+                f"{root}: 空でないフォルダに opendata-pub の記録 ({MANIFEST_NAME}) がありません。書き込みません",
+                hint="公開先のフォルダ (--to) が正しいか確かめてください。このフォルダに公開してよいなら --force")
+
+    def _owned(self, rel: str) -> ManifestEntry | None:
+        return self._manifest.files.get(rel) if self._manifest is not None else None
+
+    # -- the folder now ---------------------------------------------------------------------------
+    def _path(self, rel: str) -> Path:
+        """The file of ``rel`` in the folder, refused when a link would lead it outside."""
+        if not _safe_rel(rel):
+            raise UsageError(f"サイトのファイルの場所が不正です: {rel!r}")
+        path = self.root.joinpath(*rel.split("/"))
+        parent = Path(os.path.realpath(path.parent))
+        if parent != self.root and self.root not in parent.parents:
+            raise UsageError(f"{path}: フォルダの外を指すリンクの先には書けません")
+        return path
+
+    def _current(self, rel: str, *, fresh: bool = False, trust_manifest: bool = True) -> tuple[int, str] | None:
+        """(size, sha256) of the file in the folder, None when there is none. A size and mtime that
+        match the manifest take its sha256 instead of reading the file."""
+        if not fresh and rel in self._disk:
+            return self._disk[rel]
+        path = self._path(rel)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._disk[rel] = None
+            return None
+        except NotADirectoryError:
+            raise UsageError(f"{path}: 途中にファイルがあるため書けません") from None
+        if not path.is_file():
+            raise UsageError(f"{path}: ファイルではありません (フォルダがあります)",
+                             hint="サイトのファイルと同じ名前のフォルダを移してください")
+        owned = self._owned(rel)
+        if trust_manifest and owned is not None and owned.size == st.st_size and owned.mtime_ns == st.st_mtime_ns:
+            state = (owned.size, owned.sha256)
+        else:
+            try:
+                state = file_digest(path)
+            except OSError as exc:
+                raise InputError(f"読めません: {exc.strerror}", path=str(path)) from exc
+            self._adopt[rel] = ManifestEntry(state[1], state[0], st.st_mtime_ns)  # see finish()
+        self._disk[rel] = state
+        return state
+
+    # -- rendering --------------------------------------------------------------------------------
+    def _render(self, prune: bool) -> None:
+        """The whole site for this run's packages plus the datasets kept on the site."""
+        sources = self._sources or []
+        on_site = self._manifest.datasets() if self._manifest is not None else set()
+        names = {s.name for s in sources}
+        keep = (set() if prune else on_site - names) | (self._keep_also & on_site - names)
+        key = (tuple(sorted((s.name, str(s.path)) for s in sources)), tuple(sorted(keep)))
+        if key == self._render_key:
+            return
+        packages = [LocalPackage(root=s.path, descriptor_path=s.descriptor_path, descriptor=s.descriptor)
+                    for s in sources]
+        kept: list[LocalPackage] = []
+        notes: list[str] = []
+        for name in sorted(keep):
+            try:
+                copy = load_package(self.root / name)
+            except InputError as exc:
+                notes.append(f"データセット {name} はサイトにありますが、その datapackage.json を読めないため一覧から外れます"
+                             f" ({exc.message})")
+                continue
+            if copy.name != name:
+                notes.append(f"データセット {name} のサイトの datapackage.json の名前が {copy.name} のため一覧から外れます")
+                continue
+            kept.append(copy)
+        everything = packages + kept
+        inventory = build_inventory(self.settings, everything)
+        self._site = render_site(everything, self.settings, inventory, rdf=self._rdf)
+        self._published = names
+        self._kept = {p.name for p in kept}
+        self._kept_notes = notes
+        self._render_key = key
+        self._disk.clear()
+        self._adopt.clear()
+
+    @property
+    def files(self) -> Mapping[str, bytes]:
+        """The rendered site (after ``plan``)."""
+        return self._site
+
+    # -- Target protocol --------------------------------------------------------------------------
+    def preflight(self, sources: Sequence[SourcePackage]) -> None:
+        """The folder may take the site; package names make folder names."""
+        self.check_folder(sources)
+        problems = []
+        seen: dict[str, str] = {}
+        for s in sources:
+            if s.name in seen:
+                problems.append(f"データセット名 {s.name} が二つのパッケージで使われています ({seen[s.name]}, {s.path})")
+            seen[s.name] = str(s.path)
+            if not _safe_rel(s.name) or "/" in s.name or s.name.startswith("."):
+                problems.append(f"{s.name}: パッケージ名はフォルダ名になるため、/ を含めたり . で始めたりできません")
+            elif s.name in RESERVED_NAMES or s.name == CATALOG_ENTRY:
+                problems.append(f"{s.name}: サイトが使う名前です (別の名前にしてください)")
+        if problems:
+            raise PreflightError(problems, hint="パッケージの name を直してから再実行してください")
+        if self._frozen:
+            if any(s.name not in self._published for s in sources):
+                raise UsageError("計画にないパッケージです")
+            return
+        self._sources = list(sources)
+        self._keep_also = set()
+        self._render_key = None
+
+    def plan_dataset(self, source: SourcePackage, *, prune: bool) -> DatasetPlan:
+        if self._sources is None or all(s.path != source.path for s in self._sources):
+            self.preflight([*(self._sources or []), source])
+        self._render(prune)
+        name = source.name
+        plan = DatasetPlan(name=name, package=str(source.path), action=DatasetAction.UNCHANGED, source=source)
+        produced = sorted((rel for rel in self._site if _top(rel) == name), key=_write_order)
+        plan.resources = [self._file_plan(rel) for rel in produced]
+        plan.resources += self._stale(name, set(produced), prune)
+        plan.order = produced
+        plan.desired = {"folder": name, "files": len(produced), "bytes": sum(len(self._site[r]) for r in produced)}
+        _settle(plan, new=self._owned_any(name + "/") is None)
+        return plan
+
+    def apply_dataset(self, plan: DatasetPlan, source: SourcePackage, *, progress: TransferProgress
+                      ) -> dict[str, str]:
+        if not plan.has_changes:
+            return {}
+        return self._apply(plan, progress)
+
+    # -- planning helpers -------------------------------------------------------------------------
+    def _owned_any(self, prefix: str) -> str | None:
+        if self._manifest is None:
+            return None
+        return next((rel for rel in self._manifest.files if rel.startswith(prefix)), None)
+
+    def _file_plan(self, rel: str) -> ResourcePlan:
+        data = self._site[rel]
+        size, sha = len(data), _sha(data)
+        desired = {"path": rel, "mediaType": _media_type(rel), "size": size, "sha256": sha}
+        now = self._current(rel)
+        if now is None:
+            return ResourcePlan(rel, ResourceAction.CREATE, desired=desired,
+                                changes=[Change("file", None, _label(size, sha))])
+        rp = ResourcePlan(rel, ResourceAction.UNCHANGED, remote_id=f"sha256:{now[1]}", desired=desired)
+        if now != (size, sha):
+            rp.action = ResourceAction.REPLACE
+            rp.changes = [Change("file", _label(*now), _label(size, sha))]
+            owned = self._owned(rel)
+            if owned is None:
+                rp.note = "opendata-pub が書いたファイルではありません (上書きします)"
+            elif (owned.size, owned.sha256) != now:
+                rp.note = "opendata-pub が書いた後に変更されています (上書きします)"
+        return rp
+
+    def _stale(self, dataset: str | None, produced: set[str], prune: bool) -> list[ResourcePlan]:
+        """Files in the manifest that the site no longer has: deleted with --prune (when still ours)."""
+        if self._manifest is None:
+            return []
+        out = []
+        for rel, owned in sorted(self._manifest.files.items()):
+            if rel in produced or _top(rel) != dataset:
+                continue
+            now = self._current(rel)
+            if now is None:
+                continue  # already gone: only the manifest remembers it
+            rid = f"sha256:{now[1]}"
+            if (owned.size, owned.sha256) != now:
+                out.append(ResourcePlan(rel, ResourceAction.KEEP, remote_id=rid,
+                                        note="サイトにはもう不要ですが、opendata-pub が書いた後に変更されているため削除しません"))
+            elif prune:
+                out.append(ResourcePlan(rel, ResourceAction.DELETE, remote_id=rid, note="サイトにはもう不要です",
+                                        changes=[Change("file", _label(*now), None)]))
+            else:
+                out.append(ResourcePlan(rel, ResourceAction.KEEP, remote_id=rid, note="サイトにはもう不要です (--prune で削除)"))
+        return out
+
+    def _foreign(self) -> list[str]:
+        """Files in the folder that opendata-pub did not write and the site does not have."""
+        if not self.root.is_dir():
+            return []
+        out = []
+        owned = self._manifest.files if self._manifest is not None else {}
+        for folder, dirs, files in os.walk(self.root):
+            rel_dir = Path(folder).relative_to(self.root).as_posix()
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            for d in [d for d in dirs if d.startswith(".")]:
+                out.append(prefix + d + "/")  # .git and the like: not looked into
+                dirs.remove(d)
+            dirs.sort()
+            for f in sorted(files):
+                rel = prefix + f
+                ours = rel == MANIFEST_NAME or f.startswith(f".{MANIFEST_NAME}.")  # the manifest (or its temp)
+                if not ours and rel not in owned and rel not in self._site:
+                    out.append(rel)
+        return out
+
+    def plan_catalog(self, plan: Plan) -> DatasetPlan:
+        """The catalog-level entry: index.html, catalog.ttl/jsonld, assets/, opendata-list/, and (with
+        --prune) the files of datasets no longer on the site."""
+        prune = plan.prune
+        if self._sources is None:  # every package refused: the engine never called preflight
+            self.preflight([])
+        on_site = self._manifest.datasets() if self._manifest is not None else set()
+        refused = {d.name for d in plan.refused} & on_site
+        self._keep_also = refused
+        self._render(prune)
+        produced = sorted((rel for rel in self._site if _top(rel) is None), key=_write_order)
+        entry = DatasetPlan(name=CATALOG_ENTRY, package=str(self.root), action=DatasetAction.UNCHANGED)
+        entry.resources = [self._file_plan(rel) for rel in produced]
+        entry.resources += self._stale(None, set(produced), prune)
+        dropped = sorted(on_site - self._published - self._kept) if prune else []
+        for name in dropped:
+            entry.resources += self._stale(name, set(), True)
+        entry.order = produced
+        listed = sorted(self._published | self._kept)
+        entry.desired = {"kind": "catalog", "folder": str(self.root), "datasets": listed, "kept": sorted(self._kept)}
+        for name in sorted(self._kept):
+            why = "検証でエラーがあるため今回は公開しません" if name in refused else "今回公開するパッケージにありません"
+            entry.notes.append(f"データセット {name}: {why}。サイトにある前の版をそのまま残し、一覧にも載せます"
+                               + ("" if name in refused else " (--prune で削除)"))
+        for name in dropped:
+            entry.notes.append(f"データセット {name}: パッケージにないため、サイトから削除します (--prune)")
+        entry.notes += self._kept_notes
+        foreign = self._foreign()
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (f" ほか {len(foreign) - 5} 件" if len(foreign) > 5 else "")
+            entry.notes.append(f"opendata-pub が書いていないファイル {len(foreign)} 件はそのままにします ({shown})。"
+                               "--prune で削除するのは、opendata-pub が書いて記録 "
+                               f"({MANIFEST_NAME}) にあるファイルだけです")
+        elif prune:
+            entry.notes.append(f"--prune で削除するのは、opendata-pub が書いて記録 ({MANIFEST_NAME}) にあり、"
+                               "内容が変わっていないファイルだけです")
+        _settle(entry, new=self._manifest is None)
+        return entry
+
+    # -- saved plans ------------------------------------------------------------------------------
+    def prepare(self, plan: Plan) -> None:
+        """Before a saved plan is applied: render the site as it was planned (the same packages, the
+        same kept datasets) and refuse the whole plan when a package or a file in the folder changed
+        since. Nothing is written here."""
+        catalog = _catalog_of(plan)
+        entries = [d for d in plan.datasets if d is not catalog and d.action is not DatasetAction.REFUSED]
+        from .source import load_source
+
+        self._sources = [load_source(d.package) for d in entries]
+        self.check_folder(self._sources)
+        self._render_key = None
+        kept = set(catalog.desired.get("kept") or [])
+        self._keep_also = kept
+        self._render(plan.prune)
+        if self._kept != kept:
+            raise ConflictError("サイトに残すデータセットが計画の後で変わりました", hint=_REFRESH)
+        problems: list[str] = []
+        for d in [*entries, catalog]:
+            planned = {r.name for r in d.resources if r.desired is not None}
+            now = {rel for rel in self._site if _top(rel) == (None if d is catalog else d.name)}
+            if planned != now:
+                problems.append(f"{d.name}: サイトのファイルの構成が計画と違います")
+                continue
+            problems += self._check(d, strict=d.has_changes)
+        if problems:
+            raise ConflictError("計画の後で変わったものがあるため、何も書いていません: " + " / ".join(problems[:10])
+                                + (f" ほか {len(problems) - 10} 件" if len(problems) > 10 else ""), hint=_REFRESH)
+        self._frozen = True
+
+    def release(self) -> None:
+        self._frozen = False
+
+    def _check(self, d: DatasetPlan, *, strict: bool) -> list[str]:
+        """What differs from the plan: the rendered bytes (the package changed) or, for the files to
+        write or delete, the folder (changed since the plan). Reads the folder afresh."""
+        problems = []
+        for rp in d.resources:
+            if rp.desired is not None:
+                data = self._site.get(rp.name)
+                if data is None or _sha(data) != rp.desired.get("sha256"):
+                    problems.append(f"{rp.name}: パッケージが計画の後で変わりました")
+                    continue
+            if rp.action is ResourceAction.KEEP or (not strict and rp.action is ResourceAction.UNCHANGED):
+                continue
+            now = self._current(rp.name, fresh=True, trust_manifest=rp.action is ResourceAction.UNCHANGED)
+            found = f"sha256:{now[1]}" if now is not None else None
+            want = f"sha256:{rp.desired['sha256']}" if rp.desired is not None else None
+            if rp.action is ResourceAction.CREATE:
+                ok = found in (None, want)
+            elif rp.action is ResourceAction.DELETE:
+                ok = found in (None, rp.remote_id)
+            else:  # REPLACE, UNCHANGED
+                ok = found in (rp.remote_id, want) and found is not None
+            if not ok:
+                problems.append(f"フォルダのファイル {rp.name} が計画の後で変わりました")
+        return problems
+
+    # -- apply ------------------------------------------------------------------------------------
+    def _begin(self) -> None:
+        """Before the first write: the folder and its manifest exist, so an interrupted first publish
+        still leaves a folder that is known to be ours."""
+        with self._lock:
+            if self._manifest is None:
+                self._manifest = Manifest()
+            if self._saved_manifest is None:
+                self.root.mkdir(parents=True, exist_ok=True)
+                self._save_locked()
+            self._wrote = True
+
+    def _save_locked(self) -> None:
+        assert self._manifest is not None
+        data = self._manifest.to_bytes()
+        if data != self._saved_manifest:
+            write_bytes(self.manifest_path, data)
+            self._saved_manifest = data
+
+    def _apply(self, d: DatasetPlan, progress: TransferProgress | None) -> dict[str, str]:
+        problems = self._check(d, strict=True)
+        if problems:
+            raise ConflictError(" / ".join(problems[:5]) + " — 上書きしません", hint=_REFRESH)
+        writes, records, deletes = [], [], []
+        for rp in d.resources:
+            if rp.action in (ResourceAction.CREATE, ResourceAction.REPLACE) and rp.desired is not None:
+                want = (int(rp.desired["size"]), str(rp.desired["sha256"]))
+                owned = self._owned(rp.name)
+                if self._current(rp.name) != want:
+                    writes.append(rp)
+                elif owned is None or (owned.size, owned.sha256) != want:
+                    records.append(rp)  # already as planned (a re-run after a crash): only recorded
+            elif rp.action is ResourceAction.DELETE and (
+                    self._current(rp.name) is not None or self._owned(rp.name) is not None):
+                deletes.append(rp)
+        if writes or records or deletes:
+            self._begin()
+        assert self._manifest is not None or not (writes or records or deletes)
+        for rp in writes + records:
+            path = self._path(rp.name)
+            if rp in writes:
+                data = self._site[rp.name]
+                write_bytes(path, data)
+                if progress is not None:
+                    progress.sent(f"{d.name}/{rp.name}", len(data))
+            st = path.stat()
+            assert self._manifest is not None and rp.desired is not None
+            with self._lock:
+                self._manifest.files[rp.name] = ManifestEntry(rp.desired["sha256"], rp.desired["size"], st.st_mtime_ns)
+            self._disk[rp.name] = (rp.desired["size"], rp.desired["sha256"])
+        for rp in deletes:
+            path = self._path(rp.name)
+            path.unlink(missing_ok=True)
+            self._disk[rp.name] = None
+            assert self._manifest is not None
+            with self._lock:
+                self._manifest.files.pop(rp.name, None)
+            self._remove_empty(path.parent)
+        if writes or records or deletes:
+            with self._lock:
+                self._save_locked()
+        return {rp.name: f"sha256:{rp.desired['sha256']}" for rp in d.resources if rp.desired is not None}
+
+    def _remove_empty(self, folder: Path) -> None:
+        while folder != self.root and self.root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                return  # not empty (or gone): leave it
+            folder = folder.parent
+
+    def apply_catalog(self, entry: DatasetPlan, progress: TransferProgress | None = None) -> dict[str, str]:
+        if not entry.has_changes:
+            return {}
+        return self._apply(entry, progress)
+
+    def finish(self) -> None:
+        """After a publish: record unchanged files the manifest lacked (a folder taken over with
+        --force) and forget files that are gone. A publish that wrote nothing rewrites the manifest
+        only for that, not merely to refresh the mtimes it caches (a touched or copied site is hashed
+        again until the next real change)."""
+        with self._lock:
+            if self._manifest is None or self._frozen:
+                return
+            owners_changed = False
+            for rel, entry in self._adopt.items():
+                if rel in self._site and self._disk.get(rel) == (entry.size, entry.sha256) \
+                        and _sha(self._site[rel]) == entry.sha256:
+                    old = self._manifest.files.get(rel)
+                    owners_changed |= old is None or (old.sha256, old.size) != (entry.sha256, entry.size)
+                    self._manifest.files[rel] = entry
+            for rel in [r for r in self._manifest.files if r not in self._site]:
+                if self._disk.get(rel, ()) is None:
+                    del self._manifest.files[rel]
+                    owners_changed = True
+            if self._wrote or owners_changed:
+                self._save_locked()
+
+
+def _settle(plan: DatasetPlan, *, new: bool) -> None:
+    """The entry's action from its files'."""
+    acts = {r.action for r in plan.resources}
+    if acts and acts == {ResourceAction.CREATE} and new:
+        plan.action = DatasetAction.CREATE
+    elif acts & {ResourceAction.CREATE, ResourceAction.REPLACE, ResourceAction.DELETE}:
+        plan.action = DatasetAction.UPDATE
+    else:
+        plan.action = DatasetAction.UNCHANGED
+
+
+def _catalog_of(plan: Plan) -> DatasetPlan:
+    found = [d for d in plan.datasets if d.name == CATALOG_ENTRY]
+    if len(found) != 1:
+        raise UsageError("静的カタログの計画ではありません (カタログの項目がありません)",
+                         hint="opendata-pub plan --to フォルダ -o で計画を作ってください")
+    return found[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# plan / apply with the catalog entry
+
+
+def plan_site(
+    paths: Sequence[str | os.PathLike[str]],
+    target: StaticTarget,
+    *,
+    settings: Settings | None = None,
+    prune: bool = False,
+    force: bool = False,
+    validate: bool = True,
+) -> Plan:
+    """``plan_packages`` for a folder, plus the catalog-level entry (last in ``plan.datasets``)."""
+    plan = plan_packages(paths, target, settings=settings, prune=prune, force=force, validate=validate)
+    key = target._render_key
+    catalog = target.plan_catalog(plan)
+    if target._render_key != key:  # a refused package is kept on the site: the pages may differ
+        plan.datasets = [target.plan_dataset(d.source, prune=prune) if d.source is not None else d
+                         for d in plan.datasets]
+    plan.datasets.append(catalog)
+    return plan
+
+
+class _Bytes:
+    """A TransferProgress for the catalog entry that only counts."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def sent(self, key: str, completed: int) -> None:
+        self.total += completed
+
+
+def apply_site(
+    plan: Plan,
+    target: StaticTarget,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    saved: bool = False,
+) -> ApplyResult:
+    """Apply a ``plan_site`` plan: the datasets through the engine, then the catalog entry (only when
+    no dataset failed: the index never links to a half-written dataset), then the manifest."""
+    catalog = _catalog_of(plan)
+    datasets = Plan(target=plan.target, datasets=[d for d in plan.datasets if d is not catalog], prune=plan.prune,
+                    created=plan.created)
+    if saved:
+        if plan.target != target.describe():
+            raise UsageError(f"計画は別の公開先のものです: {plan.target.get('path') or plan.target.get('url')}",
+                             hint="plan のときと同じ --to を指定してください")
+        target.prepare(plan)
+    try:
+        result = apply_plan(datasets, target, jobs=jobs, progress=progress or NullProgress(), saved=saved)
+        failed = [r for r in result.datasets if not r.ok and r.action is not DatasetAction.REFUSED]
+        if not catalog.has_changes:
+            done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=True)
+        elif failed:
+            done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=False,
+                                 error="失敗したデータセットがあるため、カタログのファイル (index.html など) は更新していません",
+                                 hint="原因を直して再実行してください (書けたファイルはそのまま使われます)")
+        else:
+            counter = _Bytes()
+            try:
+                ids = target.apply_catalog(catalog, counter)
+                done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=True, uploaded_bytes=counter.total,
+                                     resources=ids)
+            except OpendataPubError as exc:
+                done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=False, error=exc.message, hint=exc.hint,
+                                     uploaded_bytes=counter.total, exception=exc)
+        target.finish()
+    finally:
+        target.release()
+    return ApplyResult([*result.datasets, done])
+
+
+def publish_site(
+    paths: Sequence[str | os.PathLike[str]],
+    target: StaticTarget,
+    *,
+    settings: Settings | None = None,
+    prune: bool = False,
+    force: bool = False,
+    validate: bool = True,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[Plan, ApplyResult]:
+    """Plan, then apply at once."""
+    plan = plan_site(paths, target, settings=settings, prune=prune, force=force, validate=validate)
+    return plan, apply_site(plan, target, jobs=jobs, progress=progress)
