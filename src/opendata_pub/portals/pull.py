@@ -182,14 +182,19 @@ def pull_dataset(
         finally:
             progress.finish("pull")
 
-        if validate:
-            result.report = validate_package(tmp, None, profile=Profile.NONE, allow_remote=True)
-            result.report.path = str(dest)
-        _install(tmp, dest)
+        _validate_and_install(tmp, dest, result, validate=validate)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return result
+
+
+def _validate_and_install(tmp: Path, dest: Path, result: PullResult, *, validate: bool) -> None:
+    """Validate the downloaded package (as a consumer would: data only), then move it into place."""
+    if validate:
+        result.report = validate_package(tmp, None, profile=Profile.NONE, allow_remote=True)
+        result.report.path = str(dest)
+    _install(tmp, dest)
 
 
 def _install(tmp: Path, dest: Path) -> None:
@@ -418,10 +423,7 @@ def pull_static(
         finally:
             progress.finish("pull")
 
-        if validate:
-            result.report = validate_package(tmp, None, profile=Profile.NONE, allow_remote=True)
-            result.report.path = str(dest)
-        _install(tmp, dest)
+        _validate_and_install(tmp, dest, result, validate=validate)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
