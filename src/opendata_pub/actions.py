@@ -4,7 +4,7 @@ prints or exits.
     init_project, load_settings          a publishing project
     describe, validate                   files and packages
     import_evaluations, build            evaluation packages from sheets and reviewed sources
-    resolve_target, plan_packages, apply_plan, publish_packages, pull_dataset   publishing (portals)
+    resolve_target, plan, apply, publish, pull_dataset   publishing (CKAN or a static catalog)
     package_graph                        DCAT-AP 3 (and evaluation data) as an rdflib Graph
 """
 
@@ -22,17 +22,28 @@ from .packaging.build import ImportOutcome, build_from_sources, has_sources
 from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
 from .packaging.writer import BuildResult
-from .portals import apply_plan, plan_packages, publish_packages, pull_dataset, resolve_target
+from .portals import (
+    ApplyResult,
+    Plan,
+    Target,
+    apply_plan,
+    apply_site,
+    plan_packages,
+    plan_site,
+    pull_dataset,
+    resolve_target,
+)
+from .portals.static import StaticTarget
 from .progress import Progress
 from .rdf import package_graph
 from .validation.validator import Profile, validate_packages
 
 __all__ = [
-    "apply_plan",
+    "apply",
     "build",
     "package_graph",
-    "plan_packages",
-    "publish_packages",
+    "plan",
+    "publish",
     "pull_dataset",
     "resolve_target",
     "describe",
@@ -133,3 +144,46 @@ def build(
     for path in resolve_packages(paths, settings):
         out.append((path, build_from_sources(path, settings) if has_sources(path) else None))
     return out
+
+
+def plan(
+    paths: Sequence[str | os.PathLike[str]],
+    target: Target,
+    *,
+    settings: Settings | None = None,
+    prune: bool = False,
+    force: bool = False,
+) -> Plan:
+    """What publishing ``paths`` to ``target`` would change (a static catalog adds its catalog files)."""
+    if isinstance(target, StaticTarget):
+        return plan_site(paths, target, settings=settings, prune=prune, force=force)
+    return plan_packages(paths, target, settings=settings, prune=prune, force=force)
+
+
+def apply(the_plan: Plan, target: Target, *, jobs: int = 1, progress: Progress | None = None,
+          saved: bool = False) -> ApplyResult:
+    """Apply exactly ``the_plan`` (``saved``: a plan read back from ``plan -o``, checked for drift)."""
+    if isinstance(target, StaticTarget):
+        return apply_site(the_plan, target, jobs=jobs, progress=progress, saved=saved)
+    return apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=saved)
+
+
+def publish(
+    paths: Sequence[str | os.PathLike[str]] = (),
+    *,
+    to: str | None = None,
+    organization: str | None = None,
+    settings: Settings | None = None,
+    prune: bool = False,
+    force: bool = False,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[Plan, ApplyResult]:
+    """Plan and apply at once: ``to`` is resolved as ``--to`` is (URL, portal name, folder, default)."""
+    settings = settings or load_settings()
+    target = resolve_target(to, settings, organization=organization, force=force)
+    try:
+        the_plan = plan(resolve_packages(paths, settings), target, settings=settings, prune=prune, force=force)
+        return the_plan, apply(the_plan, target, jobs=jobs, progress=progress)
+    finally:
+        target.close()

@@ -101,8 +101,8 @@ def test_python_api_exports_every_verb() -> None:
 
     for name in actions.__all__:
         assert callable(getattr(actions, name)), name
-    assert {"validate", "describe", "build", "import_evaluations", "plan_packages", "apply_plan",
-            "publish_packages", "pull_dataset", "package_graph"} <= set(actions.__all__)
+    assert {"validate", "describe", "build", "import_evaluations", "plan", "apply", "publish", "pull_dataset",
+            "package_graph"} <= set(actions.__all__)
 
 
 def test_help_lists_every_command(cli, tmp_path: Path) -> None:
