@@ -116,6 +116,10 @@ class Finding:
         )
 
 
+def _with_severity(findings: Iterable[Finding], severity: Severity) -> list[Finding]:
+    return [f for f in findings if f.severity is severity]
+
+
 @dataclass(slots=True)
 class PackageReport:
     """The findings for one package (``name`` may be empty when the descriptor could not be read)."""
@@ -130,11 +134,11 @@ class PackageReport:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+        return _with_severity(self.findings, Severity.ERROR)
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
+        return _with_severity(self.findings, Severity.WARNING)
 
     @property
     def valid(self) -> bool:
@@ -167,11 +171,11 @@ class Report:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+        return _with_severity(self.findings, Severity.ERROR)
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
+        return _with_severity(self.findings, Severity.WARNING)
 
     @property
     def valid(self) -> bool:

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from ..config import Contact  # the same contact point as a publisher's in opendata.yaml
 from ..japan.wareki import fiscal_year_label
 
 __all__ = [
@@ -67,14 +68,6 @@ class DatePrecision(str, Enum):
     FISCAL_YEAR = "fiscal-year"  # only the fiscal year is known
     BY_FISCAL_YEAR = "by-fiscal-year"  # published in this fiscal year at the latest (maybe earlier)
     UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    name: str
-    email: str | None = None
-    url: str | None = None
-    telephone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
