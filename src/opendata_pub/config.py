@@ -52,8 +52,12 @@ class Secret:
     env: str | None = None
     file: str | None = None
 
-    def resolve(self, environ: Mapping[str, str] = os.environ, *, base: Path | None = None) -> str:
-        """Return the secret's value, or raise ConfigError saying where it was looked for."""
+    def resolve(self, environ: Mapping[str, str] | None = None, *, base: Path | None = None) -> str:
+        """Return the secret's value, or raise ConfigError saying where it was looked for.
+        ``environ``: default the process environment, read at call time (never a default argument:
+        help() would print it)."""
+        if environ is None:
+            environ = os.environ
         if self.env is not None:
             value = environ.get(self.env, "")
             if not value.strip():

@@ -12,6 +12,10 @@
 No ``--to`` means ``default_target`` from ``opendata.yaml``; with neither, and no portal configured,
 the folder ``site/`` of the project. The plan/apply engine (engine.py) only knows the protocol below,
 so the folder target plugs in beside the CKAN one.
+
+``pull --from`` is resolved by ``resolve_source`` (reading, so the rule for the token is stricter):
+a token goes only to a portal configured in ``opendata.yaml`` — named, or given by its exact URL —
+and never to any other URL, whatever ``$CKAN_API_TOKEN`` holds. Reading needs no token.
 """
 
 from __future__ import annotations
@@ -19,17 +23,20 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 import requests
 
-from ..config import Settings
+from ..config import Portal, Settings
 from ..errors import ConfigError, PortalError, PortalRejected, UsageError
 from .plan import DatasetPlan
 from .source import SourcePackage
 
-__all__ = ["ConflictError", "PreflightError", "Target", "TransferProgress", "resolve_target", "token_env"]
+__all__ = ["ConflictError", "PreflightError", "PullSource", "Target", "TransferProgress", "resolve_source",
+           "resolve_target", "token_env"]
 
 TOKEN_ENV = "CKAN_API_TOKEN"
 DEFAULT_SITE = "site/"  # the static catalog's folder when nothing names a target (relative to the project)
@@ -99,14 +106,18 @@ def resolve_target(
     *,
     organization: str | None = None,
     allow_insecure: bool = False,
-    environ: Mapping[str, str] = os.environ,
+    environ: Mapping[str, str] | None = None,
     require_token: bool = True,
     session_factory: Callable[[], requests.Session] | None = None,
     force: bool = False,
 ) -> Target:
     """The target ``to`` names (see the module doc for the order). ``force``: a folder target may be
-    a non-empty folder that has no opendata-pub manifest."""
+    a non-empty folder that has no opendata-pub manifest. ``environ``: where tokens are looked up
+    (default: the process environment, read at call time)."""
     from .ckan import CkanTarget
+
+    if environ is None:  # never a default argument: help() and pydoc would print the environment
+        environ = os.environ
 
     name = to or settings.default_target
     if not name and not settings.portals:
@@ -149,3 +160,95 @@ def resolve_target(
     if to is None and not folder.is_absolute():
         folder = settings.root / folder  # default_target (or site/) is relative to the project root
     return StaticTarget(folder, settings=settings, force=force)
+
+
+# ---------------------------------------------------------------------------------------------
+# pull --from: where a dataset is read from
+
+
+@dataclass(frozen=True, slots=True)
+class PullSource:
+    """Where ``pull`` reads from (see ``resolve_source``). ``token`` is set only for a configured
+    portal; it is never shown by ``repr``."""
+
+    kind: Literal["folder", "portal", "url"]  # "url": a static catalog, else a CKAN (tried in that order)
+    location: str  # the folder (absolute), or the base URL
+    portal: str | None = None  # the opendata.yaml portal name, for kind "portal"
+    allow_insecure: bool = False
+    token: str | None = field(default=None, repr=False, compare=False)
+
+
+def _same_url(a: str, b: str) -> bool:
+    """Equal as base URLs: scheme and host case-insensitive, default port implied, trailing / ignored."""
+    pa, pb = urlsplit(a.strip()), urlsplit(b.strip())
+
+    def key(p: Any) -> tuple[str, str, int | None, str, str]:
+        try:
+            port = p.port or {"http": 80, "https": 443}.get(p.scheme.lower())
+        except ValueError:  # a port that is not a number: never equal to a configured portal
+            port = -1
+        return p.scheme.lower(), (p.hostname or "").lower(), port, p.path.rstrip("/"), p.query
+
+    return key(pa) == key(pb) and not pa.username and not pa.password
+
+
+def _portal_token(portal: Portal, settings: Settings, environ: Mapping[str, str]) -> str | None:
+    if portal.token is None:
+        return None
+    try:
+        return portal.token.resolve(environ, base=settings.root)
+    except ConfigError:
+        return None  # reading needs no token: pull anonymously
+
+
+def resolve_source(
+    source: str | None,
+    settings: Settings,
+    *,
+    allow_insecure: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> PullSource:
+    """What ``pull --from SOURCE`` names, and which token (if any) may go with it.
+
+    * a portal name from ``opendata.yaml``: that portal, with its token;
+    * an http(s) URL that is a configured portal's URL: that portal, with its token;
+    * any other URL: a static catalog or else a CKAN, read without a token (``$CKAN_API_TOKEN`` is
+      for ``publish --to URL`` only: a token must not go to a host it was not configured for);
+    * anything else: a static catalog folder. No SOURCE means ``default_target`` (else ``site/``).
+
+    A portal's token goes over plain http to a host that is not loopback only with
+    ``allow_insecure`` (the flag, or the portal's setting); otherwise the pull reads anonymously.
+    """
+    from .http import is_loopback
+
+    if environ is None:
+        environ = os.environ
+    name = source or settings.default_target
+    if not name and not settings.portals:
+        name = DEFAULT_SITE
+    if not name:
+        raise UsageError("取得元がありません", hint="--from にポータルの URL かポータル名、静的カタログのフォルダを指定するか、"
+                                                    "opendata.yaml に default_target を書いてください")
+    portal = settings.portals.get(name)
+    if portal is None and _is_url(name):
+        portal = next((p for p in settings.portals.values() if _same_url(p.url, name)), None)
+        if portal is None:
+            parts = urlsplit(name)
+            if not parts.hostname:
+                raise UsageError(f"URL ではありません: {name}")
+            return PullSource("url", name.rstrip("/") + "/", allow_insecure=allow_insecure)
+    if portal is not None:
+        insecure = allow_insecure or portal.allow_insecure
+        token = _portal_token(portal, settings, environ)
+        parts = urlsplit(portal.url)
+        if token and parts.scheme == "http" and not is_loopback(parts.hostname or "") and not insecure:
+            token = None  # never in clear text over the network; public data reads without one
+        return PullSource("portal", portal.url, portal=portal.name, allow_insecure=insecure, token=token)
+    folder = Path(name).expanduser()
+    close = difflib.get_close_matches(name, list(settings.portals), n=1, cutoff=0.75)
+    if close and not folder.exists() and "/" not in name and os.sep not in name:
+        raise UsageError(f"{name}: ポータル名でもフォルダでもありません。ポータル {close[0]} のことですか?",
+                         hint=f"フォルダ (静的カタログ) から取得するなら ./{name}/ のように書いてください")
+    if source is None and not folder.is_absolute():
+        folder = settings.root / folder
+    return PullSource("folder", str(folder.resolve()))
