@@ -88,6 +88,16 @@ class _ChallengeDraft:
 
 
 @dataclass
+class _ProgramTable:
+    """構成事業の状況 as read so far: the unit of its amounts and, once its header is read, its columns."""
+
+    unit_yen: int = 1000
+    has_header: bool = False
+    columns: dict[str, int] = field(default_factory=dict)  # "name", "direction", "section" → index
+    amount_columns: list[tuple[int, int, str]] = field(default_factory=list)  # (index, fiscal year, stage)
+
+
+@dataclass
 class _IndicatorDraft:
     no: int
     line: int
@@ -205,31 +215,36 @@ class _Reader:
         rest = []
         for line in section.lines:
             if "評価対象年度" in " ".join(line.texts):
-                continue
-            label = line.first
-            if label in _GOAL_LABELS:
-                start = line.index_of(label) or 0
-                after = [c for c in line.cells[start + 1 :] if c]
-                code = after[0] if after and _CODE.match(to_hankaku(after[0])) else None
-                text = "\n".join(after[1:] if code is not None else after)
-                added = self.blocks.add(
-                    label, text, line=line.no, kind=NarrativeKind.GOAL, section=section.title, code=code
-                )
-                if not added and code is not None:
-                    # only a number is printed ("将来像 5"): keep it as the block's text
-                    self.blocks.add(label, code, line=line.no, kind=NarrativeKind.GOAL, section=section.title)
-                continue
-            found = False
-            for i, cell in enumerate(line.cells):
-                key = _FIELD_LABELS.get(cell)
-                if key is None:
-                    continue
-                found = True
-                value = next((c for c in line.cells[i + 1 :] if c and c not in _FIELD_LABELS), "")
-                self.fields[key] = text_or_none(value)
-            if not found:
+                continue  # read by _fiscal_year
+            if line.first in _GOAL_LABELS:
+                self._goal(line, section)
+            elif not self._field_cells(line):
                 rest.append(line)
         self._generic(section, rest)
+
+    def _goal(self, line: SheetLine, section: _Section) -> None:
+        """"将来像 <tab> 5 <tab> text": a goal narrative, its number (if printed) as the code."""
+        label = line.first
+        start = line.index_of(label) or 0
+        after = [c for c in line.cells[start + 1 :] if c]
+        code = after[0] if after and _CODE.match(to_hankaku(after[0])) else None
+        text = "\n".join(after[1:] if code is not None else after)
+        added = self.blocks.add(label, text, line=line.no, kind=NarrativeKind.GOAL, section=section.title, code=code)
+        if not added and code is not None:
+            # only a number is printed ("将来像 5"): keep it as the block's text
+            self.blocks.add(label, code, line=line.no, kind=NarrativeKind.GOAL, section=section.title)
+
+    def _field_cells(self, line: SheetLine) -> bool:
+        """"施策コード <tab> 1-1 <tab> 施策名 <tab> …": the fields a line prints; False if none."""
+        found = False
+        for i, cell in enumerate(line.cells):
+            key = _FIELD_LABELS.get(cell)
+            if key is None:
+                continue
+            found = True
+            value = next((c for c in line.cells[i + 1 :] if c and c not in _FIELD_LABELS), "")
+            self.fields[key] = text_or_none(value)
+        return found
 
     def _directions(self, section: _Section) -> None:
         in_directions = False
@@ -254,69 +269,72 @@ class _Reader:
         self._generic(section, rest)
 
     def _programs(self, section: _Section) -> None:
-        unit_yen = 1000
-        header: SheetLine | None = None
-        columns: dict[str, int] = {}
-        amount_columns: list[tuple[int, int, str]] = []  # (index, fiscal year, stage)
+        table = _ProgramTable()
         for line in section.lines:
-            joined = " ".join(line.texts)
-            unit = _UNIT.search(to_hankaku(joined).replace(" ", ""))
+            unit = _UNIT.search(to_hankaku(" ".join(line.texts)).replace(" ", ""))
             if unit and len(line.texts) == 1:
-                unit_yen = {"円": 1, "千円": 1000, "百万円": 1_000_000}[unit.group("unit")]
-                continue
-            if header is None and any("事業名" in c for c in line.cells):
-                header = line
-                for i, cell in enumerate(line.cells):
-                    head = parse_cost_head(cell, self.fiscal_year)
-                    if head is not None:
-                        amount_columns.append((i, head.fiscal_year, head.stage.value))
-                    elif "事業名" in cell:
-                        columns["name"] = i
-                    elif "方向" in cell:
-                        columns["direction"] = i
-                    elif "担当" in cell or "所管" in cell:
-                        columns["section"] = i
-                    elif "年度" in cell and cell:
-                        self.problems.warning(
-                            "unreadable-cost-heading",
-                            f"構成事業の列見出し「{cell}」の年度・区分を読めないため、この列の金額は取り込みません",
-                            line.no,
-                            heading=cell,
-                        )
-                continue
-            if header is None:
+                table.unit_yen = {"円": 1, "千円": 1000, "百万円": 1_000_000}[unit.group("unit")]
+            elif not table.has_header and any("事業名" in c for c in line.cells):
+                self._program_header(table, line)
+            elif not table.has_header:
                 self._generic(section, [line])
-                continue
-            name_cell = line.cell(columns.get("name", 0))
-            is_total = line.first.startswith(("総事業費", "合計", "施策の合計")) or name_cell.startswith("総事業費")
-            program_no: int | None = None
-            if not is_total:
-                if not name_cell:
-                    self._unreadable(line, section)
-                    continue
-                program_no = len(self.programs) + 1
-                direction_cell = line.cell(columns["direction"]) if "direction" in columns else ""
-                direction_no = parse_int(direction_cell) if direction_cell else None
-                if direction_cell and direction_no is None and not is_empty_mark(direction_cell):
-                    self.problems.warning(
-                        "unreadable-direction-no",
-                        f"事業「{name_cell}」の施策の方向性「{direction_cell}」を番号として読めません",
-                        line.no,
-                        cell=direction_cell,
-                    )
-                self.programs.append(
-                    Program(
-                        number=program_no,
-                        name=clean_text(name_cell),
-                        direction_no=direction_no,
-                        section=text_or_none(line.cell(columns["section"])) if "section" in columns else None,
-                        line=line.no,
-                    )
-                )
-            for index, year, stage in amount_columns:
-                self._cost(line, line.cell(index), year, stage, program_no, unit_yen, name_cell or line.first)
-        if header is None:
+            else:
+                self._program_row(table, line, section)
+        if not table.has_header:
             self.problems.warning("table-not-found", "構成事業の表（事務事業名の見出し行）が見つかりません", section.line)
+
+    def _program_header(self, table: _ProgramTable, line: SheetLine) -> None:
+        """The header row: which column is the name, the direction, the section, and each year's amount."""
+        table.has_header = True
+        for i, cell in enumerate(line.cells):
+            head = parse_cost_head(cell, self.fiscal_year)
+            if head is not None:
+                table.amount_columns.append((i, head.fiscal_year, head.stage.value))
+            elif "事業名" in cell:
+                table.columns["name"] = i
+            elif "方向" in cell:
+                table.columns["direction"] = i
+            elif "担当" in cell or "所管" in cell:
+                table.columns["section"] = i
+            elif "年度" in cell and cell:
+                self.problems.warning(
+                    "unreadable-cost-heading",
+                    f"構成事業の列見出し「{cell}」の年度・区分を読めないため、この列の金額は取り込みません",
+                    line.no,
+                    heading=cell,
+                )
+
+    def _program_row(self, table: _ProgramTable, line: SheetLine, section: _Section) -> None:
+        """A program and its amounts, or the 総事業費 row, whose amounts are the policy's."""
+        name_cell = line.cell(table.columns.get("name", 0))
+        is_total = line.first.startswith(("総事業費", "合計", "施策の合計")) or name_cell.startswith("総事業費")
+        program_no: int | None = None
+        if not is_total:
+            if not name_cell:
+                self._unreadable(line, section)
+                return
+            program_no = len(self.programs) + 1
+            self.programs.append(self._program(line, table.columns, program_no, name_cell))
+        for index, year, stage in table.amount_columns:
+            self._cost(line, line.cell(index), year, stage, program_no, table.unit_yen, name_cell or line.first)
+
+    def _program(self, line: SheetLine, columns: dict[str, int], no: int, name: str) -> Program:
+        direction_cell = line.cell(columns["direction"]) if "direction" in columns else ""
+        direction_no = parse_int(direction_cell) if direction_cell else None
+        if direction_cell and direction_no is None and not is_empty_mark(direction_cell):
+            self.problems.warning(
+                "unreadable-direction-no",
+                f"事業「{name}」の施策の方向性「{direction_cell}」を番号として読めません",
+                line.no,
+                cell=direction_cell,
+            )
+        return Program(
+            number=no,
+            name=clean_text(name),
+            direction_no=direction_no,
+            section=text_or_none(line.cell(columns["section"])) if "section" in columns else None,
+            line=line.no,
+        )
 
     def _cost(
         self, line: SheetLine, cell: str, year: int, stage: str, program_no: int | None, unit_yen: int, what: str
@@ -350,6 +368,7 @@ class _Reader:
         for line in section.lines:
             circled = circled_number(line.cell(0))
             if circled is None and not drafts:
+                # Before the first ①: the header row of years, or text.
                 header = self._year_header(line)
                 if header is not None:
                     years = header
@@ -360,56 +379,60 @@ class _Reader:
                 drafts.append(_IndicatorDraft(circled[0], line.no))
                 if circled[1]:
                     drafts[-1].info.setdefault("name", circled[1])
-            draft = drafts[-1]
-            measure_at = next((i for i, c in enumerate(line.cells) if c in _MEASURE_LABELS), None)
-            stop = measure_at if measure_at is not None else len(line.cells)
-            for i in range(1 if circled else 0, stop):
-                key = _INFO_LABELS.get(line.cells[i])
-                if key is None:
-                    continue
-                value = next((c for c in line.cells[i + 1 : stop] if c and c not in _INFO_LABELS), "")
-                draft.info[key] = text_or_none(value)
-            if measure_at is None:
-                continue
-            if years is None:
-                self.problems.error("table-not-found", "まちづくり指標の年度の見出し行が見つかりません", line.no)
-                continue
-            label = draft.info.get("name") or f"指標{draft.no}"
-            if draft.values is None:
-                draft.values = YearValues(label, reference_year=self.fiscal_year, problems=self.problems)
-            field_name = _MEASURE_LABELS[line.cells[measure_at]]
-            cells = line.cells[measure_at + 1 :]
-            for k, cell in enumerate(cells):
-                if k >= len(years):
-                    if cell:
-                        self.problems.warning(
-                            "extra-values",
-                            f"{label}: 年度の見出しのない列の値「{cell}」は取り込みません",
-                            line.no,
-                            cell=cell,
-                        )
-                    continue
-                measure = parse_measure(cell, footnotes=self.footnotes, unit=draft.info.get("unit"))
-                draft.values.put(years[k], field_name, measure, line.no)
+            self._indicator_line(drafts[-1], line, years, start=0 if circled is None else 1)
         for draft in drafts:
-            values = draft.values
-            name: str | None = draft.info.get("name")
-            if not name:
-                self.problems.warning("indicator-without-name", f"指標{draft.no}の名称がありません", draft.line)
-            direction_text = draft.info.get("direction")
-            self.indicators.append(
-                Indicator(
-                    number=draft.no,
-                    name=name or f"指標{draft.no}",
-                    unit=draft.info.get("unit") or (values.printed_unit() if values else None),
-                    method=draft.info.get("method"),
-                    description=draft.info.get("description"),
-                    direction=infer_direction(direction_text),
-                    direction_text=direction_text,
-                    values=values.values() if values else (),
-                    line=draft.line,
-                )
-            )
+            self.indicators.append(self._indicator(draft))
+
+    def _indicator_line(self, draft: _IndicatorDraft, line: SheetLine, years: list[int] | None, start: int) -> None:
+        """A line of an indicator: labelled facts (名称, 単位 …), then maybe a measure label and its values."""
+        measure_at = next((i for i, c in enumerate(line.cells) if c in _MEASURE_LABELS), None)
+        stop = measure_at if measure_at is not None else len(line.cells)
+        for i in range(start, stop):
+            key = _INFO_LABELS.get(line.cells[i])
+            if key is None:
+                continue
+            value = next((c for c in line.cells[i + 1 : stop] if c and c not in _INFO_LABELS), "")
+            draft.info[key] = text_or_none(value)
+        if measure_at is None:
+            return
+        if years is None:
+            self.problems.error("table-not-found", "まちづくり指標の年度の見出し行が見つかりません", line.no)
+            return
+        self._indicator_values(draft, line, measure_at, years)
+
+    def _indicator_values(self, draft: _IndicatorDraft, line: SheetLine, measure_at: int, years: list[int]) -> None:
+        """"目標値 <tab> v1 <tab> v2 …": one value per year column of the header."""
+        label = draft.info.get("name") or f"指標{draft.no}"
+        if draft.values is None:
+            draft.values = YearValues(label, reference_year=self.fiscal_year, problems=self.problems)
+        field_name = _MEASURE_LABELS[line.cells[measure_at]]
+        for k, cell in enumerate(line.cells[measure_at + 1 :]):
+            if k >= len(years):
+                if cell:
+                    self.problems.warning(
+                        "extra-values", f"{label}: 年度の見出しのない列の値「{cell}」は取り込みません", line.no, cell=cell
+                    )
+                continue
+            measure = parse_measure(cell, footnotes=self.footnotes, unit=draft.info.get("unit"))
+            draft.values.put(years[k], field_name, measure, line.no)
+
+    def _indicator(self, draft: _IndicatorDraft) -> Indicator:
+        values = draft.values
+        name: str | None = draft.info.get("name")
+        if not name:
+            self.problems.warning("indicator-without-name", f"指標{draft.no}の名称がありません", draft.line)
+        direction_text = draft.info.get("direction")
+        return Indicator(
+            number=draft.no,
+            name=name or f"指標{draft.no}",
+            unit=draft.info.get("unit") or (values.printed_unit() if values else None),
+            method=draft.info.get("method"),
+            description=draft.info.get("description"),
+            direction=infer_direction(direction_text),
+            direction_text=direction_text,
+            values=values.values() if values else (),
+            line=draft.line,
+        )
 
     def _year_header(self, line: SheetLine) -> list[int] | None:
         years = []
@@ -424,17 +447,11 @@ class _Reader:
 
     def _grade(self, section: _Section) -> None:
         columns: dict[str, int] | None = None
-        legend_open = False
+        legend_open = False  # a ※ legend whose text goes on
         rest = []
         for line in section.lines:
             if columns is None and "評価理由" in line.cells:
-                columns = {"reason": line.cells.index("評価理由")}
-                for i, cell in enumerate(line.cells):
-                    if cell.startswith("評価基準"):
-                        columns["criterion"] = i
-                    elif cell.startswith("評価") and cell != "評価理由":
-                        columns["grade"] = i
-                        self.grade_heading = cell
+                columns = self._grade_columns(line)
                 continue
             if line.first.startswith("※"):
                 legend_open = self.blocks.add(self.grade_heading, line.first, line=line.no, section=section.title)
@@ -444,25 +461,38 @@ class _Reader:
                 continue
             legend_open = False
             if columns is not None and "grade" in columns and line.cell(columns["grade"]):
-                grade = text_or_none(line.cell(columns["grade"]))
-                reason = text_or_none(line.cell(columns["reason"]))
-                criterion = line.cell(columns["criterion"]) if "criterion" in columns else ""
-                if self.grade is None:
-                    self.grade, self.grade_reason = grade, reason
-                    if criterion:
-                        self.blocks.add("評価基準", criterion, line=line.no, section=section.title)
-                else:
-                    self.problems.warning(
-                        "extra-grade",
-                        f"評価が二つ以上あります。最初の「{self.grade}」を評価とし、「{grade}」は文章として残します",
-                        line.no,
-                    )
-                    self.blocks.add(
-                        criterion or "評価", f"{grade or ''}\n{reason or ''}", line=line.no, section=section.title
-                    )
+                self._grade_row(line, columns, section)
                 continue
             rest.append(line)
         self._generic(section, rest)
+
+    def _grade_columns(self, line: SheetLine) -> dict[str, int]:
+        """The header row (評価, 評価理由, 評価基準); the 評価 heading as printed heads the legend."""
+        columns = {"reason": line.cells.index("評価理由")}
+        for i, cell in enumerate(line.cells):
+            if cell.startswith("評価基準"):
+                columns["criterion"] = i
+            elif cell.startswith("評価") and cell != "評価理由":
+                columns["grade"] = i
+                self.grade_heading = cell
+        return columns
+
+    def _grade_row(self, line: SheetLine, columns: dict[str, int], section: _Section) -> None:
+        """A grade and its reason; a second grade is kept as text, not lost."""
+        grade = text_or_none(line.cell(columns["grade"]))
+        reason = text_or_none(line.cell(columns["reason"]))
+        criterion = line.cell(columns["criterion"]) if "criterion" in columns else ""
+        if self.grade is None:
+            self.grade, self.grade_reason = grade, reason
+            if criterion:
+                self.blocks.add("評価基準", criterion, line=line.no, section=section.title)
+            return
+        self.problems.warning(
+            "extra-grade",
+            f"評価が二つ以上あります。最初の「{self.grade}」を評価とし、「{grade}」は文章として残します",
+            line.no,
+        )
+        self.blocks.add(criterion or "評価", f"{grade or ''}\n{reason or ''}", line=line.no, section=section.title)
 
     def _challenges(self, section: _Section) -> None:
         drafts: list[_ChallengeDraft] = []
