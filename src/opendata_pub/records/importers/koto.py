@@ -14,7 +14,9 @@ This module must not do I/O or assume the seed's counts of programs, indicators 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ...errors import InputError
 from ...japan.zenkaku import to_hankaku
@@ -87,6 +89,20 @@ class _ProgramDraft:
     department: str | None = None
 
 
+@dataclass
+class _ReadState:
+    """Where the reader is: the section and 取組方針 a line belongs to, and the text that may go on."""
+
+    section: str | None = None
+    program: _ProgramDraft | None = None
+    heading: str | None = None  # the label or lone heading whose text follows
+    text_open: bool = False  # that text has begun: a line that is only text continues it
+
+    @property
+    def program_no(self) -> int | None:
+        return self.program.no if self.program else None
+
+
 class _Reader:
     def __init__(self, sheet: Sheet, problems: ProblemLog) -> None:
         self.sheet = sheet
@@ -123,74 +139,100 @@ class _Reader:
     # -- reading, section by section -----------------------------------------------------------
 
     def read(self) -> None:
-        section: str | None = None
-        program: _ProgramDraft | None = None
-        heading: str | None = None  # a lone heading line whose text follows
-        text_open = False
         lines = [line for line in self.sheet if not line.blank and line.no not in self.footnote_lines]
+        state = _ReadState()
         i = 0
         while i < len(lines):
             line = lines[i]
             i += 1
-            texts = line.texts
-            first = line.first
-            match = _SECTION.match(to_hankaku(first)) if len(texts) == 1 else None
-            if match:
-                section, program, heading, text_open = clean_text(match.group("title")), None, None, False
+            if self._structure_line(state, line):
                 continue
-            policy = _POLICY.match(to_hankaku(first))
-            if policy:
-                self.fields["policy_code"] = policy.group("code")
-                rest = [c for c in line.cells[1:] if c and _label(c) not in (_LEAD, _RELATED)]
-                if rest and line.index_of(rest[0]) == (line.index_of(first) or 0) + 1:
-                    self.fields["policy_name"] = clean_text(rest[0])
-                self._leads(line, None, section)
-                heading, text_open = None, False
-                continue
-            prog = _PROGRAM.match(to_hankaku(first))
-            if prog:
-                program = self._program(line, int(prog.group("no")), section)
-                heading, text_open = None, False
-                continue
-            if any(_label(c) in (_LEAD, _RELATED) for c in line.cells):
-                self._leads(line, program, section)
-                heading, text_open = None, False
-                continue
-            if first in ("施策コストの状況", "取組コストの状況") and len(texts) == 1:
-                i = self._costs(lines, i, program if first == "取組コストの状況" else None, first)
-                heading, text_open = None, False
-                continue
-            if first == "現状・取組状況" and len(texts) == 1:
-                i = self._indicators(lines, i, section)
-                heading, text_open = "現状・取組状況", True
-                continue
-            program_no = program.no if program else None
-            if len(texts) >= 2 and line.cell(0):
-                # label <tab> text: 主な取組, 取組内容, 総評, 今後の方向性, 分析 …
-                block_section = "現状・取組状況" if heading == "現状・取組状況" else section
-                self.blocks.add(first, "\n".join(texts[1:]), line=line.no, section=block_section, program_no=program_no)
-                heading, text_open = first, True
-                continue
-            if not line.cell(0) and text_open:
-                # "\t②…": the text of the label above goes on
-                self.blocks.extend("\n".join(texts))
-                continue
-            if len(texts) == 1 and not _is_text_line(first):
-                heading, text_open = first, False  # a heading whose text follows: 取組目標, 成果と課題 …
-                continue
-            body = "\n".join(texts)
-            if heading is not None and not text_open:
-                kind = NarrativeKind.VISION if heading == "取組目標" else NarrativeKind.TEXT
-                self.blocks.add(heading, body, line=line.no, kind=kind, section=section, program_no=program_no)
-                text_open = True
-            elif heading is not None:
-                self.blocks.extend(body)
-            elif program is not None:
-                # The description under "取組方針N …" (section 3) has no label of its own.
-                heading, text_open = f"取組方針{program.no}", True
-                self.blocks.add(heading, body, line=line.no, section=section, program_no=program_no)
+            table = self._TABLES.get(line.first) if len(line.texts) == 1 else None
+            if table is not None:
+                i = table(self, state, lines, i)  # a table reads its own rows
             else:
-                self.problems.warning("unreadable-line", f"この行を読み取れませんでした: {' / '.join(texts)[:80]}", line.no)
+                self._text_line(state, line)
+
+    def _structure_line(self, state: _ReadState, line: SheetLine) -> bool:
+        """A section title, 計画の実現に向けて N, 取組方針 N or a 主管/関係部長 line; False for anything else."""
+        first = to_hankaku(line.first)
+        section = _SECTION.match(first) if len(line.texts) == 1 else None
+        if section:
+            state.section, state.program = clean_text(section.group("title")), None
+        elif policy := _POLICY.match(first):
+            self._policy(line, policy.group("code"), state.section)
+        elif program := _PROGRAM.match(first):
+            state.program = self._program(line, int(program.group("no")), state.section)
+        elif any(_label(c) in (_LEAD, _RELATED) for c in line.cells):
+            self._leads(line, state.program, state.section)
+        else:
+            return False
+        state.heading, state.text_open = None, False  # no text goes on across these lines
+        return True
+
+    def _policy_costs(self, state: _ReadState, lines: list[SheetLine], i: int) -> int:
+        state.heading, state.text_open = None, False
+        return self._costs(lines, i, None, "施策コストの状況")
+
+    def _program_costs(self, state: _ReadState, lines: list[SheetLine], i: int) -> int:
+        state.heading, state.text_open = None, False
+        return self._costs(lines, i, state.program, "取組コストの状況")
+
+    def _status(self, state: _ReadState, lines: list[SheetLine], i: int) -> int:
+        i = self._indicators(lines, i, state.section)
+        # The lines after the table go on under 現状・取組状況.
+        state.heading, state.text_open = "現状・取組状況", True
+        return i
+
+    # a table's title (a line of its own) → its reader, which returns the index of the line after it
+    _TABLES: ClassVar[dict[str, Callable[[_Reader, _ReadState, list[SheetLine], int], int]]] = {
+        "施策コストの状況": _policy_costs,
+        "取組コストの状況": _program_costs,
+        "現状・取組状況": _status,
+    }
+
+    def _text_line(self, state: _ReadState, line: SheetLine) -> None:
+        texts, first = line.texts, line.first
+        if len(texts) >= 2 and line.cell(0):
+            # label <tab> text: 主な取組, 取組内容, 総評, 今後の方向性, 分析 …
+            section = "現状・取組状況" if state.heading == "現状・取組状況" else state.section
+            self.blocks.add(first, "\n".join(texts[1:]), line=line.no, section=section, program_no=state.program_no)
+            state.heading, state.text_open = first, True
+        elif not line.cell(0) and state.text_open:
+            # "\t②…": the text of the label above goes on
+            self.blocks.extend("\n".join(texts))
+        elif len(texts) == 1 and not _is_text_line(first):
+            state.heading, state.text_open = first, False  # a heading whose text follows: 取組目標, 成果と課題 …
+        else:
+            self._body_text(state, line)
+
+    def _body_text(self, state: _ReadState, line: SheetLine) -> None:
+        """Text without a label of its own: under the heading above, or the description of a 取組方針."""
+        body = "\n".join(line.texts)
+        if state.heading is not None and not state.text_open:
+            kind = NarrativeKind.VISION if state.heading == "取組目標" else NarrativeKind.TEXT
+            self.blocks.add(
+                state.heading, body, line=line.no, kind=kind, section=state.section, program_no=state.program_no
+            )
+            state.text_open = True
+        elif state.heading is not None:
+            self.blocks.extend(body)
+        elif state.program is not None:
+            # The description under "取組方針N …" (section 3) has no label of its own.
+            state.heading, state.text_open = f"取組方針{state.program.no}", True
+            self.blocks.add(state.heading, body, line=line.no, section=state.section, program_no=state.program_no)
+        else:
+            self.problems.warning(
+                "unreadable-line", f"この行を読み取れませんでした: {' / '.join(line.texts)[:80]}", line.no
+            )
+
+    def _policy(self, line: SheetLine, code: str, section: str | None) -> None:
+        """"計画の実現に向けて N <tab> 施策名 <tab> 主管部長(課) …": the policy's code, name and leads."""
+        self.fields["policy_code"] = code
+        rest = [c for c in line.cells[1:] if c and _label(c) not in (_LEAD, _RELATED)]
+        if rest and line.index_of(rest[0]) == (line.index_of(line.first) or 0) + 1:
+            self.fields["policy_name"] = clean_text(rest[0])
+        self._leads(line, None, section)
 
     def _program(self, line: SheetLine, no: int, section: str | None) -> _ProgramDraft:
         name = text_or_none(line.cell((line.index_of(line.first) or 0) + 1))
@@ -232,7 +274,20 @@ class _Reader:
         if i >= len(lines) or not any(c == "種別" for c in lines[i].cells):
             self.problems.warning("table-not-found", f"「{title}」の表（種別の見出し行）が見つかりません", lines[i - 1].no)
             return i
-        header = lines[i]
+        columns = self._cost_columns(lines[i], title)
+        i += 1
+        while i < len(lines):
+            line = lines[i]
+            at = next((j for j, c in enumerate(line.cells) if c in _CATEGORIES), None)
+            if at is None:
+                break
+            for k, cell in enumerate(line.cells[at + 1 :], start=1):
+                self._cost_cell(line, at, columns.get(k), cell, program, title)
+            i += 1
+        return i
+
+    def _cost_columns(self, header: SheetLine, title: str) -> dict[int, CostHead]:
+        """The header "種別 <tab> 4年度予算 <tab> 4年度決算(速報値) …": column (counted from 種別) → year and stage."""
         base = header.index_of("種別") or 0
         columns: dict[int, CostHead] = {}
         for k, cell in enumerate(header.cells[base + 1 :], start=1):
@@ -248,52 +303,59 @@ class _Reader:
                 )
                 continue
             columns[k] = head
-        i += 1
-        while i < len(lines):
-            line = lines[i]
-            at = next((j for j, c in enumerate(line.cells) if c in _CATEGORIES), None)
-            if at is None:
-                break
-            category = _CATEGORIES[line.cells[at]]
-            for k, cell in enumerate(line.cells[at + 1 :], start=1):
-                head = columns.get(k)
-                if head is None:
-                    if cell:
-                        self.problems.warning(
-                            "extra-values", f"「{title}」の見出しのない列の値「{cell}」は取り込みません", line.no, cell=cell
-                        )
-                    continue
-                amount = parse_amount(cell)
-                if amount.kind is CellKind.EMPTY:
-                    continue
-                if amount.yen is None:
-                    self.problems.error(
-                        "unreadable-amount",
-                        f"「{title}」{line.cells[at]}の{head.year_label}の{amount.problem}",
-                        line.no,
-                        cell=cell,
-                        fiscal_year=head.fiscal_year,
-                    )
-                    continue
-                self.costs.append(
-                    Cost(
-                        fiscal_year=head.fiscal_year,
-                        stage=head.stage,
-                        category=category,
-                        amount_jpy=amount.yen,
-                        program_no=program.no if program else None,
-                        line=line.no,
-                    )
+        return columns
+
+    def _cost_cell(
+        self, line: SheetLine, at: int, head: CostHead | None, cell: str, program: _ProgramDraft | None, title: str
+    ) -> None:
+        """One amount of the row whose category (トータルコスト, 事業費, 人件費) is at ``at``."""
+        if head is None:
+            if cell:
+                self.problems.warning(
+                    "extra-values", f"「{title}」の見出しのない列の値「{cell}」は取り込みません", line.no, cell=cell
                 )
-            i += 1
-        return i
+            return
+        amount = parse_amount(cell)
+        if amount.kind is CellKind.EMPTY:
+            return
+        if amount.yen is None:
+            self.problems.error(
+                "unreadable-amount",
+                f"「{title}」{line.cells[at]}の{head.year_label}の{amount.problem}",
+                line.no,
+                cell=cell,
+                fiscal_year=head.fiscal_year,
+            )
+            return
+        self.costs.append(
+            Cost(
+                fiscal_year=head.fiscal_year,
+                stage=head.stage,
+                category=_CATEGORIES[line.cells[at]],
+                amount_jpy=amount.yen,
+                program_no=program.no if program else None,
+                line=line.no,
+            )
+        )
 
     def _indicators(self, lines: list[SheetLine], i: int, section: str | None) -> int:
         """Read the 現状・取組状況 table; returns the index of the first line after it."""
         if i >= len(lines) or "項目" not in lines[i].cells:
             self.problems.warning("table-not-found", "現状・取組状況の表（項目の見出し行）が見つかりません", lines[i - 1].no)
             return i
-        header = lines[i]
+        columns, years = self._indicator_columns(lines[i])
+        i += 1
+        while i < len(lines):
+            line = lines[i]
+            circled = circled_number(line.cell(columns.get("name", 0)))
+            if circled is None:
+                break
+            self.indicators.append(self._indicator(line, circled, columns, years))
+            i += 1
+        return i
+
+    def _indicator_columns(self, header: SheetLine) -> tuple[dict[str, int], dict[int, int]]:
+        """The header "項目 <tab> 単位 <tab> 項目担当課 <tab> 2年度 (令和2年度) …": named columns, and column → year."""
         columns: dict[str, int] = {}
         years: dict[int, int] = {}
         for k, cell in enumerate(header.cells):
@@ -310,33 +372,29 @@ class _Reader:
                     self.problems.warning("unreadable-year", f"列見出し「{cell}」を年度として読めません", header.no)
                 else:
                     years[k] = year
-        i += 1
-        while i < len(lines):
-            line = lines[i]
-            circled = circled_number(line.cell(columns.get("name", 0)))
-            if circled is None:
-                break
-            no, name = circled
-            unit = text_or_none(line.cell(columns["unit"])) if "unit" in columns else None
-            values = YearValues(name, reference_year=self.fiscal_year, problems=self.problems)
-            for k, year in years.items():
-                values.put(year, "actual", parse_measure(line.cell(k), footnotes=self.footnotes, unit=unit), line.no)
-            known = set(years) | set(columns.values())
-            for k, cell in line.filled:
-                if k not in known:
-                    self.problems.warning("extra-values", f"{name}: 見出しのない列の値「{cell}」は取り込みません", line.no, cell=cell)
-            self.indicators.append(
-                Indicator(
-                    number=no,
-                    name=clean_text(name),
-                    unit=unit or values.printed_unit(),
-                    section=text_or_none(line.cell(columns["section"])) if "section" in columns else None,
-                    values=values.values(),
-                    line=line.no,
-                )
-            )
-            i += 1
-        return i
+        return columns, years
+
+    def _indicator(
+        self, line: SheetLine, circled: tuple[int, str], columns: dict[str, int], years: dict[int, int]
+    ) -> Indicator:
+        """A row "①name <tab> unit <tab> section <tab> values …"; the values are actuals."""
+        no, name = circled
+        unit = text_or_none(line.cell(columns["unit"])) if "unit" in columns else None
+        values = YearValues(name, reference_year=self.fiscal_year, problems=self.problems)
+        for k, year in years.items():
+            values.put(year, "actual", parse_measure(line.cell(k), footnotes=self.footnotes, unit=unit), line.no)
+        known = set(years) | set(columns.values())
+        for k, cell in line.filled:
+            if k not in known:
+                self.problems.warning("extra-values", f"{name}: 見出しのない列の値「{cell}」は取り込みません", line.no, cell=cell)
+        return Indicator(
+            number=no,
+            name=clean_text(name),
+            unit=unit or values.printed_unit(),
+            section=text_or_none(line.cell(columns["section"])) if "section" in columns else None,
+            values=values.values(),
+            line=line.no,
+        )
 
     def build_programs(self) -> tuple[Program, ...]:
         out = []
