@@ -17,7 +17,7 @@ Pure: no I/O, no clock. The column lists here are the one place the table layout
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -62,12 +62,17 @@ def cost_id(record: EvaluationRecord, program_number: int | None, fiscal_year: i
     return f"{record.evaluation_id}-{scope}-{fiscal_year}-{stage.value}-{category.value}"
 
 
-def _evaluation_rows(record: EvaluationRecord) -> dict[str, list[dict[str, Any]]]:
-    eid = record.evaluation_id
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in EVALUATION_TABLES}
-    tables["evaluations"].append(
+_Row = dict[str, Any]
+
+
+def _program_id(record: EvaluationRecord, number: int | None) -> str | None:
+    return record.program_id(number) if number is not None else None
+
+
+def _evaluation_row(record: EvaluationRecord) -> list[_Row]:
+    return [
         {
-            "evaluation_id": eid,
+            "evaluation_id": record.evaluation_id,
             "municipality_code": record.municipality_code,
             "municipality_name": record.municipality_name,
             "fiscal_year": record.fiscal_year,
@@ -82,21 +87,28 @@ def _evaluation_rows(record: EvaluationRecord) -> dict[str, list[dict[str, Any]]
             "source_file": record.source.file,
             "source_layout": record.source.layout,
         }
-    )
-    for program in sorted(record.programs, key=lambda p: p.number):
-        tables["programs"].append(
-            {
-                "evaluation_id": eid,
-                "program_id": record.program_id(program.number),
-                "program_name": program.name,
-                "direction_no": program.direction_no,
-                "section": program.section,
-                "program_no": program.number,
-                "direction_name": program.direction_name,
-                "department": program.department,
-                "source_line": program.line,
-            }
-        )
+    ]
+
+
+def _program_rows(record: EvaluationRecord) -> list[_Row]:
+    return [
+        {
+            "evaluation_id": record.evaluation_id,
+            "program_id": record.program_id(program.number),
+            "program_name": program.name,
+            "direction_no": program.direction_no,
+            "section": program.section,
+            "program_no": program.number,
+            "direction_name": program.direction_name,
+            "department": program.department,
+            "source_line": program.line,
+        }
+        for program in sorted(record.programs, key=lambda p: p.number)
+    ]
+
+
+def _cost_rows(record: EvaluationRecord) -> list[_Row]:
+    # Policy-level costs first, then by program, year, stage and category.
     costs = sorted(
         record.costs,
         key=lambda c: (
@@ -107,74 +119,102 @@ def _evaluation_rows(record: EvaluationRecord) -> dict[str, list[dict[str, Any]]
             _CATEGORY_ORDER[c.category],
         ),
     )
-    for cost in costs:
-        tables["costs"].append(
-            {
-                "evaluation_id": eid,
-                "program_id": record.program_id(cost.program_no) if cost.program_no is not None else None,
-                "fiscal_year": cost.fiscal_year,
-                "stage": cost.stage.value,
-                "category": cost.category.value,
-                "amount_jpy": cost.amount_jpy,
-                "cost_id": cost_id(record, cost.program_no, cost.fiscal_year, cost.stage, cost.category),
-                "source_line": cost.line,
-            }
-        )
-    for indicator in sorted(record.indicators, key=lambda i: i.number):
-        iid = record.indicator_id(indicator.number)
-        tables["indicators"].append(
-            {
-                "evaluation_id": eid,
-                "indicator_id": iid,
-                "indicator_no": indicator.number,
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "method": indicator.method,
-                "section": indicator.section,
-                "direction": indicator.direction.value,
-                "direction_text": indicator.direction_text,
-                "description": indicator.description,
-                "program_id": record.program_id(indicator.program_no) if indicator.program_no is not None else None,
-                "source_line": indicator.line,
-            }
-        )
-        for value in sorted(indicator.values, key=lambda v: v.fiscal_year):
-            tables["indicator_values"].append(
-                {
-                    "indicator_id": iid,
-                    "fiscal_year": value.fiscal_year,
-                    "target": _decimal(value.target),
-                    "actual": _decimal(value.actual),
-                    "achievement_rate": _decimal(value.achievement_rate),
-                    "note": value.note,
-                    "evaluation_id": eid,
-                }
-            )
-    for challenge in sorted(record.challenges, key=lambda c: c.number):
-        tables["challenges"].append(
-            {
-                "evaluation_id": eid,
-                "challenge_no": challenge.number,
-                "challenge": challenge.challenge,
-                "next_action": challenge.next_action,
-                "source_line": challenge.line,
-            }
-        )
-    for number, narrative in enumerate(record.narratives, start=1):
-        tables["narratives"].append(
-            {
-                "evaluation_id": eid,
-                "heading": narrative.heading,
-                "text": narrative.text,
-                "narrative_no": number,
-                "kind": narrative.kind.value,
-                "section": narrative.section,
-                "code": narrative.code,
-                "program_id": record.program_id(narrative.program_no) if narrative.program_no is not None else None,
-                "source_line": narrative.line,
-            }
-        )
-    return tables
+    return [
+        {
+            "evaluation_id": record.evaluation_id,
+            "program_id": _program_id(record, cost.program_no),
+            "fiscal_year": cost.fiscal_year,
+            "stage": cost.stage.value,
+            "category": cost.category.value,
+            "amount_jpy": cost.amount_jpy,
+            "cost_id": cost_id(record, cost.program_no, cost.fiscal_year, cost.stage, cost.category),
+            "source_line": cost.line,
+        }
+        for cost in costs
+    ]
+
+
+def _indicator_rows(record: EvaluationRecord) -> list[_Row]:
+    return [
+        {
+            "evaluation_id": record.evaluation_id,
+            "indicator_id": record.indicator_id(indicator.number),
+            "indicator_no": indicator.number,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "method": indicator.method,
+            "section": indicator.section,
+            "direction": indicator.direction.value,
+            "direction_text": indicator.direction_text,
+            "description": indicator.description,
+            "program_id": _program_id(record, indicator.program_no),
+            "source_line": indicator.line,
+        }
+        for indicator in sorted(record.indicators, key=lambda i: i.number)
+    ]
+
+
+def _indicator_value_rows(record: EvaluationRecord) -> list[_Row]:
+    return [
+        {
+            "indicator_id": record.indicator_id(indicator.number),
+            "fiscal_year": value.fiscal_year,
+            "target": _decimal(value.target),
+            "actual": _decimal(value.actual),
+            "achievement_rate": _decimal(value.achievement_rate),
+            "note": value.note,
+            "evaluation_id": record.evaluation_id,
+        }
+        for indicator in sorted(record.indicators, key=lambda i: i.number)
+        for value in sorted(indicator.values, key=lambda v: v.fiscal_year)
+    ]
+
+
+def _challenge_rows(record: EvaluationRecord) -> list[_Row]:
+    return [
+        {
+            "evaluation_id": record.evaluation_id,
+            "challenge_no": challenge.number,
+            "challenge": challenge.challenge,
+            "next_action": challenge.next_action,
+            "source_line": challenge.line,
+        }
+        for challenge in sorted(record.challenges, key=lambda c: c.number)
+    ]
+
+
+def _narrative_rows(record: EvaluationRecord) -> list[_Row]:
+    # narrative_no is the print order: narratives have no number of their own.
+    return [
+        {
+            "evaluation_id": record.evaluation_id,
+            "heading": narrative.heading,
+            "text": narrative.text,
+            "narrative_no": number,
+            "kind": narrative.kind.value,
+            "section": narrative.section,
+            "code": narrative.code,
+            "program_id": _program_id(record, narrative.program_no),
+            "source_line": narrative.line,
+        }
+        for number, narrative in enumerate(record.narratives, start=1)
+    ]
+
+
+# table → the rows one record gives it
+_TABLE_ROWS: dict[str, Callable[[EvaluationRecord], list[_Row]]] = {
+    "evaluations": _evaluation_row,
+    "programs": _program_rows,
+    "costs": _cost_rows,
+    "indicators": _indicator_rows,
+    "indicator_values": _indicator_value_rows,
+    "challenges": _challenge_rows,
+    "narratives": _narrative_rows,
+}
+
+
+def _evaluation_rows(record: EvaluationRecord) -> dict[str, list[_Row]]:
+    return {name: _TABLE_ROWS[name](record) for name in EVALUATION_TABLES}
 
 
 def evaluation_tables(records: Iterable[EvaluationRecord]) -> dict[str, list[dict[str, Any]]]:
