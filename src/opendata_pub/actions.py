@@ -4,14 +4,15 @@ prints or exits.
     init_project, load_settings          a publishing project
     describe, validate                   files and packages
     import_evaluations, build            evaluation packages from sheets and reviewed sources
-    resolve_target, plan, apply, publish, pull_dataset   publishing (CKAN or a static catalog)
+    resolve_target, plan, apply, publish   publishing (CKAN or a static catalog)
+    pull, pull_dataset                   a published dataset back as a package
     package_graph                        DCAT-AP 3 (and evaluation data) as an rdflib Graph
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .atomicfile import write_text
@@ -33,7 +34,9 @@ from .portals import (
     pull_dataset,
     resolve_target,
 )
+from .portals.pull import DEFAULT_TIMEOUT, MAX_FILE_BYTES, PullResult, pull_from
 from .portals.static import StaticTarget
+from .portals.target import resolve_source
 from .progress import Progress
 from .rdf import package_graph
 from .validation.validator import Profile, validate_packages
@@ -44,6 +47,7 @@ __all__ = [
     "package_graph",
     "plan",
     "publish",
+    "pull",
     "pull_dataset",
     "resolve_target",
     "describe",
@@ -187,3 +191,30 @@ def publish(
         return the_plan, apply(the_plan, target, jobs=jobs, progress=progress)
     finally:
         target.close()
+
+
+def pull(
+    dataset: str,
+    source: str | None = None,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    settings: Settings | None = None,
+    force: bool = False,
+    validate: bool = True,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_bytes: int = MAX_FILE_BYTES,
+    allow_insecure: bool = False,
+    progress: Progress | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> PullResult:
+    """Download ``dataset`` as a package into ``out`` (default: ``./DATASET``), verified and validated.
+
+    ``source`` is resolved as ``pull --from`` is: a portal name from opendata.yaml, a URL (a
+    configured portal's own URL, else a static catalog, else a CKAN), or a static catalog folder;
+    default ``default_target``. A token is sent only to a configured portal, never to any other URL.
+    ``timeout``: seconds for the whole pull (None: no limit); ``max_bytes``: the most written for a
+    file whose size nothing records."""
+    settings = settings or load_settings()
+    where = resolve_source(source, settings, allow_insecure=allow_insecure, environ=environ)
+    return pull_from(dataset, where, out if out is not None else dataset, force=force, validate=validate,
+                     progress=progress, timeout=timeout, max_bytes=max_bytes)

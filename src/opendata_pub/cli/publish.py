@@ -12,19 +12,17 @@ import click
 from rich.markup import escape
 
 from .. import actions
-from ..errors import NotFound, PortalUnreachable, UsageError
+from ..errors import UsageError
 from ..portals import (
     DatasetAction,
     Plan,
     ResourceAction,
     apply_plan,
     plan_packages,
-    pull_dataset,
     resolve_target,
 )
-from ..portals.ckan import CkanTarget
 from ..portals.engine import ApplyResult
-from ..portals.pull import NotAStaticCatalog, PullResult, pull_static
+from ..portals.pull import DEFAULT_TIMEOUT
 from ..portals.static import CATALOG_ENTRY, StaticTarget, apply_site, plan_site
 from .app import (
     EXIT_CHANGES,
@@ -130,10 +128,9 @@ def print_site_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
               f"公開しない {counts['refused']}{whole} — 書き込むファイル {writes} 件 ({size:,} バイト)、削除 {deletes} 件")
 
 
-def _target(to: str | None, organization: str | None, allow_insecure: bool, *, require_token: bool = True,
-            force: bool = False) -> Any:
+def _target(to: str | None, organization: str | None, allow_insecure: bool, *, force: bool = False) -> Any:
     return resolve_target(to, current_settings(), organization=organization, allow_insecure=allow_insecure,
-                          require_token=require_token, force=force)
+                          force=force)
 
 
 @app.command()
@@ -255,40 +252,36 @@ def publish(packages: tuple[Path, ...], to: str | None, organization: str | None
               help="CKAN URL, portal name, or static catalog (folder or URL) (default: default_target).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Package folder to write (default: ./DATASET).")
 @click.option("--force", is_flag=True, help="Replace an existing folder.")
-@click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Give up when the whole pull takes longer.")
+@click.option("--allow-insecure", is_flag=True,
+              help="Send a configured portal's token over plain http to a non-loopback host.")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
-def pull(dataset: str, source: str | None, output: Path | None, force: bool, allow_insecure: bool, fmt: str) -> None:
-    """Download a published dataset as a package: files verified (sha256, size), then validated.
+def pull(dataset: str, source: str | None, output: Path | None, force: bool, timeout: float, allow_insecure: bool,
+         fmt: str) -> None:
+    """Download a published dataset as a package: files verified (size, and sha256/sha1/md5 where
+    recorded), then validated.
 
-    From a CKAN portal, or from a static catalog (a folder, or its http(s) URL).
+    From a CKAN portal, or from a static catalog (a folder, or its http(s) URL). A token goes only
+    to a portal configured in opendata.yaml (by name or by its URL), never to another URL.
     """
-    named = source or current_settings().default_target
-    target = _target(source, None, allow_insecure, require_token=False)
-    dest = output or Path(dataset)
-    try:
-        with progress_bar() as progress:
-            result: PullResult
-            if isinstance(target, CkanTarget) and named and named.lower().startswith(("http://", "https://")):
-                # a URL: a static catalog serves DATASET/datapackage.json; otherwise it is a CKAN
-                try:
-                    result = pull_static(dataset, named, dest, force=force, progress=progress)
-                except NotAStaticCatalog as missing:
-                    try:
-                        target.status()
-                    except PortalUnreachable as exc:  # neither: say what was looked for
-                        raise NotFound(f"{missing.message} (CKAN でもありません: {exc.message})", status=404,
-                                       hint=missing.hint) from exc
-                    result = pull_dataset(dataset, target, dest, force=force, progress=progress)
-            else:
-                result = pull_dataset(dataset, target, dest, force=force, progress=progress)
-    finally:
-        target.close()
+    with progress_bar() as progress:
+        result = actions.pull(dataset, source, output, settings=current_settings(), force=force, timeout=timeout,
+                              allow_insecure=allow_insecure, progress=progress)
     if fmt == "json":
         print_json(result.to_dict())
     else:
         origin = "保存されていた datapackage.json" if result.descriptor_from == "datapackage.json" else "CKAN のメタデータ"
         out.print(f"取得しました: {escape(str(result.path))} — {len(result.files)} ファイル、"
                   f"{result.bytes:,} バイト (記述子: {origin})")
+        by_algorithm: dict[str, int] = {}
+        for algorithm in result.verified.values():
+            by_algorithm[algorithm] = by_algorithm.get(algorithm, 0) + 1
+        if by_algorithm:
+            out.print("  検証: " + "、".join(f"{escape(a)} で {n} ファイル" for a, n in sorted(by_algorithm.items())))
+        if result.unverified:
+            out.print(f"  [yellow]未検証[/] (ハッシュの記録がなく、内容を確かめられません): "
+                      f"{escape(', '.join(result.unverified))}")
         if result.report is not None and result.report.findings:
             from ..findings import Report
 

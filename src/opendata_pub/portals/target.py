@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ..config import Portal, Settings
+from ..config import Portal, Settings, check_token
 from ..errors import ConfigError, PortalError, PortalRejected, UsageError
 from .plan import DatasetPlan
 from .source import SourcePackage
@@ -129,7 +129,7 @@ def resolve_target(
     if session_factory is not None:
         kwargs["session_factory"] = session_factory
     if _is_url(name):
-        token = environ.get(TOKEN_ENV, "").strip() or None
+        token = check_token(environ.get(TOKEN_ENV, ""), source=f"環境変数 {TOKEN_ENV}") or None
         if token is None and require_token:
             raise ConfigError(f"環境変数 {TOKEN_ENV} が設定されていません (ポータルの API トークン)",
                               hint=f"export {TOKEN_ENV}=... で API トークンを設定してください")
@@ -189,7 +189,7 @@ def _same_url(a: str, b: str) -> bool:
             port = -1
         return p.scheme.lower(), (p.hostname or "").lower(), port, p.path.rstrip("/"), p.query
 
-    return key(pa) == key(pb) and not pa.username and not pa.password
+    return key(pa) == key(pb) and not any((pa.username, pa.password, pb.username, pb.password))
 
 
 def _portal_token(portal: Portal, settings: Settings, environ: Mapping[str, str]) -> str | None:
