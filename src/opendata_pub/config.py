@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .inputfile import UnreadableInput, read_input_bytes
 from .japan.lgcode import lg_code_problem
 from .metadata.licenses import find_license
-from .yamlio import YamlSyntaxError, parse_yaml
+from .yamlio import MAX_YAML_BYTES, YamlSyntaxError, parse_yaml
 
 __all__ = [
     "CONFIG_NAME",
@@ -334,12 +335,12 @@ def load_config(path: str | os.PathLike[str]) -> Settings:
     """Read and check ``opendata.yaml``."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError as exc:
-        raise ConfigError("設定ファイルがありません", path=str(p),
-                          hint="opendata-pub init で作成できます") from exc
-    except OSError as exc:
-        raise ConfigError(f"設定ファイルを読めません: {exc.strerror}", path=str(p)) from exc
+        raw = read_input_bytes(p, max_bytes=MAX_YAML_BYTES)  # not a FIFO, a device or a huge file
+    except UnreadableInput as exc:
+        if exc.missing:
+            raise ConfigError("設定ファイルがありません", path=str(p),
+                              hint="opendata-pub init で作成できます") from exc
+        raise ConfigError(f"設定ファイルを読めません: {exc.problem}", path=str(p)) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -175,7 +175,8 @@ def build_inventory(settings: Settings, packages: Iterable[LocalPackage] | None 
     entries = [entry_from_package(p, settings) for p in sorted(pkgs, key=lambda p: p.name)]
     path = Path(inventory_path) if inventory_path is not None else settings.packages_path / INVENTORY_NAME
     reported: tuple[ReportedCount, ...] = ()
-    if inventory_path is not None or path.is_file():
+    # Anything by that name is read (and refused if it is a FIFO, a device or a folder), never skipped.
+    if inventory_path is not None or path.exists() or path.is_symlink():
         loaded = load_inventory_file(path, settings=settings, reserved_ids={e.id for e in entries})
         entries.extend(loaded.entries)
         reported = loaded.reported

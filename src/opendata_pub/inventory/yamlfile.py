@@ -43,11 +43,12 @@ import yaml
 
 from ..config import Settings
 from ..errors import ConfigError
+from ..inputfile import UnreadableInput, read_input_bytes
 from ..japan.lgcode import lg_code_problem
 from ..japan.wareki import parse_fiscal_year
 from ..metadata.licenses import find_license
 from ..metadata.vocabularies import THEMES
-from ..yamlio import YamlSyntaxError, parse_yaml
+from ..yamlio import MAX_YAML_BYTES, StrictLoader, YamlSyntaxError, parse_yaml
 from .model import DatePrecision, InventoryEntry, ReportedCount, Status, fiscal_year_of
 
 __all__ = ["INVENTORY_NAME", "InventoryError", "InventoryFile", "load_inventory_file", "parse_inventory"]
@@ -102,7 +103,7 @@ def _line_index(text: str) -> dict[str, int]:
                 lines.setdefault(path, item.start_mark.line + 1)
                 walk(item, path)
 
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=StrictLoader)
     if root is not None:
         walk(root, "")
     return lines
@@ -111,7 +112,7 @@ def _line_index(text: str) -> dict[str, int]:
 def _bad_date(text: str) -> tuple[int | None, str | None]:
     """Line and text of the first plain scalar YAML would read as an impossible date."""
     resolver = yaml.resolver.Resolver()
-    for node in _scalars(yaml.compose(text, Loader=yaml.SafeLoader)):
+    for node in _scalars(yaml.compose(text, Loader=StrictLoader)):
         tag = resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if node.style is None else None
         if tag == "tag:yaml.org,2002:timestamp":
             try:
@@ -387,9 +388,9 @@ def load_inventory_file(path: str | Path, *, settings: Settings | None = None,
     """Read and check ``inventory.yaml``."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InventoryError(f"読めません: {exc.strerror}", path=str(p)) from exc
+        raw = read_input_bytes(p, max_bytes=MAX_YAML_BYTES)
+    except UnreadableInput as exc:
+        raise InventoryError(f"読めません: {exc.problem}", path=str(p)) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

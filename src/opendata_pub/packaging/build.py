@@ -26,13 +26,15 @@ from ..atomicfile import write_bytes, write_text
 from ..config import Settings
 from ..errors import InputError, UsageError
 from ..findings import Finding
+from ..inputfile import UnreadableInput, read_input_bytes
 from ..japan.lgcode import lg_code_problem
 from ..japan.wareki import fiscal_year_label, fiscal_year_period
 from ..metadata.publication import license_entry
 from ..records.importers import ImportResult, import_sheet
+from ..records.importers.sheet import MAX_SHEET_BYTES
 from ..records.model import EvaluationRecord
 from ..records.yamlformat import dump_record, load_record
-from ..yamlio import YamlSyntaxError, dump_yaml, parse_yaml
+from ..yamlio import MAX_YAML_BYTES, YamlSyntaxError, dump_yaml, parse_yaml
 from .evaluation import evaluation_resources, evaluation_tables
 from .package import DESCRIPTOR_NAMES
 from .writer import BuildResult, build_package
@@ -79,11 +81,7 @@ def package_name_for(package_dir: Path, records: Sequence[EvaluationRecord]) -> 
 def _load_records(folder: Path) -> list[EvaluationRecord]:
     records = []
     for path in sorted(folder.glob("*.yaml")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError("UTF-8 ではありません", path=str(path), where=f"byte {exc.start}") from exc
-        records.append(load_record(text, source=str(path)))
+        records.append(load_record(_read_yaml_text(path), source=str(path)))
     if not records:
         raise InputError("評価レコード (*.yaml) がありません", path=str(folder))
     ids = [r.evaluation_id for r in records]
@@ -93,13 +91,30 @@ def _load_records(folder: Path) -> list[EvaluationRecord]:
     return records
 
 
-def _load_meta(path: Path) -> dict[str, Any]:
+def _read_yaml_text(path: Path) -> str:
+    """A source YAML file's text: a regular file of bounded size (never a FIFO or a device), UTF-8."""
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
-    except YamlSyntaxError as exc:
-        raise InputError(f"YAML として読めません: {exc.problem}", path=str(path), where=exc.where) from exc
+        raw = read_input_bytes(path, max_bytes=MAX_YAML_BYTES)
+    except UnreadableInput as exc:
+        raise InputError(f"読めません: {exc.problem}", path=str(path)) from exc
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError("UTF-8 ではありません", path=str(path), where=f"byte {exc.start}") from exc
+
+
+def _read_sheet_bytes(path: Path) -> bytes:
+    try:
+        return read_input_bytes(path, max_bytes=MAX_SHEET_BYTES)
+    except UnreadableInput as exc:
+        raise InputError(f"評価シートを読めません: {exc.problem}", path=str(path)) from exc
+
+
+def _load_meta(path: Path) -> dict[str, Any]:
+    try:
+        data = parse_yaml(_read_yaml_text(path))
+    except YamlSyntaxError as exc:
+        raise InputError(f"YAML として読めません: {exc.problem}", path=str(path), where=exc.where) from exc
     if not isinstance(data, dict):
         raise InputError("マッピング (key: value) でなければなりません", path=str(path))
     if "resources" in data:
@@ -232,7 +247,7 @@ def import_evaluations(
     all_records = sorted([*existing, *records], key=lambda r: r.evaluation_id)
     for s, r in zip(sheets, records):
         sheet_target = root / SOURCES / SHEETS / r.source.file
-        if sheet_target.exists() and sheet_target.read_bytes() != Path(s).read_bytes():
+        if sheet_target.exists() and _read_sheet_bytes(sheet_target) != _read_sheet_bytes(Path(s)):
             raise UsageError(f"{sheet_target}: 同じ名前の別のシートがすでにあります")
 
     # Build first: it refuses (StaleModifiedError) before writing anything, so a refused import
@@ -245,7 +260,7 @@ def import_evaluations(
         target = root / SOURCES / SHEETS / r.source.file
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(target, Path(s).read_bytes())
+            write_bytes(target, _read_sheet_bytes(Path(s)))
         rec_path = root / SOURCES / EVALUATIONS / f"{r.evaluation_id}.yaml"
         text = dump_record(r)
         if not rec_path.is_file() or rec_path.read_text(encoding="utf-8") != text:

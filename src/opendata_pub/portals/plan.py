@@ -21,12 +21,15 @@ from typing import Any
 
 from ..atomicfile import write_text
 from ..errors import InputError
+from ..inputfile import UnreadableInput, parse_json, read_input_bytes
 from .source import SourcePackage
 
 __all__ = ["PLAN_VERSION", "Change", "DatasetAction", "DatasetPlan", "Plan", "PlannedFile", "ResourceAction",
            "ResourcePlan"]
 
 PLAN_VERSION = 1
+# A plan lists every file of every dataset: megabytes for a large catalog, never this much.
+MAX_PLAN_BYTES = 64 * 1024 * 1024
 
 
 class DatasetAction(str, Enum):
@@ -215,13 +218,20 @@ class Plan:
     def load(cls, path: str | os.PathLike[str]) -> Plan:
         p = Path(path)
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError(f"計画ファイルを読めません: {exc.strerror}", path=str(p)) from exc
-        except ValueError as exc:
-            raise InputError(f"計画ファイルが JSON として読めません: {exc}", path=str(p)) from exc
+            raw = read_input_bytes(p, max_bytes=MAX_PLAN_BYTES)  # a regular file: never a FIFO or a device
+        except UnreadableInput as exc:
+            raise InputError(f"計画ファイルを読めません: {exc.problem}", path=str(p)) from exc
+        try:
+            data = parse_json(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InputError("計画ファイルが UTF-8 ではありません", path=str(p), where=f"byte {exc.start}") from exc
+        except UnreadableInput as exc:
+            raise InputError(f"計画ファイルが読めません: {exc.problem}", path=str(p), where=exc.where) from exc
+        if not isinstance(data, dict):
+            raise InputError("計画ファイルの形が正しくありません (JSON のオブジェクトではありません)", path=str(p),
+                             hint="opendata-pub plan -o で作り直してください")
         try:
             return cls.from_dict(data)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InputError(f"計画ファイルの形が正しくありません: {exc}", path=str(p),
                              hint="opendata-pub plan -o で作り直してください") from exc

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from ..yamlio import MAX_YAML_BYTES, StrictLoader, located
 from .model import EvaluationRecord
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "dump_record", "load_record"]
@@ -144,8 +145,9 @@ class _Duplicate(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps lines, reads floats as Decimal and rejects duplicate keys."""
+class _Loader(StrictLoader):
+    """The strict loader (no aliases, bounded depth …) that keeps lines, reads floats as Decimal and
+    rejects duplicate keys."""
 
 
 def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Map:
@@ -333,15 +335,15 @@ def load_record(text: str, *, source: str) -> EvaluationRecord:
     parse or for a value that does not fit: an unknown key, a missing required key, a word where a
     number belongs, an unknown stage/category/direction, a duplicate number.
     """
+    if len(text) > MAX_YAML_BYTES:
+        raise InputError(f"YAML が大きすぎます ({len(text):,} 文字、上限 {MAX_YAML_BYTES:,})", path=source)
     try:
         data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader: no Python objects
     except _Duplicate as exc:
         raise InputError(f"キー「{exc.key}」が二度書かれています", path=source, where=f"line {exc.line}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"YAMLとして読めません: {problem}", path=source, where=where) from None
+        problem = located(exc)
+        raise InputError(f"YAMLとして読めません: {problem.problem}", path=source, where=problem.where) from None
     if not isinstance(data, Mapping):
         raise InputError("評価レコードのYAMLではありません（先頭がキーと値の組ではありません）", path=source)
     key_lines: Mapping[Any, int] = getattr(data, "key_lines", {})

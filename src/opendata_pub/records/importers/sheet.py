@@ -15,9 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...japan.encoding import read_text
+from ...errors import InputError
+from ...inputfile import UnreadableInput, read_input_bytes
+from ...japan.encoding import detect_encoding
 
-__all__ = ["Sheet", "SheetLine", "read_sheet"]
+__all__ = ["MAX_SHEET_BYTES", "Sheet", "SheetLine", "read_sheet"]
+
+# A sheet is the text of a few PDF pages (kilobytes); anything near this is not a sheet.
+MAX_SHEET_BYTES = 16 * 1024 * 1024
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _SEPARATOR = re.compile(r"-{2,}|ー{2,}|―{2,}")
@@ -109,5 +114,13 @@ def read_sheet(source: str | os.PathLike[str], *, source_name: str | None = None
     if isinstance(source, str) and ("\n" in source or "\t" in source):
         return Sheet.from_text(source, file=source_name or "<sheet>")
     path = Path(source)
-    text, _ = read_text(path)
-    return Sheet.from_text(text, file=source_name or path.name)
+    try:
+        data = read_input_bytes(path, max_bytes=MAX_SHEET_BYTES)  # never /dev/zero, a FIFO or a folder
+    except UnreadableInput as exc:
+        raise InputError(f"評価シートを読めません: {exc.problem}", path=str(path)) from exc
+    decision = detect_encoding(data)
+    if not decision.decodable or decision.encoding is None:
+        raise InputError(f"文字コードを判定できない: {decision.detail}", path=str(path),
+                         where=f"byte {decision.error_offset}" if decision.error_offset is not None else None,
+                         hint="UTF-8 (BOMなしでもよい) で保存し直してください")
+    return Sheet.from_text(data.decode(decision.encoding), file=source_name or path.name)
