@@ -17,6 +17,7 @@ import pytest
 
 from opendata_pub.config import load_config
 from opendata_pub.inventory import build_inventory, load_packages
+from opendata_pub.folderlock import LOCK_NAME
 from opendata_pub.portals import MANIFEST_NAME, StaticTarget, plan_site, publish_site, resolve_target
 from opendata_pub.portals.static import CATALOG_ENTRY, Manifest
 from opendata_pub.site import render_site
@@ -60,7 +61,9 @@ def rendered(root: Path) -> dict[str, bytes]:
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The folder's files, without the publish lock (an empty file that is no part of the site)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != LOCK_NAME}
 
 
 def age(folder: Path) -> None:
@@ -71,7 +74,8 @@ def age(folder: Path) -> None:
 
 
 def mtimes(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")
+            if p.is_file() and p.name != LOCK_NAME}
 
 
 def rewritten(folder: Path) -> set[str]:

@@ -19,6 +19,13 @@ through the same plan/apply engine as a CKAN portal:
 * Datasets on the site that are not among the packages of this run (a subset named on the command
   line, or a package refused by validation) stay on the site and in its index, re-read from their copy
   in the folder, unless ``--prune`` removes them (a refused package is never removed).
+* One run at a time: a publish (and a plan) holds an exclusive lock on the folder (``folderlock``,
+  the file ``.opendata-pub.lock``) from reading the manifest to writing it back, so two publishes
+  into one folder never lose each other's datasets; the second waits, then fails with ``FolderBusy``.
+  ``close()`` (or the end of ``apply_site``) lets go. A folder that did not exist when planned is
+  locked when it is created; if another publish created it meanwhile, nothing is written
+  (``ConflictError``). Under the lock, temporary files a killed publish left (``.NAME.XXXXXXXX.tmp``
+  beside a file of the site) are removed; they are never listed, indexed or counted as ours.
 * Guards: the folder may not be the project root (or above it), inside the packages folder, or overlap
   a package; a non-empty folder without a manifest is refused unless ``force`` (a typo in ``--to``
   must not spray files into a random folder).
@@ -42,9 +49,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..atomicfile import write_bytes
+from ..atomicfile import remove_stale_temps, temp_target, write_bytes
 from ..config import Settings
 from ..errors import InputError, OpendataPubError, UsageError
+from ..folderlock import DEFAULT_TIMEOUT, LOCK_NAME, FolderLock
+from ..inputfile import UnreadableInput, parse_json, read_input_bytes
 from ..inventory import build_inventory
 from ..packaging.package import LocalPackage, load_package
 from ..progress import NullProgress, Progress
@@ -67,6 +76,8 @@ __all__ = [
 
 MANIFEST_NAME = ".opendata-pub-manifest.json"
 MANIFEST_VERSION = 1
+# One line per file of the site: a few megabytes for a very large catalog.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 CATALOG_ENTRY = "(catalog)"  # never a package name: names have no parentheses
 _NOTE = ("opendata-pub がこのフォルダに書いたファイルの記録です。--prune はここにあり、内容が変わっていない"
          "ファイルだけを削除します。手で編集しないでください。")
@@ -131,15 +142,14 @@ class Manifest:
     @classmethod
     def load(cls, root: Path) -> Manifest | None:
         """The folder's manifest; None when there is none. InputError when it cannot be trusted."""
-        path = root / MANIFEST_NAME
+        raw = _read_manifest(root)
+        return None if raw is None else cls.parse(raw, root / MANIFEST_NAME)
+
+    @classmethod
+    def parse(cls, raw: bytes, path: Path) -> Manifest:
+        """The manifest in ``raw`` (read from ``path``). InputError when it cannot be trusted."""
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise InputError(f"読めません: {exc.strerror}", path=str(path)) from exc
-        try:
-            data = json.loads(raw.decode("utf-8"))
+            data = parse_json(raw.decode("utf-8"))
             if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
                 raise ValueError(f"version {data.get('version') if isinstance(data, dict) else None!r}")
             files: dict[str, ManifestEntry] = {}
@@ -151,6 +161,9 @@ class Manifest:
                         and (mtime is None or isinstance(mtime, int))):
                     raise ValueError(f"{rel} の記録が不正です")
                 files[rel] = ManifestEntry(sha, size, mtime)
+        except UnreadableInput as exc:
+            raise InputError(f"opendata-pub の記録 (manifest) が壊れています: {exc.problem}", path=str(path),
+                             where=exc.where) from exc
         except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(f"opendata-pub の記録 (manifest) が壊れています: {exc}", path=str(path),
                              hint="フォルダの中身を確かめてください。記録を捨てて公開し直すなら、このファイルを消して --force") from exc
@@ -173,6 +186,22 @@ class Manifest:
         return {top for rel in self.files if (top := _top(rel)) is not None}
 
 
+def _read_manifest(root: Path) -> bytes | None:
+    """The manifest's bytes; None when there is none. A link to a device, a FIFO or a huge file is refused."""
+    path = root / MANIFEST_NAME
+    try:
+        return read_input_bytes(path, max_bytes=MAX_MANIFEST_BYTES)
+    except UnreadableInput as exc:
+        if exc.missing:
+            return None
+        raise InputError(f"opendata-pub の記録 (manifest) を読めません: {exc.problem}", path=str(path)) from exc
+
+
+def _ignorable(name: str) -> bool:
+    """Files of ours that are not site content: the lock, and temporary files of an interrupted write."""
+    return name == LOCK_NAME or temp_target(name) is not None
+
+
 # ---------------------------------------------------------------------------------------------
 # the target
 
@@ -183,10 +212,13 @@ class StaticTarget:
     kind = "folder"
 
     def __init__(self, folder: str | os.PathLike[str], *, settings: Settings, force: bool = False,
-                 rdf: Any = None) -> None:
+                 rdf: Any = None, lock_timeout: float = DEFAULT_TIMEOUT) -> None:
         self.root = Path(folder).expanduser().resolve()
         self.settings = settings
         self.force = force
+        self._folder_lock = FolderLock(self.root, what="公開 (publish/plan)", timeout=lock_timeout)
+        self._planned_absent = False  # the folder did not exist when the manifest was read
+        self._race: str | None = None  # another publish created the folder after our plan
         self._rdf = rdf  # as render_site's ``rdf``: None = opendata_pub.rdf.catalog_graph
         self._lock = threading.Lock()
         self._manifest: Manifest | None = None
@@ -215,7 +247,14 @@ class StaticTarget:
         return f"静的カタログ {self.root}"
 
     def close(self) -> None:
-        pass
+        self.unlock()
+
+    def unlock(self) -> None:
+        """Let go of the folder; a later plan on this target reads the manifest afresh."""
+        with self._lock:
+            if self._folder_lock.held:
+                self._folder_lock.release()
+                self._manifest_loaded = False
 
     @property
     def manifest_path(self) -> Path:
@@ -241,21 +280,34 @@ class StaticTarget:
                 raise UsageError(f"{root}: パッケージ {pkg} と重なるフォルダには静的カタログを書けません",
                                  hint="パッケージの外の、サイト専用のフォルダを指定してください")
         if not self._manifest_loaded:
+            if root.is_dir() and not self._folder_lock.held:
+                # Not into a folder we must refuse anyway: a mistyped --to gets no lock file either.
+                if not self.force and not self.manifest_path.exists() and self._occupied():
+                    raise self._not_ours()
+                self._folder_lock.acquire()  # from here to the manifest written back (module doc)
+            self._planned_absent = not root.is_dir()
             try:
-                self._manifest = Manifest.load(root)
+                raw = _read_manifest(root)
+                self._manifest = None if raw is None else Manifest.parse(raw, self.manifest_path)
+                self._saved_manifest = raw if self._manifest is not None else None
             except InputError:
                 if not self.force:
                     raise
                 self._manifest = None  # --force: nothing in the folder counts as ours
-            self._manifest_loaded = True
-            try:
-                self._saved_manifest = self.manifest_path.read_bytes() if self._manifest is not None else None
-            except OSError:
                 self._saved_manifest = None
-        if self._manifest is None and root.is_dir() and any(root.iterdir()) and not self.force:
-            raise UsageError(
-                f"{root}: 空でないフォルダに opendata-pub の記録 ({MANIFEST_NAME}) がありません。書き込みません",
-                hint="公開先のフォルダ (--to) が正しいか確かめてください。このフォルダに公開してよいなら --force")
+            self._manifest_loaded = True
+        if self._manifest is None and self._occupied() and not self.force:
+            raise self._not_ours()
+
+    def _occupied(self) -> bool:
+        """The folder holds something besides our lock and temporary files."""
+        return self.root.is_dir() and any(not _ignorable(p.name) for p in self.root.iterdir())
+
+    def _not_ours(self) -> UsageError:
+        root = self.root
+        return UsageError(
+            f"{root}: 空でないフォルダに opendata-pub の記録 ({MANIFEST_NAME}) がありません。書き込みません",
+            hint="公開先のフォルダ (--to) が正しいか確かめてください。このフォルダに公開してよいなら --force")
 
     def _owned(self, rel: str) -> ManifestEntry | None:
         return self._manifest.files.get(rel) if self._manifest is not None else None
@@ -445,7 +497,8 @@ class StaticTarget:
             dirs.sort()
             for f in sorted(files):
                 rel = prefix + f
-                ours = rel == MANIFEST_NAME or f.startswith(f".{MANIFEST_NAME}.")  # the manifest (or its temp)
+                # the manifest, the lock, and temporary files of an interrupted write (removed under the lock)
+                ours = rel == MANIFEST_NAME or _ignorable(f)
                 if not ours and rel not in owned and rel not in self._site:
                     out.append(rel)
         return out
@@ -566,7 +619,24 @@ class StaticTarget:
             write_bytes(self.manifest_path, data)
             self._saved_manifest = data
 
+    def _hold(self) -> None:
+        """Before a dataset's writes: hold the folder's lock. A folder that did not exist at plan time
+        has no lock yet: create it and lock it now, and write nothing if another publish made it
+        meanwhile (our plan did not see its datasets; the index would lose them)."""
+        with self._lock:
+            if self._race is not None:
+                raise ConflictError(self._race, hint="もう一度 publish してください (今度は両方が載ります)")
+            if self._folder_lock.held:
+                return
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._folder_lock.acquire()
+            if self._planned_absent and (self.manifest_path.exists() or self._occupied()):
+                self._race = (f"{self.root}: 計画の後で別の公開がこのフォルダを作りました。"
+                              "両方の公開が一覧から互いを消さないよう、何も書いていません")
+                raise ConflictError(self._race, hint="もう一度 publish してください (今度は両方が載ります)")
+
     def _apply(self, d: DatasetPlan, progress: TransferProgress | None) -> dict[str, str]:
+        self._hold()
         problems = self._check(d, strict=True)
         if problems:
             raise ConflictError(" / ".join(problems[:5]) + " — 上書きしません", hint=_REFRESH)
@@ -644,6 +714,24 @@ class StaticTarget:
                     owners_changed = True
             if self._wrote or owners_changed:
                 self._save_locked()
+
+    def remove_stale_temps(self) -> list[Path]:
+        """Temporary files a killed publish left beside the site's files (``atomicfile``), removed.
+
+        Only with the lock held (no other publish can be writing them now), only beside a file the
+        site has or the manifest lists, and only names of our own temporary files."""
+        if not self._folder_lock.held or not self.root.is_dir():
+            return []
+        names = {*self._site, MANIFEST_NAME, *(self._manifest.files if self._manifest is not None else ())}
+        by_folder: dict[str, set[str]] = {}
+        for rel in names:
+            folder, _, name = rel.rpartition("/")
+            by_folder.setdefault(folder, set()).add(name)
+        removed: list[Path] = []
+        for folder, files in sorted(by_folder.items()):
+            where = self._path(f"{folder}/x" if folder else "x").parent  # refuses a link out of the site
+            removed += remove_stale_temps(where, files)
+        return removed
 
 
 def _settle(plan: DatasetPlan, *, new: bool) -> None:
@@ -736,8 +824,10 @@ def apply_site(
                 done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=False, error=exc.message, hint=exc.hint,
                                      uploaded_bytes=counter.total, exception=exc)
         target.finish()
+        target.remove_stale_temps()
     finally:
         target.release()
+        target.unlock()  # the manifest is written back: the next publish may start
     return ApplyResult([*result.datasets, done])
 
 
