@@ -439,6 +439,14 @@ def test_a_reflected_secret_is_redacted_before_the_message_is_cut(two):
     assert legacy[:8] not in str(e.value) and "***" in str(e.value)
 
 
+def test_plan_values_are_redacted_before_they_are_cut():
+    from opendata_pub.cli.publish import _value
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJhYmNkZWZnaGlqIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+    shown = _value("x" * 60 + jwt)  # the cut at 80 falls inside the token
+    assert "eyJhbGci" not in shown and "***" in shown
+
+
 # -------------------------------------------------------------------------------------------------
 # item 10: md5 and sha1 are honoured; which algorithm verified each file
 

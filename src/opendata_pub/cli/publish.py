@@ -12,7 +12,7 @@ import click
 from rich.markup import escape
 
 from .. import actions
-from ..errors import UsageError
+from ..errors import UsageError, redact
 from ..portals import (
     DatasetAction,
     Plan,
@@ -50,6 +50,7 @@ def _value(v: Any) -> str:
     if v is None:
         return "(なし)"
     text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    text = redact(text)  # a portal's value: redacted before the cut, or part of a secret would survive it
     return escape(text if len(text) <= 80 else text[:80] + "…")
 
 
