@@ -46,6 +46,7 @@ from .evaluation import (
 )
 from .iris import catalog_iri, dataset_iri, distribution_iri, resolve_base_url
 from .namespaces import DCAT, PREFIXES
+from .terms import UnsafeTerm, iri, literal
 from .values import THEME_SCHEME, Context, shape_of
 
 __all__ = [
@@ -97,6 +98,35 @@ class NodeInfo:
     row: int | None = None  # data rows: the row of the resource (header = 1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Problems:
+    """What to do with a value that cannot become an RDF term (``rdf.terms``).
+
+    ``collected`` None: stop with it, located (``rdf`` and ``publish``: one line, never a traceback).
+    A list: leave the value out, keep the located problem and go on (``validate`` reports them all).
+    """
+
+    collected: list[UnsafeTerm] | None = None
+
+    def report(self, exc: UnsafeTerm, path: str | None, where: str | None) -> None:
+        located = exc.located(path, where)
+        if self.collected is None:
+            raise located from None  # the located error says all; the gate's frame is noise
+        self.collected.append(located)
+
+
+def _config_file(settings: Settings | None) -> str:
+    return str(settings.path) if settings is not None and settings.path is not None else "opendata.yaml"
+
+
+def _publisher_key(settings: Settings | None, code: Any) -> str | None:
+    """``publishers[i]`` of opendata.yaml for a publisher code, when the code is configured there."""
+    for i, pub in enumerate(settings.publishers if settings is not None else ()):
+        if pub.code == str(code):
+            return f"publishers[{i}]"
+    return None
+
+
 @dataclass
 class PackageGraph:
     """A package's graph, its dataset IRI and what each node stands for."""
@@ -126,15 +156,31 @@ def _write_properties(
     key_prefix: str,
     resource: str | None,
     index: dict[Node, NodeInfo],
+    problems: _Problems,
+    file: str,
 ) -> None:
     for prop in props:
         if prop.term is None or _inherited_by_distributions(prop):
             continue
-        value, _origin = effective_value(prop, descriptor, ctx.settings, package=package)
+        value, origin = effective_value(prop, descriptor, ctx.settings, package=package)
         if _missing(value):
             continue
         predicate = term_iri(prop.term)
-        shape_of(prop.kind, prop.term).write(ctx, subject, predicate, value)
+        # Written into a scratch graph first, so a value that cannot become RDF leaves no half of
+        # itself behind when validation collects problems and goes on.
+        scratch = Context(Graph(bind_namespaces="none"), ctx.base, ctx.package, ctx.dataset, ctx.settings)
+        try:
+            shape_of(prop.kind, prop.term).write(scratch, subject, predicate, value)
+        except UnsafeTerm as exc:
+            key = f"{key_prefix}{prop.key}"
+            if origin == "opendata.yaml":  # a publisher's default: the file to fix is opendata.yaml
+                pub_key = _publisher_key(ctx.settings, (package or descriptor).get("publisher"))
+                problems.report(exc, _config_file(ctx.settings), f"{pub_key}.contact" if pub_key else key)
+            else:
+                problems.report(exc, file, key if origin is None else f"{key} (既定値: {origin})")
+            continue
+        for triple in scratch.g:
+            ctx.g.add(triple)
         role = "source" if prop.key == "sources" else "auxiliary"
         for o in ctx.g.objects(subject, predicate):
             if isinstance(o, URIRef) and o not in index:
@@ -144,23 +190,34 @@ def _write_properties(
 
 
 def _catalog(g: Graph, settings: Settings | None, base: str, datasets: list[tuple[URIRef, Mapping[str, Any]]],
-             index: dict[Node, NodeInfo]) -> URIRef:
+             index: dict[Node, NodeInfo], problems: _Problems | None = None) -> URIRef:
     """The catalog node: from opendata.yaml, linking the datasets."""
+    problems = problems or _Problems()
+    config = _config_file(settings)
     node = catalog_iri(base)
     index[node] = NodeInfo("catalog")
     g.add((node, RDF.type, DCAT.Catalog))
     cat = settings.catalog if settings is not None else None
     lang = cat.language if cat is not None else "ja"
     title = cat.title if cat is not None else "opendata-pub catalog"
-    g.add((node, DCTERMS.title, Literal(title, lang=lang)))
-    if cat is not None and cat.title_en:
-        g.add((node, DCTERMS.title, Literal(cat.title_en, lang="en")))
     # dct:description is mandatory on a catalog; without one configured the title says what it is.
-    g.add((node, DCTERMS.description, Literal(cat.description if cat and cat.description else title, lang=lang)))
+    description = cat.description if cat and cat.description else title
+    texts = [("catalog.title", DCTERMS.title, title, lang), ("catalog.description", DCTERMS.description, description, lang)]
+    if cat is not None and cat.title_en:
+        texts.append(("catalog.title_en", DCTERMS.title, cat.title_en, "en"))
+    for key, predicate, text, text_lang in texts:
+        try:
+            g.add((node, predicate, literal(text, lang=text_lang)))
+        except UnsafeTerm as exc:
+            problems.report(exc, config, key)
     if cat is not None and cat.homepage:
-        home = URIRef(cat.homepage)
-        g.add((node, FOAF.homepage, home))
-        g.add((home, RDF.type, FOAF.Document))
+        try:
+            home = iri(cat.homepage)
+        except UnsafeTerm as exc:
+            problems.report(exc, config, "catalog.homepage")
+        else:
+            g.add((node, FOAF.homepage, home))
+            g.add((home, RDF.type, FOAF.Document))
     g.add((node, DCAT.themeTaxonomy, THEME_SCHEME))
     g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
     g.add((THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
@@ -177,15 +234,24 @@ def _catalog(g: Graph, settings: Settings | None, base: str, datasets: list[tupl
         publisher = publishers.pop() if len(publishers) == 1 else None
     if publisher is not None:
         pub_prop = by_key[(Level.PACKAGE, "publisher")]
-        shape_of(pub_prop.kind, pub_prop.term or "").write(ctx, node, DCTERMS.publisher, publisher)
+        scratch = Context(Graph(bind_namespaces="none"), base, "", node, settings)
+        try:
+            shape_of(pub_prop.kind, pub_prop.term or "").write(scratch, node, DCTERMS.publisher, publisher)
+        except UnsafeTerm as exc:
+            problems.report(exc, config, _publisher_key(settings, publisher) or "catalog.operator")
+        else:
+            for triple in scratch.g:
+                g.add(triple)
 
     issued = sorted(str(d["issued"]) for _, d in datasets if d.get("issued"))
     modified = sorted(str(d["modified"]) for _, d in datasets if d.get("modified"))
     date_prop = by_key[(Level.PACKAGE, "issued")]
-    if issued:
-        shape_of(date_prop.kind, date_prop.term or "").write(ctx, node, DCTERMS.issued, issued[0])
-    if modified:
-        shape_of(date_prop.kind, date_prop.term or "").write(ctx, node, DCTERMS.modified, modified[-1])
+    for predicate, dates, pick in ((DCTERMS.issued, issued, 0), (DCTERMS.modified, modified, -1)):
+        if dates:
+            try:
+                shape_of(date_prop.kind, date_prop.term or "").write(ctx, node, predicate, dates[pick])
+            except UnsafeTerm:
+                pass  # not a date at all: the dataset that holds it has already reported it
     for dataset, _ in datasets:
         g.add((node, DCAT.dataset, dataset))
     _index_objects(g, node, NodeInfo("catalog"), index, depth=2)
@@ -200,14 +266,16 @@ def _add_dataset(
     rows: Rows | None,
     index: dict[Node, NodeInfo],
     row_index: dict[URIRef, RowPlace],
+    problems: _Problems,
 ) -> URIRef:
     descriptor = package.descriptor
+    file = str(package.descriptor_path)
     dataset = dataset_iri(base, package.name)
     index[dataset] = NodeInfo("dataset", key="", level=Level.PACKAGE)
     g.add((dataset, RDF.type, DCAT.Dataset))
     ctx = Context(g, base, package.name, dataset, settings)
     _write_properties(ctx, dataset, package_properties(), descriptor, package=None, key_prefix="", resource=None,
-                      index=index)
+                      index=index, problems=problems, file=file)
     for i, res in enumerate(package.resources()):
         name = str(res.get("name") or i)
         dist = distribution_iri(dataset, name)
@@ -215,9 +283,12 @@ def _add_dataset(
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dataset, DCAT.distribution, dist))
         _write_properties(ctx, dist, resource_properties(), res, package=descriptor, key_prefix=f"resources[{i}].",
-                          resource=name, index=index)
+                          resource=name, index=index, problems=problems, file=file)
     if rows is not None:
-        add_evaluation_data(g, dataset, rows, index=row_index)
+        try:
+            add_evaluation_data(g, dataset, rows, index=row_index)
+        except UnsafeTerm as exc:  # a cell: validate's data layer reports it (cell-control-character)
+            problems.report(exc, file, exc.where)
         for node, place in row_index.items():
             index.setdefault(node, NodeInfo("data", place.resource, row=place.row))
     return dataset
@@ -234,11 +305,16 @@ def build_package_graph(
     base_url: str | None = None,
     rows: Rows | None = None,
     include_data: bool = True,
+    unsafe: list[UnsafeTerm] | None = None,
 ) -> PackageGraph:
     """``package_graph`` with the index of what each node stands for (for the SHACL layer).
 
     ``rows`` gives the evaluation tables' rows when the caller has them (otherwise they are read
     from the package when ``include_data`` and the package is an evaluation package).
+
+    A value that cannot become an RDF term (``rdf.terms``) raises ``UnsafeTerm`` naming its file and
+    key; with ``unsafe`` (a list) such values are left out and their located problems appended to
+    it instead, so ``validate`` can report every one.
     """
     pkg = _as_package(package)
     base = resolve_base_url(settings, base_url)
@@ -246,8 +322,9 @@ def build_package_graph(
         rows = evaluation_rows(pkg.root, pkg.descriptor)
     g = new_graph()
     index: dict[Node, NodeInfo] = {}
-    dataset = _add_dataset(g, pkg, settings, base, rows if include_data else None, index, {})
-    _catalog(g, settings, base, [(dataset, pkg.descriptor)], index)
+    problems = _Problems(unsafe)
+    dataset = _add_dataset(g, pkg, settings, base, rows if include_data else None, index, {}, problems)
+    _catalog(g, settings, base, [(dataset, pkg.descriptor)], index, problems)
     return PackageGraph(g, dataset, base, index)
 
 
@@ -262,7 +339,8 @@ def package_graph(
 
     IRIs and file URLs are minted under ``base_url`` or else the configuration's
     ``catalog.base_url`` (``UsageError`` when neither is set). With ``include_data`` (the default),
-    an evaluation package also gets its evaluation data in our vocabulary.
+    an evaluation package also gets its evaluation data in our vocabulary. A value that cannot
+    become RDF raises ``rdf.terms.UnsafeTerm`` (an ``InputError``) naming its file and key.
     """
     return build_package_graph(package, settings, base_url=base_url, include_data=include_data).graph
 
@@ -279,23 +357,25 @@ def catalog_graph(
 
     Evaluation data is left out unless ``include_data`` (a catalog describes; each package's own
     RDF carries its data). ``inventory`` adds the datasets that have no package yet (オープンデータ一覧
-    entries) as datasets without distributions, mapped with the same property table.
+    entries) as datasets without distributions, mapped with the same property table. A value that
+    cannot become RDF raises ``rdf.terms.UnsafeTerm`` (an ``InputError``) naming its file and key.
     """
     base = resolve_base_url(settings, base_url)
     g = new_graph()
     index: dict[Node, NodeInfo] = {}
+    problems = _Problems()
     datasets: list[tuple[URIRef, Mapping[str, Any]]] = []
     loaded = sorted((_as_package(p) for p in packages), key=lambda p: p.name)
     for package in loaded:
         rows = evaluation_rows(package.root, package.descriptor) if (
             include_data and is_evaluation_package(package.descriptor)) else None
-        datasets.append((_add_dataset(g, package, settings, base, rows, index, {}), package.descriptor))
+        datasets.append((_add_dataset(g, package, settings, base, rows, index, {}, problems), package.descriptor))
     names = {p.name for p in loaded}
     for entry in (inventory.unpackaged() if inventory is not None else ()):
         if entry.id in names:
             continue
         descriptor = {k: v for k, v in entry.descriptor().items() if not k.startswith("x-")}
         listed = LocalPackage(Path("."), Path("inventory.yaml"), descriptor)
-        datasets.append((_add_dataset(g, listed, settings, base, None, index, {}), descriptor))
-    _catalog(g, settings, base, datasets, index)
+        datasets.append((_add_dataset(g, listed, settings, base, None, index, {}, problems), descriptor))
+    _catalog(g, settings, base, datasets, index, problems)
     return g

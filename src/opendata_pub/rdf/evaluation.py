@@ -15,7 +15,7 @@ building the graph is not.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +27,7 @@ from rdflib.namespace import DCTERMS, QB, RDF, XSD
 from ..errors import InputError
 from ..packaging.frictionless_io import read_rows
 from .iris import segment
+from .terms import UnsafeTerm, literal
 from .namespaces import EVAL
 from .vocab import concept
 
@@ -180,14 +181,14 @@ def _integer(value: Any) -> Literal:
     try:
         return Literal(int(str(value).strip()))
     except ValueError:
-        return Literal(str(value))  # not an integer: the SHACL datatype check reports it
+        return literal(value)  # not an integer: the SHACL datatype check reports it
 
 
 def _decimal(value: Any) -> Literal:
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation:
-        return Literal(str(value))  # not a number: the SHACL datatype check reports it
+        return literal(value)  # not a number: the SHACL datatype check reports it
     # The digits as written, always with a decimal point: Turtle writes an xsd:decimal "80000" as
     # 80000.0, which would read back as another literal.
     text = format(number, "f")
@@ -196,9 +197,9 @@ def _decimal(value: Any) -> Literal:
 
 def _term(column: Column, value: Any) -> Literal | URIRef:
     if column.kind == STRING:
-        return Literal(str(value))
+        return literal(value)
     if column.kind == TEXT:
-        return Literal(str(value), lang="ja")
+        return literal(value, lang="ja")
     if column.kind == INTEGER:
         return _integer(value)
     if column.kind == DECIMAL:
@@ -206,7 +207,7 @@ def _term(column: Column, value: Any) -> Literal | URIRef:
     assert isinstance(column.kind, URIRef)
     found = concept(column.kind, str(value))
     # A code outside its scheme stays visible as a literal; the shapes' sh:in reports it.
-    return found if found is not None else Literal(str(value), lang="ja" if column.kind == EVAL.grades else None)
+    return found if found is not None else literal(value, lang="ja" if column.kind == EVAL.grades else None)
 
 
 def _present(value: Any) -> bool:
@@ -214,8 +215,13 @@ def _present(value: Any) -> bool:
 
 
 class _Builder:
+    """The graph being built, and what a row of one table needs from the rows of another."""
+
     def __init__(self, g: Graph, dataset: URIRef, index: dict[URIRef, RowPlace]) -> None:
         self.g, self.dataset, self.index = g, dataset, index
+        self.indicator_eval: dict[str, str] = {}  # indicator_id → evaluation_id
+        self.indicator_unit: dict[str, Any] = {}  # indicator_id → unit
+        self.narrative_count: dict[str, int] = {}  # evaluation_id → narrative rows so far
 
     def node(self, *parts: str) -> URIRef:
         return URIRef(f"{self.dataset}/" + "/".join(segment(p) for p in parts))
@@ -227,10 +233,144 @@ class _Builder:
         for column in COLUMNS[table]:
             value = row.get(column.name)
             if _present(value):
-                self.g.add((subject, column.predicate, _term(column, value)))
+                try:
+                    term = _term(column, value)
+                except UnsafeTerm as exc:
+                    raise exc.located(None, f"{table}: row {row.get('__row__')}, field {column.name}") from None
+                self.g.add((subject, column.predicate, term))
 
     def place(self, subject: URIRef, table: str, row: Mapping[str, Any]) -> None:
         self.index.setdefault(subject, RowPlace(table, row.get("__row__")))
+
+    def link_program(self, subject: URIRef, row: Mapping[str, Any]) -> None:
+        if _present(row.get("program_id")):
+            self.g.add((subject, EVAL.program, self.node("program", str(row["program_id"]))))
+
+    # One method per table, each adding the node of one row. A row without the ids its IRI is built
+    # from gives no node; the data layer reports the missing key.
+
+    def evaluation_row(self, row: Mapping[str, Any]) -> None:
+        eid = row.get("evaluation_id")
+        if not _present(eid):
+            return
+        e = self.evaluation(str(eid))
+        self.g.add((self.dataset, EVAL.hasEvaluation, e))
+        self.g.add((e, RDF.type, EVAL.Evaluation))
+        self.cells(e, "evaluations", row)
+        # One Data Cube data set per evaluation, even before any value: consumers find it by link.
+        cube = self.node("evaluation", str(eid), "indicator-values")
+        self.g.add((e, EVAL.indicatorValues, cube))
+        self.g.add((cube, RDF.type, QB.DataSet))
+        self.g.add((cube, QB.structure, EVAL.indicatorValueStructure))
+        self.place(e, "evaluations", row)
+        self.place(cube, "evaluations", row)
+
+    def program_row(self, row: Mapping[str, Any]) -> None:
+        pid, eid = row.get("program_id"), row.get("evaluation_id")
+        if not _present(pid):
+            return
+        p = self.node("program", str(pid))
+        self.g.add((p, RDF.type, EVAL.Program))
+        if _present(eid):
+            self.g.add((self.evaluation(str(eid)), EVAL.hasProgram, p))
+        self.cells(p, "programs", row)
+        self.place(p, "programs", row)
+
+    def cost_row(self, row: Mapping[str, Any]) -> None:
+        eid = row.get("evaluation_id")
+        if not _present(eid):
+            return
+        cid = row.get("cost_id")
+        if not _present(cid):
+            cid = _legacy_cost_id(str(eid), row)
+        c = self.node("cost", str(cid))
+        self.g.add((c, RDF.type, EVAL.CostEntry))
+        self.g.add((self.evaluation(str(eid)), EVAL.hasCost, c))
+        self.cells(c, "costs", {**row, "cost_id": cid})
+        self.link_program(c, row)
+        self.place(c, "costs", row)
+
+    def indicator_row(self, row: Mapping[str, Any]) -> None:
+        iid, eid = row.get("indicator_id"), row.get("evaluation_id")
+        if not _present(iid):
+            return
+        i = self.node("indicator", str(iid))
+        self.g.add((i, RDF.type, EVAL.Indicator))
+        if _present(eid):
+            self.g.add((self.evaluation(str(eid)), EVAL.hasIndicator, i))
+            self.indicator_eval[str(iid)] = str(eid)
+        self.indicator_unit[str(iid)] = row.get("unit")
+        self.cells(i, "indicators", row)
+        self.link_program(i, row)
+        self.place(i, "indicators", row)
+
+    def indicator_value_row(self, row: Mapping[str, Any]) -> None:
+        iid, fy = row.get("indicator_id"), row.get("fiscal_year")
+        if not _present(iid) or not _present(fy):
+            return
+        o = self.node("indicator", str(iid), str(fy))
+        self.g.add((o, RDF.type, QB.Observation))
+        self.g.add((o, RDF.type, EVAL.IndicatorValue))
+        self.g.add((o, EVAL.indicator, self.node("indicator", str(iid))))
+        # A value row without its evaluation_id belongs to the evaluation of its indicator.
+        eid = row.get("evaluation_id") if _present(row.get("evaluation_id")) else self.indicator_eval.get(str(iid))
+        if eid is not None:
+            self.g.add((o, QB.dataSet, self.node("evaluation", str(eid), "indicator-values")))
+        self.cells(o, "indicator_values", row)
+        unit = self.indicator_unit.get(str(iid))
+        if _present(unit):
+            # the unit as an attribute of the observation (a cell of indicators, already written there)
+            self.g.add((o, EVAL.unit, literal(unit, lang="ja")))
+        self.place(o, "indicator_values", row)
+
+    def challenge_row(self, row: Mapping[str, Any]) -> None:
+        eid, no = row.get("evaluation_id"), row.get("challenge_no")
+        if not _present(eid) or not _present(no):
+            return
+        c = self.node("evaluation", str(eid), "challenge", str(no))
+        self.g.add((c, RDF.type, EVAL.Challenge))
+        self.g.add((self.evaluation(str(eid)), EVAL.hasChallenge, c))
+        self.cells(c, "challenges", row)
+        self.place(c, "challenges", row)
+
+    def narrative_row(self, row: Mapping[str, Any]) -> None:
+        eid = row.get("evaluation_id")
+        if not _present(eid):
+            return
+        # Without narrative_no, a narrative is numbered by its place among its evaluation's rows.
+        self.narrative_count[str(eid)] = self.narrative_count.get(str(eid), 0) + 1
+        no = row.get("narrative_no") if _present(row.get("narrative_no")) else self.narrative_count[str(eid)]
+        n = self.node("evaluation", str(eid), "narrative", str(no))
+        self.g.add((n, RDF.type, EVAL.Narrative))
+        self.g.add((self.evaluation(str(eid)), EVAL.hasNarrative, n))
+        self.cells(n, "narratives", {**row, "narrative_no": no})
+        self.link_program(n, row)
+        self.place(n, "narratives", row)
+
+
+# table → the method that adds one row's node; tables are added in EVALUATION_TABLES order, so a
+# value row finds its indicator's evaluation and unit, and a node's index entry is its first row.
+_ROW_NODES: Mapping[str, Callable[[_Builder, Mapping[str, Any]], None]] = {
+    "evaluations": _Builder.evaluation_row,
+    "programs": _Builder.program_row,
+    "costs": _Builder.cost_row,
+    "indicators": _Builder.indicator_row,
+    "indicator_values": _Builder.indicator_value_row,
+    "challenges": _Builder.challenge_row,
+    "narratives": _Builder.narrative_row,
+}
+
+
+def _legacy_cost_id(eid: str, row: Mapping[str, Any]) -> str:
+    """The key of a cost row of an older package (no cost_id column), as packaging.evaluation builds it."""
+    pid = row.get("program_id")
+    if not _present(pid):
+        scope = "policy"
+    elif str(pid).startswith(f"{eid}-"):
+        scope = str(pid)[len(eid) + 1:]
+    else:
+        scope = str(pid)
+    return f"{eid}-{scope}-{row.get('fiscal_year')}-{row.get('stage')}-{row.get('category')}"
 
 
 def add_evaluation_data(
@@ -241,108 +381,7 @@ def add_evaluation_data(
     ``index``, when given, receives the row each node was built from (for the SHACL layer).
     """
     b = _Builder(g, dataset, index if index is not None else {})
-    indicator_eval: dict[str, str] = {}
-    indicator_unit: dict[str, Any] = {}
-
-    for row in rows.get("evaluations", ()):
-        eid = row.get("evaluation_id")
-        if not _present(eid):
-            continue
-        e = b.evaluation(str(eid))
-        g.add((dataset, EVAL.hasEvaluation, e))
-        g.add((e, RDF.type, EVAL.Evaluation))
-        b.cells(e, "evaluations", row)
-        # One Data Cube data set per evaluation, even before any value: consumers find it by link.
-        cube = b.node("evaluation", str(eid), "indicator-values")
-        g.add((e, EVAL.indicatorValues, cube))
-        g.add((cube, RDF.type, QB.DataSet))
-        g.add((cube, QB.structure, EVAL.indicatorValueStructure))
-        b.place(e, "evaluations", row)
-        b.place(cube, "evaluations", row)
-
-    for row in rows.get("programs", ()):
-        pid, eid = row.get("program_id"), row.get("evaluation_id")
-        if not _present(pid):
-            continue
-        p = b.node("program", str(pid))
-        g.add((p, RDF.type, EVAL.Program))
-        if _present(eid):
-            g.add((b.evaluation(str(eid)), EVAL.hasProgram, p))
-        b.cells(p, "programs", row)
-        b.place(p, "programs", row)
-
-    for row in rows.get("costs", ()):
-        eid = row.get("evaluation_id")
-        if not _present(eid):
-            continue
-        cid = row.get("cost_id")
-        if not _present(cid):
-            # Older packages without the cost_id column: the same key packaging.evaluation builds.
-            pid = row.get("program_id")
-            scope = str(pid)[len(str(eid)) + 1:] if _present(pid) and str(pid).startswith(f"{eid}-") else (
-                str(pid) if _present(pid) else "policy")
-            cid = f"{eid}-{scope}-{row.get('fiscal_year')}-{row.get('stage')}-{row.get('category')}"
-        c = b.node("cost", str(cid))
-        g.add((c, RDF.type, EVAL.CostEntry))
-        g.add((b.evaluation(str(eid)), EVAL.hasCost, c))
-        b.cells(c, "costs", {**row, "cost_id": cid})
-        if _present(row.get("program_id")):
-            g.add((c, EVAL.program, b.node("program", str(row["program_id"]))))
-        b.place(c, "costs", row)
-
-    for row in rows.get("indicators", ()):
-        iid, eid = row.get("indicator_id"), row.get("evaluation_id")
-        if not _present(iid):
-            continue
-        i = b.node("indicator", str(iid))
-        g.add((i, RDF.type, EVAL.Indicator))
-        if _present(eid):
-            g.add((b.evaluation(str(eid)), EVAL.hasIndicator, i))
-            indicator_eval[str(iid)] = str(eid)
-        indicator_unit[str(iid)] = row.get("unit")
-        b.cells(i, "indicators", row)
-        if _present(row.get("program_id")):
-            g.add((i, EVAL.program, b.node("program", str(row["program_id"]))))
-        b.place(i, "indicators", row)
-
-    for row in rows.get("indicator_values", ()):
-        iid, fy = row.get("indicator_id"), row.get("fiscal_year")
-        if not _present(iid) or not _present(fy):
-            continue
-        o = b.node("indicator", str(iid), str(fy))
-        g.add((o, RDF.type, QB.Observation))
-        g.add((o, RDF.type, EVAL.IndicatorValue))
-        g.add((o, EVAL.indicator, b.node("indicator", str(iid))))
-        eid = row.get("evaluation_id") if _present(row.get("evaluation_id")) else indicator_eval.get(str(iid))
-        if eid is not None:
-            g.add((o, QB.dataSet, b.node("evaluation", str(eid), "indicator-values")))
-        b.cells(o, "indicator_values", row)
-        unit = indicator_unit.get(str(iid))
-        if _present(unit):
-            g.add((o, EVAL.unit, Literal(str(unit), lang="ja")))  # the unit as an attribute of the observation
-        b.place(o, "indicator_values", row)
-
-    for row in rows.get("challenges", ()):
-        eid, no = row.get("evaluation_id"), row.get("challenge_no")
-        if not _present(eid) or not _present(no):
-            continue
-        c = b.node("evaluation", str(eid), "challenge", str(no))
-        g.add((c, RDF.type, EVAL.Challenge))
-        g.add((b.evaluation(str(eid)), EVAL.hasChallenge, c))
-        b.cells(c, "challenges", row)
-        b.place(c, "challenges", row)
-
-    counts: dict[str, int] = {}
-    for row in rows.get("narratives", ()):
-        eid = row.get("evaluation_id")
-        if not _present(eid):
-            continue
-        counts[str(eid)] = counts.get(str(eid), 0) + 1
-        no = row.get("narrative_no") if _present(row.get("narrative_no")) else counts[str(eid)]
-        n = b.node("evaluation", str(eid), "narrative", str(no))
-        g.add((n, RDF.type, EVAL.Narrative))
-        g.add((b.evaluation(str(eid)), EVAL.hasNarrative, n))
-        b.cells(n, "narratives", {**row, "narrative_no": no})
-        if _present(row.get("program_id")):
-            g.add((n, EVAL.program, b.node("program", str(row["program_id"]))))
-        b.place(n, "narratives", row)
+    for table in EVALUATION_TABLES:
+        add_node = _ROW_NODES[table]
+        for row in rows.get(table, ()):
+            add_node(b, row)

@@ -23,6 +23,7 @@ from rdflib import URIRef
 
 from ..config import Settings
 from ..errors import UsageError
+from .terms import iri, iri_problem
 
 __all__ = [
     "PLACEHOLDER_BASE_URL",
@@ -52,12 +53,16 @@ def resolve_base_url(settings: Settings | None, override: str | None = None) -> 
         )
     if not base.lower().startswith(("http://", "https://")):
         raise UsageError(f"base URL は http(s) の URL でなければなりません: {base!r}")
+    problem = iri_problem(base)
+    if problem is not None:  # every IRI is minted under it: one bad character breaks them all
+        raise UsageError(f"base URL を IRI にできません: {problem}: {base!r}",
+                         hint="opendata.yaml の catalog.base_url か --base-url を直してください")
     return base if base.endswith("/") else base + "/"
 
 
 def segment(value: str) -> str:
     """One path segment from an id: reserved characters percent-encoded, so ids cannot add levels."""
-    return quote(value, safe="-._~")
+    return quote(value, safe="-._~", errors="surrogatepass")
 
 
 def catalog_iri(base: str) -> URIRef:
@@ -79,8 +84,8 @@ def publisher_iri(base: str, code: str) -> URIRef:
 def file_url(base: str, package: str, path: str) -> URIRef:
     """Where the file ``path`` of ``package`` is served; a path that already is a URL stays as is."""
     if "://" in path:
-        return URIRef(path)
-    return URIRef(f"{base}{segment(package)}/{quote(path, safe='/-._~')}")
+        return iri(path)  # a remote file: its URL as written, when it can be an IRI at all
+    return URIRef(f"{base}{segment(package)}/{quote(path, safe='/-._~', errors='surrogatepass')}")
 
 
 def path_from_file_url(url: str, base: str | None, package: str) -> str:

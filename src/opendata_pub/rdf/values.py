@@ -31,6 +31,7 @@ from ..metadata.properties import Kind
 from ..metadata.publication import license_entry, resolve_publisher
 from ..metadata.vocabularies import FREQUENCIES, LANGUAGES, THEMES
 from .iris import file_url, path_from_file_url, publisher_iri
+from .terms import iri, literal
 from .namespaces import (
     ADMS_LICENCE_TYPE,
     ADMS_PUBLISHER_TYPE,
@@ -143,8 +144,8 @@ def _date(value: Any) -> Literal:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return Literal(text, datatype=XSD.date)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}T.+", text):
-        return Literal(text, datatype=XSD.dateTime)
-    return Literal(text)  # not a date: DCAT-AP's date shape reports it
+        return literal(text, datatype=XSD.dateTime)
+    return literal(text)  # not a date: DCAT-AP's date shape reports it
 
 
 def _typed(g: Graph, node: URIRef, *classes: URIRef) -> URIRef:
@@ -153,8 +154,13 @@ def _typed(g: Graph, node: URIRef, *classes: URIRef) -> URIRef:
     return node
 
 
-def _strip(iri: str, base: str) -> str:
-    return iri.removeprefix(base)
+def _strip(text: str, base: str) -> str:
+    return text.removeprefix(base)
+
+
+def _quoted(value: Any, safe: str) -> str:
+    # surrogatepass: a lone surrogate (possible in a JSON descriptor) becomes %ED%A0%80, not a crash
+    return quote(str(value), safe=safe, errors="surrogatepass")
 
 
 # --- shapes ----------------------------------------------------------------------------------------
@@ -164,7 +170,7 @@ class _Text:
     """A Japanese text: one @ja literal."""
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
-        ctx.g.add((subject, predicate, Literal(str(value), lang=LANG)))
+        ctx.g.add((subject, predicate, literal(value, lang=LANG)))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
         return _text(ctx.g, subject, predicate)
@@ -174,7 +180,7 @@ class _Plain:
     """An identifier or version: a plain literal."""
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
-        ctx.g.add((subject, predicate, Literal(str(value))))
+        ctx.g.add((subject, predicate, literal(value)))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
         return _text(ctx.g, subject, predicate)
@@ -185,7 +191,7 @@ class _TextList:
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         for item in _items(value):
-            ctx.g.add((subject, predicate, Literal(str(item), lang=LANG)))
+            ctx.g.add((subject, predicate, literal(item, lang=LANG)))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
         found = sorted(str(o) for o in ctx.g.objects(subject, predicate) if isinstance(o, Literal))
@@ -210,7 +216,7 @@ class _Reference:
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         for item in _items(value):
-            ctx.g.add((subject, predicate, _typed(ctx.g, URIRef(str(item)), self.cls)))
+            ctx.g.add((subject, predicate, _typed(ctx.g, iri(item), self.cls)))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
         found = [str(o) for o in _iris(ctx.g, subject, predicate)]
@@ -225,7 +231,7 @@ class _Themes:
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         for item in _items(value):
             code = _strip(str(item), str(EU_THEME))
-            node = _typed(ctx.g, EU_THEME[code], SKOS.Concept)
+            node = _typed(ctx.g, iri(f"{EU_THEME}{code}"), SKOS.Concept)
             ctx.g.add((node, SKOS.inScheme, THEME_SCHEME))
             if code in THEMES:
                 ctx.g.add((node, SKOS.prefLabel, Literal(THEMES[code], lang=LANG)))
@@ -241,7 +247,7 @@ class _Frequency:
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         code = _strip(str(value), str(EU_FREQUENCY)).upper()
-        node = _typed(ctx.g, EU_FREQUENCY[code], DCTERMS.Frequency, SKOS.Concept)
+        node = _typed(ctx.g, iri(f"{EU_FREQUENCY}{code}"), DCTERMS.Frequency, SKOS.Concept)
         ctx.g.add((node, SKOS.inScheme, FREQUENCY_SCHEME))
         if code in FREQUENCIES:
             ctx.g.add((node, SKOS.prefLabel, Literal(FREQUENCIES[code], lang=LANG)))
@@ -258,7 +264,7 @@ class _Languages:
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         for item in _items(value):
             eu = LANGUAGES.get(str(item), str(item).upper())
-            node = _typed(ctx.g, EU_LANGUAGE[eu], DCTERMS.LinguisticSystem)
+            node = _typed(ctx.g, iri(f"{EU_LANGUAGE}{eu}"), DCTERMS.LinguisticSystem)
             ctx.g.add((node, SKOS.inScheme, LANGUAGE_SCHEME))
             ctx.g.add((subject, predicate, node))
 
@@ -276,10 +282,10 @@ class _Spatial:
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         for item in _items(value):
             code = str(item)
-            node = _typed(ctx.g, ESTAT_SAC[f"C{code[:5]}"], DCTERMS.Location)
+            node = _typed(ctx.g, iri(f"{ESTAT_SAC}C{code[:5]}"), DCTERMS.Location)
             pub = ctx.settings.publisher(code) if ctx.settings is not None else None
             if pub is not None:  # a label helps readers (and ckanext-dcat's spatial_text)
-                ctx.g.add((node, SKOS.prefLabel, Literal(pub.name, lang=LANG)))
+                ctx.g.add((node, SKOS.prefLabel, literal(pub.name, lang=LANG)))
             ctx.g.add((subject, predicate, node))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
@@ -295,7 +301,7 @@ class _Period:
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         if not isinstance(value, Mapping):
-            ctx.g.add((subject, predicate, Literal(str(value))))  # DCAT-AP reports the literal
+            ctx.g.add((subject, predicate, literal(value)))  # DCAT-AP reports the literal
             return
         node = _typed(ctx.g, URIRef(f"{subject}#temporal"), DCTERMS.PeriodOfTime)
         if value.get("start") is not None:
@@ -330,11 +336,11 @@ class _Agent:
             node = URIRef(f"{ctx.dataset}#publisher")
         _typed(g, node, FOAF.Agent)
         if agent.name:
-            g.add((node, FOAF.name, Literal(agent.name, lang=LANG)))
+            g.add((node, FOAF.name, literal(agent.name, lang=LANG)))
         if agent.name_en:
-            g.add((node, FOAF.name, Literal(agent.name_en, lang="en")))
+            g.add((node, FOAF.name, literal(agent.name_en, lang="en")))
         if agent.code:
-            g.add((node, DCTERMS.identifier, Literal(agent.code)))
+            g.add((node, DCTERMS.identifier, literal(agent.code)))
             # Prefectures (XX000C) are regional authorities, municipalities local ones.
             kind, label = ("RegionalAuthority", "Regional authority") if agent.code[2:5] == "000" else (
                 "LocalAuthority", "Local authority")
@@ -345,7 +351,7 @@ class _Agent:
             g.add((PUBLISHER_TYPE_SCHEME, DCTERMS.title, Literal("Publisher type", lang="en")))
             g.add((node, DCTERMS.type, t))
         if agent.url:
-            g.add((node, FOAF.homepage, URIRef(agent.url)))
+            g.add((node, FOAF.homepage, iri(agent.url)))
         g.add((subject, predicate, node))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
@@ -381,13 +387,13 @@ class _Contact:
         g = ctx.g
         node = _typed(g, URIRef(f"{subject}#contact"), VCARD.Kind)
         if value.get("name"):
-            g.add((node, VCARD.fn, Literal(str(value["name"]), lang=LANG)))
+            g.add((node, VCARD.fn, literal(value["name"], lang=LANG)))
         if value.get("email"):
-            g.add((node, VCARD.hasEmail, URIRef(f"mailto:{value['email']}")))
+            g.add((node, VCARD.hasEmail, iri(f"mailto:{value['email']}")))
         if value.get("url"):
-            g.add((node, VCARD.hasURL, URIRef(str(value["url"]))))
+            g.add((node, VCARD.hasURL, iri(value["url"])))
         if value.get("telephone"):
-            g.add((node, VCARD.hasTelephone, URIRef("tel:" + quote(str(value["telephone"]), safe="+-()"))))
+            g.add((node, VCARD.hasTelephone, iri("tel:" + _quoted(value["telephone"], "+-()"))))
         g.add((subject, predicate, node))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
@@ -420,13 +426,13 @@ class _Licences:
             if known is not None:
                 node, title = URIRef(known.uri), known.title
             elif path.startswith(("http://", "https://")):
-                node, title = URIRef(path), entry.get("title")
+                node, title = iri(path), entry.get("title")
             else:
-                g.add((subject, predicate, Literal(name or path)))  # not a licence URI: the shapes say so
+                g.add((subject, predicate, literal(name or path)))  # not a licence URI: the shapes say so
                 continue
             _typed(g, node, DCTERMS.LicenseDocument)
             if title:
-                g.add((node, DCTERMS.title, Literal(str(title), lang=LANG)))
+                g.add((node, DCTERMS.title, literal(title, lang=LANG)))
             for local, label in LICENCE_TYPES.get(known.id, ()) if known else ():
                 t = _typed(g, ADMS_LICENCE_TYPE[local], SKOS.Concept)
                 g.add((t, SKOS.prefLabel, Literal(label, lang="en")))
@@ -470,14 +476,14 @@ class _Sources:
             if path and ctx.base is not None:
                 node = file_url(ctx.base, ctx.package, str(path))
             elif path and "://" in str(path):
-                node = URIRef(str(path))
+                node = iri(path)
             else:
                 node = URIRef(f"{subject}#source-{i}")
             _typed(g, node, EVAL.SourceDocument)
             g.add((EVAL.SourceDocument, RDFS.subClassOf, DCAT.Dataset))
             if title:
-                g.add((node, DCTERMS.title, Literal(str(title), lang=LANG)))
-                g.add((node, DCTERMS.description, Literal(f"出典: {title}", lang=LANG)))
+                g.add((node, DCTERMS.title, literal(title, lang=LANG)))
+                g.add((node, DCTERMS.description, literal(f"出典: {title}", lang=LANG)))
             g.add((subject, predicate, node))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
@@ -498,7 +504,7 @@ class _Provenance:
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         node = _typed(ctx.g, URIRef(f"{subject}#provenance"), DCTERMS.ProvenanceStatement)
-        ctx.g.add((node, RDFS.label, Literal(str(value), lang=LANG)))
+        ctx.g.add((node, RDFS.label, literal(value, lang=LANG)))
         ctx.g.add((subject, predicate, node))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
@@ -530,7 +536,7 @@ class _FileType:
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         code = FILE_TYPES.get(str(value).lower())
         if code is None:
-            ctx.g.add((subject, predicate, Literal(str(value))))  # unknown format: the shapes say so
+            ctx.g.add((subject, predicate, literal(value)))  # unknown format: the shapes say so
             return
         node = _typed(ctx.g, EU_FILE_TYPE[code], DCTERMS.MediaTypeOrExtent)
         ctx.g.add((node, SKOS.inScheme, FILE_TYPE_SCHEME))
@@ -549,7 +555,7 @@ class _MediaType:
 
     def write(self, ctx: Context, subject: URIRef, predicate: URIRef, value: Any) -> None:
         mt = str(value).split(";")[0].strip().lower()  # parameters are not part of the IANA name
-        ctx.g.add((subject, predicate, _typed(ctx.g, IANA_MEDIA_TYPES[mt], DCTERMS.MediaType)))
+        ctx.g.add((subject, predicate, _typed(ctx.g, iri(f"{IANA_MEDIA_TYPES}{mt}"), DCTERMS.MediaType)))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
         o = ctx.g.value(subject, predicate)
@@ -561,7 +567,7 @@ class _ByteSize:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             ctx.g.add((subject, predicate, Literal(value, datatype=XSD.nonNegativeInteger)))
         else:
-            ctx.g.add((subject, predicate, Literal(str(value))))  # DCAT-AP's datatype check reports it
+            ctx.g.add((subject, predicate, literal(value)))  # DCAT-AP's datatype check reports it
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:
         o = ctx.g.value(subject, predicate)
@@ -583,7 +589,7 @@ class _Checksum:
         node = _typed(ctx.g, URIRef(f"{subject}#checksum"), SPDX.Checksum)
         if algorithm in _CHECKSUM_ALGORITHMS:
             ctx.g.add((node, SPDX.algorithm, _typed(ctx.g, _CHECKSUM_ALGORITHMS[algorithm], SPDX.ChecksumAlgorithm)))
-        ctx.g.add((node, SPDX.checksumValue, Literal(digest.lower(), datatype=XSD.hexBinary)))
+        ctx.g.add((node, SPDX.checksumValue, literal(digest.lower(), datatype=XSD.hexBinary)))
         ctx.g.add((subject, predicate, node))
 
     def read(self, ctx: Context, subject: Node, predicate: URIRef) -> Any:

@@ -778,8 +778,20 @@ def render_site(packages: Sequence[LocalPackage], settings: Settings, inventory:
     callable ``(packages, settings, *, inventory=None) -> Graph``; by default
     ``opendata_pub.rdf.catalog_graph`` when that module exists; without one, ``catalog.ttl`` and
     ``catalog.jsonld`` are left out. Raises ``UsageError`` for a package name the site reserves or
-    used twice, ``InputError`` for a resource file that cannot be read.
+    used twice, ``InputError`` for a resource file that cannot be read, or a text no UTF-8 file can
+    hold (a lone surrogate, which a JSON or YAML escape can write; ``validate`` reports it first).
     """
+    try:
+        return _render_site(packages, settings, inventory, rdf=rdf)
+    except UnicodeEncodeError as exc:
+        text = exc.object if isinstance(exc.object, str) else ""
+        context = text[max(0, exc.start - 30): exc.end + 30]
+        raise InputError(f"UTF-8 で書けない文字 (対になっていないサロゲート) があります: {context!r}",
+                         hint="opendata-pub validate で場所を確かめて直してください") from exc
+
+
+def _render_site(packages: Sequence[LocalPackage], settings: Settings, inventory: Inventory | None = None, *,
+                 rdf: Any = None) -> dict[str, bytes]:
     pkgs = sorted(packages, key=lambda p: p.name)
     seen: set[str] = set()
     for p in pkgs:

@@ -39,6 +39,10 @@ def check_descriptor(
         findings.append(Finding(code, message, severity, Location(file=where_file or file, key=key),
                                 Layer.DESCRIPTOR, resource, params))
 
+    for bad_key, text in _unencodable(descriptor, ""):
+        # JSON and YAML escapes can write a lone surrogate (\\ud800); no UTF-8 file, page or graph can hold it.
+        add("descriptor-invalid", f"UTF-8 で書けない文字 (対になっていないサロゲート) を含みます: {text!r}", bad_key or None)
+
     for note, key in descriptor_errors(descriptor):
         if "is not safe" in note:
             continue  # our own path check below reports it, with the reason and the key
@@ -104,6 +108,22 @@ def check_descriptor(
         if ok and isinstance(name, str):
             readable.append(ReadableResource(i, name, res, tuple(paths), remote))
     return findings, readable
+
+
+def _unencodable(value: Any, key: str) -> Iterator[tuple[str, str]]:
+    """(key path, text) of every key or string in ``value`` holding a lone surrogate."""
+    if isinstance(value, str):
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            yield key, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            sub = f"{key}.{k}" if key else str(k)
+            if isinstance(k, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in k):
+                yield key or "(root)", k
+            yield from _unencodable(v, sub)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _unencodable(v, f"{key}[{i}]")
 
 
 def iter_keys(descriptor: Mapping[str, Any]) -> Iterator[str]:  # pragma: no cover - debugging aid

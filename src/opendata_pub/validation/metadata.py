@@ -2,14 +2,26 @@
 
 Driven entirely by ``metadata.properties.PROPERTIES``: a mandatory property missing is an error
 (``metadata-missing``), a recommended one a warning (``metadata-recommended``), and every present
-value is checked by its kind (``metadata-invalid``). Pure: works on the parsed descriptor.
+value is checked by its kind (``metadata-invalid``).
+
+Every value must also be publishable: a value that cannot become an RDF term (an IRI with ``|`` or
+``"``, a text with a control character XML cannot hold …) is ``metadata-invalid`` too, so that
+``publish`` refuses it before writing anything instead of failing half-way. The rules are
+``rdf.terms``' two predicates; the kind checks use them for precise messages, and the package's
+DCAT graph is then built exactly as ``rdf``/``publish`` build it, collecting what did not fit, so
+the two can never disagree. The values of opendata.yaml that every page and graph carries (the
+catalog, the publishers) are checked the same way and reported at ``opendata.yaml:<key>``: they
+load fine (a typo there must not stop ``validate`` from showing everything else) but cannot be
+published. Pure apart from that graph: works on the parsed descriptor.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from ..config import Settings
@@ -19,6 +31,10 @@ from ..metadata.licenses import find_license
 from ..metadata.properties import PROPERTIES, Kind, Level, Obligation, Property
 from ..metadata.publication import effective_value, resolve_publisher
 from ..metadata.vocabularies import FREQUENCIES, FREQUENCY_BASE, LANGUAGES, THEME_BASE, THEMES
+from ..packaging.package import LocalPackage
+from ..rdf.dcat_out import build_package_graph
+from ..rdf.iris import PLACEHOLDER_BASE_URL
+from ..rdf.terms import UnsafeTerm, iri_problem, literal_problem
 
 __all__ = ["check_metadata"]
 
@@ -30,6 +46,22 @@ _HASH = re.compile(r"^(sha256:[0-9a-f]{64}|sha1:[0-9a-f]{40}|md5:[0-9a-f]{32}|[0
 
 def _missing(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+def _url_problem(value: Any) -> str | None:
+    """Why ``value`` is not an http(s) URL that can be an IRI; None when it is one."""
+    if not isinstance(value, str) or not _URI.match(value):
+        return f"http(s) の URL が必要です: {value!r}"
+    problem = iri_problem(value)
+    return f"URL を IRI にできません: {problem}: {value!r}" if problem else None
+
+
+def _text_problem(value: Any) -> str | None:
+    """Why a text cannot be published (RDF literal, HTML, UTF-8); None when it can."""
+    if not isinstance(value, str):
+        return None
+    problem = literal_problem(value)
+    return f"{problem}: {value!r}" if problem else None
 
 
 def _parse_date(text: Any) -> date | None:
@@ -49,12 +81,18 @@ def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator
     if k is Kind.TEXT:
         if not isinstance(value, str) or not value.strip():
             yield "空でない文字列が必要です", None
+        elif (problem := _text_problem(value)) is not None:
+            yield problem, None
+        elif prop.term == "dcat:downloadURL" and "://" in value and (problem := iri_problem(value)):
+            yield f"URL を IRI にできません: {problem}: {value!r}", None
     elif k is Kind.NAME:
         if not isinstance(value, str) or not _NAME.match(value):
             yield f"英小文字・数字・- _ だけの名前が必要です (CKAN と URL で使うため): {value!r}", None
     elif k is Kind.VERSION:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             yield "版は文字列で書いてください", None
+        elif (problem := _text_problem(value)) is not None:
+            yield problem, None
     elif k is Kind.TEXT_LIST:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             yield "空でない文字列のリストが必要です", None
@@ -63,15 +101,17 @@ def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator
             for i, v in enumerate(value):
                 if v in seen:
                     yield f"重複しています: {v!r}", f"[{i}]"
+                elif (problem := _text_problem(v)) is not None:
+                    yield problem, f"[{i}]"
                 seen.add(v)
     elif k is Kind.URI:
-        if not isinstance(value, str) or not _URI.match(value):
-            yield f"http(s) の URL が必要です: {value!r}", None
+        if (problem := _url_problem(value)) is not None:
+            yield problem, None
     elif k is Kind.URI_LIST:
         items = value if isinstance(value, list) else [value]
         for i, v in enumerate(items):
-            if not isinstance(v, str) or not _URI.match(v):
-                yield f"http(s) の URL が必要です: {v!r}", f"[{i}]"
+            if (problem := _url_problem(v)) is not None:
+                yield problem, f"[{i}]"
     elif k is Kind.DATE:
         if _parse_date(value) is None:
             yield f"ISO 8601 の日付 (YYYY-MM-DD) が必要です: {value!r}", None
@@ -98,6 +138,12 @@ def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator
             elif agent.name is None:
                 yield (f"団体コード {agent.code} の提供者の名称がわかりません "
                        "(opendata.yaml の publishers に登録するか、{code, name} で書いてください)"), None
+            if isinstance(value, Mapping):  # values from opendata.yaml are checked at their own keys
+                for key in ("name", "name_en"):
+                    if (problem := _text_problem(value.get(key))) is not None:
+                        yield problem, f".{key}"
+                if value.get("url") is not None and (problem := _url_problem(value.get("url"))) is not None:
+                    yield problem, ".url"
     elif k is Kind.CONTACT:
         if not isinstance(value, Mapping):
             yield "{name, email, url, telephone} の形で書いてください", None
@@ -111,8 +157,13 @@ def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator
                 yield "メール・URL・電話番号のいずれかが必要です", None
             if value.get("email") and not _EMAIL.match(str(value["email"])):
                 yield f"メールアドレスとして不正です: {value['email']!r}", ".email"
-            if value.get("url") and not _URI.match(str(value["url"])):
-                yield f"URL として不正です: {value['url']!r}", ".url"
+            elif value.get("email") and (problem := iri_problem(f"mailto:{value['email']}")):
+                yield f"メールアドレスを mailto: の IRI にできません: {problem}: {value['email']!r}", ".email"
+            if value.get("url") and (problem := _url_problem(str(value["url"]))) is not None:
+                yield problem, ".url"
+            for key in ("name", "telephone"):
+                if (problem := _text_problem(value.get(key))) is not None:
+                    yield problem, f".{key}"
     elif k is Kind.LICENSES:
         if not isinstance(value, list) or not value:
             yield "licenses は {name, path, title} のリストで書いてください", None
@@ -127,6 +178,8 @@ def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator
                            "(PDL-1.0, CC-BY-4.0, CC0-1.0 など)"), f"[{i}]"
                 elif lic.get("path") and find_license(str(lic["path"])) is not known:
                     yield f"name と path が別のライセンスを指しています: {lic.get('name')!r} / {lic.get('path')!r}", f"[{i}]"
+                if (problem := _text_problem(lic.get("title"))) is not None:
+                    yield problem, f"[{i}].title"
     elif k is Kind.THEMES:
         items = value if isinstance(value, list) else [value]
         for i, v in enumerate(items):
@@ -154,6 +207,13 @@ def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator
     elif k is Kind.SOURCES:
         if not isinstance(value, list) or not all(isinstance(s, Mapping) and s.get("title") for s in value):
             yield "sources は {title, path} のリストで書いてください", None
+        else:
+            for i, src in enumerate(value):
+                if (problem := _text_problem(src.get("title"))) is not None:
+                    yield problem, f"[{i}].title"
+                path = src.get("path")
+                if isinstance(path, str) and "://" in path and (problem := iri_problem(path)):
+                    yield f"URL を IRI にできません: {problem}: {path!r}", f"[{i}].path"
     elif k is Kind.INTEGER:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             yield f"0 以上の整数が必要です: {value!r}", None
@@ -181,8 +241,82 @@ def _check(prop: Property, descriptor: Mapping[str, Any], settings: Settings | N
                       Location(file=file, key=where), Layer.METADATA, resource, params)
 
 
-def check_metadata(descriptor: Mapping[str, Any], settings: Settings | None, *, file: str) -> Iterator[Finding]:
-    """Check a package descriptor against the publication-metadata profile."""
+def _config_findings(settings: Settings | None) -> Iterator[Finding]:
+    """The values of opendata.yaml that every published page and graph carries, checked for publishing."""
+    if settings is None or settings.path is None:
+        return
+    cat = settings.catalog
+    checks: list[tuple[str, str | None, bool]] = [  # key, value, is a URL
+        ("catalog.title", cat.title, False), ("catalog.title_en", cat.title_en, False),
+        ("catalog.description", cat.description, False), ("catalog.homepage", cat.homepage, True),
+        ("catalog.base_url", cat.base_url, True),
+    ]
+    for i, pub in enumerate(settings.publishers):
+        k = f"publishers[{i}]"
+        checks += [(f"{k}.name", pub.name, False), (f"{k}.name_en", pub.name_en, False), (f"{k}.url", pub.url, True)]
+        if pub.contact is not None:
+            c = pub.contact
+            checks += [(f"{k}.contact.name", c.name, False), (f"{k}.contact.url", c.url, True),
+                       (f"{k}.contact.telephone", c.telephone, False)]
+            if c.email and (problem := iri_problem(f"mailto:{c.email}")):
+                yield _config_finding(settings, f"{k}.contact.email",
+                                      f"メールアドレスを mailto: の IRI にできません: {problem}: {c.email!r}")
+    for key, value, is_url in checks:
+        if not value:
+            continue
+        message = _url_problem(value) if is_url else _text_problem(value)
+        if message is not None:
+            yield _config_finding(settings, key, message)
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    """A path as findings show it: relative to the working directory when it can be."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _config_finding(settings: Settings, key: str, message: str) -> Finding:
+    assert settings.path is not None
+    return Finding("metadata-invalid", f"opendata.yaml の値を公開できません: {message}", Severity.ERROR,
+                   Location(file=_shown(settings.path), key=key), Layer.METADATA, None, {"config_key": key})
+
+
+def _unpublishable(descriptor: Mapping[str, Any], settings: Settings | None, file: str,
+                   reported: list[Finding]) -> Iterator[Finding]:
+    """What the DCAT graph builder (as ``rdf`` and ``publish`` run it) could not turn into RDF.
+
+    The kind checks above already said most of it, more precisely: a problem is reported here only
+    when no finding names its key or its value yet.
+    """
+    base = settings.catalog.base_url if settings is not None else None
+    if not base or iri_problem(base):  # a bad base_url is reported at its own key
+        base = PLACEHOLDER_BASE_URL
+    path = Path(file)
+    unsafe: list[UnsafeTerm] = []
+    try:
+        build_package_graph(LocalPackage(path.parent, path, dict(descriptor)), settings, base_url=base,
+                            include_data=False, unsafe=unsafe)
+    except Exception:  # noqa: BLE001 - odd descriptors: the SHACL layer builds the same graph and reports it
+        if os.environ.get("OPENDATA_PUB_DEBUG"):
+            raise
+        return
+    for exc in unsafe:
+        key = exc.where or ""
+        bare = key.split(" (", 1)[0]
+        shown_file = file if exc.path in (None, str(path)) else _shown(exc.path)
+        if any(f.where.file == shown_file and (f.where.key or "").startswith(bare) or repr(exc.value) in f.message
+               for f in reported):
+            continue
+        where = file if exc.path in (None, str(path)) else _shown(exc.path)
+        finding = Finding("metadata-invalid", exc.description, Severity.ERROR, Location(file=where, key=key or None),
+                          Layer.METADATA, None, {"value": exc.value})
+        reported.append(finding)
+        yield finding
+
+
+def _descriptor_findings(descriptor: Mapping[str, Any], settings: Settings | None, file: str) -> Iterator[Finding]:
     for prop in PROPERTIES:
         if prop.level is Level.PACKAGE:
             yield from _check(prop, descriptor, settings, file=file, key_prefix="", resource=None, package=None)
@@ -197,3 +331,10 @@ def check_metadata(descriptor: Mapping[str, Any], settings: Settings | None, *, 
             if prop.level is Level.RESOURCE:
                 yield from _check(prop, res, settings, file=file, key_prefix=f"resources[{i}].", resource=name,
                                   package=descriptor)
+
+
+def check_metadata(descriptor: Mapping[str, Any], settings: Settings | None, *, file: str) -> Iterator[Finding]:
+    """Check a package descriptor against the publication-metadata profile, and that it can be published."""
+    reported = [*_descriptor_findings(descriptor, settings, file), *_config_findings(settings)]
+    yield from reported
+    yield from _unpublishable(descriptor, settings, file, reported)

@@ -49,6 +49,7 @@ from ..metadata.properties import PROPERTIES, Level, Property
 from ..packaging.frictionless_io import read_rows
 from ..packaging.package import LocalPackage, resolve_data_path
 from ..rdf.dcat_out import NodeInfo, PackageGraph, build_package_graph
+from ..rdf.terms import UnsafeTerm
 from ..rdf.evaluation import (
     COLUMNS,
     EVALUATION_TABLES,
@@ -394,6 +395,14 @@ def check_shacl(
         pg: PackageGraph = build_package_graph(package, settings, base_url=outcome.base_url, rows=rows,
                                                include_data=rows is not None)
         results = validate_graph(pg.graph)
+    except UnsafeTerm as exc:
+        # A value that cannot become RDF: the metadata layer (or, for a cell, the data rules) names
+        # it as an error; shapes over a graph without it would only add noise.
+        outcome.findings.append(Finding(
+            "shacl-skipped", f"RDF にできない値があるため SHACL の検証を省きました ({exc.where or exc.path})",
+            Severity.INFO, Location(file=file), Layer.SHACL, None, {"value": exc.value}))
+        outcome.seconds = time.perf_counter() - started
+        return outcome
     except Exception as exc:  # noqa: BLE001 - a bug of ours on odd input must not hide the other layers
         if os.environ.get("OPENDATA_PUB_DEBUG"):
             raise
