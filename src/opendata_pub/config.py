@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, register_secret
 from .inputfile import UnreadableInput, read_input_bytes
 from .japan.lgcode import lg_code_problem
 from .metadata.licenses import find_license
@@ -32,6 +32,7 @@ __all__ = [
     "Publisher",
     "Secret",
     "Settings",
+    "check_token",
     "find_config",
     "load_config",
     "parse_config",
@@ -46,12 +47,48 @@ _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _ORG_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
 
 
+TOKEN_FILE_MAX = 64 * 1024  # a token file holds one token; anything bigger is the wrong file
+
+
+def check_token(raw: str, *, source: str, from_file: bool = False, config: str | None = None,
+                key: str | None = None) -> str:
+    """The token in ``raw`` (an environment variable's value or a token file's text), checked, and
+    registered so that ``errors.redact`` hides it from every message from now on. Returns ``""``
+    when ``raw`` holds no token (the caller says what is missing).
+
+    Surrounding spaces are dropped; so is, for a file, one final line end (``\n`` or ``\r\n``: editors
+    end a file with one) and a UTF-8 BOM. Anything else that is not printable ASCII — a line break,
+    another control character, a non-ASCII letter — is refused with a ConfigError that names
+    ``source`` (the environment variable or the file) and the opendata.yaml ``key``, never the value:
+    such a token cannot go into an HTTP header, and the header error would quote it in full.
+    """
+    value = raw
+    if from_file:
+        value = value.removeprefix("\ufeff")
+        value = value[:-2] if value.endswith("\r\n") else value.removesuffix("\n")
+    value = value.strip(" ")
+    for i, ch in enumerate(value, 1):
+        if " " <= ch <= "~":
+            continue
+        kind = "改行" if ch in "\r\n" else "制御文字" if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F else "ASCII 以外の文字"
+        raise ConfigError(
+            f"{source} のトークンに使えない文字があります ({i} 文字目: {kind} U+{ord(ch):04X})",
+            path=config, key=key,
+            hint="トークンだけを 1 行で書いてください (改行・制御文字・全角文字を含めない)",
+        )
+    register_secret(value)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Secret:
-    """A reference to a secret. ``repr`` and ``str`` never show the value."""
+    """A reference to a secret. ``repr`` and ``str`` never show the value. ``config`` and ``key`` say
+    where it is written (for messages)."""
 
     env: str | None = None
     file: str | None = None
+    config: str | None = field(default=None, compare=False)
+    key: str | None = field(default=None, compare=False)
 
     def resolve(self, environ: Mapping[str, str] | None = None, *, base: Path | None = None) -> str:
         """Return the secret's value, or raise ConfigError saying where it was looked for.
@@ -60,27 +97,44 @@ class Secret:
         if environ is None:
             environ = os.environ
         if self.env is not None:
-            value = environ.get(self.env, "")
-            if not value.strip():
+            value = check_token(environ.get(self.env, ""), source=f"環境変数 {self.env}", config=self.config,
+                                key=self.key)
+            if not value:
                 raise ConfigError(
                     f"環境変数 {self.env} が設定されていません (トークンの参照先)",
                     hint=f"export {self.env}=... で API トークンを設定してください",
                 )
-            return value.strip()
+            return value
         assert self.file is not None
         path = Path(os.path.expanduser(self.file))
         if base is not None and not path.is_absolute():
             path = base / path
-        try:
-            value = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"トークンファイルを読めません: {exc.strerror}", path=str(path)) from exc
+        value = check_token(_read_token_file(path), source=f"トークンファイル {path}", from_file=True,
+                            config=self.config, key=self.key)
         if not value:
             raise ConfigError("トークンファイルが空です", path=str(path))
         return value
 
     def describe(self) -> str:
         return f"$env:{self.env}" if self.env is not None else f"$file:{self.file}"
+
+
+def _read_token_file(path: Path) -> str:
+    """The text of a token file. Only a regular file, at most TOKEN_FILE_MAX bytes, in UTF-8: a FIFO
+    would hang the run, a link to /dev/zero fill the memory."""
+    try:
+        if not path.is_file():
+            raise ConfigError("トークンファイルが普通のファイルではありません", path=str(path))
+        with path.open("rb") as f:
+            data = f.read(TOKEN_FILE_MAX + 1)
+    except OSError as exc:
+        raise ConfigError(f"トークンファイルを読めません: {exc.strerror}", path=str(path)) from exc
+    if len(data) > TOKEN_FILE_MAX:
+        raise ConfigError(f"トークンファイルが大きすぎます ({TOKEN_FILE_MAX:,} バイトまで)", path=str(path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("トークンファイルが UTF-8 ではありません", path=str(path)) from None
 
     def __repr__(self) -> str:
         return f"Secret({self.describe()})"
@@ -217,8 +271,8 @@ class _Reader:
         if "$env" in m:
             name = self.string(m["$env"], f"{key}.$env", optional=False,
                                pattern=re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"), what="環境変数名")
-            return Secret(env=name)
-        return Secret(file=self.string(m["$file"], f"{key}.$file", optional=False))
+            return Secret(env=name, config=self.path, key=key)
+        return Secret(file=self.string(m["$file"], f"{key}.$file", optional=False), config=self.path, key=key)
 
 
 def parse_config(data: Any, *, path: str = CONFIG_NAME, root: Path | None = None) -> Settings:

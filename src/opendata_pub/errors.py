@@ -12,14 +12,18 @@
             ├── NotAuthorized
             └── PortalValidationError    carries the portal's field errors
 
-Messages never contain a secret: callers pass tokens to no exception, and `redact()` is used on any
-text that came from a request (URLs with credentials, headers).
+Messages never contain a secret: callers pass tokens to no exception, `redact()` is used on any
+text that came from a request (URLs with credentials, headers), and every token the toolkit resolves
+is registered (`register_secret`) so that `redact()` hides it wherever it turns up, the CLI's
+last-resort handler included. `printable()` writes control characters (escape sequences, bidi
+overrides) as visible escapes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
     "ConfigError",
@@ -33,7 +37,9 @@ __all__ = [
     "PortalValidationError",
     "UnknownLayoutError",
     "UsageError",
+    "printable",
     "redact",
+    "register_secret",
 ]
 
 
@@ -46,9 +52,10 @@ class OpendataPubError(Exception):
     exit_code: int = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = redact(hint) if hint is not None else None
 
     def __str__(self) -> str:
         return self.message
@@ -135,6 +142,11 @@ class PortalValidationError(PortalRejected):
 
 
 _SECRET_PATTERNS = (
+    # A header value quoted in an error (http.client: "Invalid header value b'…'"; requests:
+    # "… in header value: '…'", "Header part ('…') from ('Authorization', '…') …"): the value is
+    # the token whatever its shape, so the whole quoted literal goes.
+    re.compile(r"(?i)((?:invalid header value|in header value|header part)[:\s(]*)b?(['\"])(?:\\.|(?!\2).)*\2"),
+    re.compile(r"(?i)(['\"]?(?:authorization|x-ckan-api-key)['\"]?\s*[:=,]\s*)b?(['\"])(?:\\.|(?!\2).)*\2"),
     # JWT-shaped tokens (CKAN API tokens are JWTs)
     re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),
     # user:password@ in URLs
@@ -143,12 +155,67 @@ _SECRET_PATTERNS = (
     re.compile(r"(?i)((?:authorization|x-ckan-api-key)[\"']?\s*[:=]\s*[\"']?)[^\"'\s,}]+"),
 )
 
+# Every token resolved in this process (config.check_token registers it), never printed; it only
+# grows, as a token once used may still be quoted by a late error.
+_REGISTERED: dict[str, frozenset[str]] = {}  # secret -> the forms it takes in text (_forms)
+_REGISTERED_LOCK = threading.Lock()
+# A registered value hides in every text from then on, so a short one would blank out ordinary
+# words ("other"); real tokens are far longer (a CKAN API token is a JWT, a legacy key a UUID).
+_MIN_REGISTERED = 8
 
-def redact(text: str, secrets: Sequence[str] = ()) -> str:
-    """Return ``text`` with every known secret and anything shaped like a token replaced by ``***``."""
+
+def register_secret(value: str | None) -> None:
+    """Remember ``value`` as a secret: ``redact()`` hides it from now on, in every text."""
+    if value and len(value) >= _MIN_REGISTERED:
+        forms = _forms(value)
+        with _REGISTERED_LOCK:
+            _REGISTERED[value] = forms
+
+
+def _forms(secret: str) -> frozenset[str]:
+    """The ways ``secret`` can appear in a message: as is, as a repr (str or bytes, as http.client
+    quotes a header value), escaped by ``printable``, with its whitespace folded (as messages are
+    shortened), and — when it holds control characters or spaces — each longer piece of it."""
+    forms = {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "backslashreplace"))[2:-1],
+             printable(secret), printable(secret, newlines=True), " ".join(secret.split())}
+    pieces = [p for p in re.split(r"[\x00-\x20\x7f-\x9f]+", secret) if p]
+    if len(pieces) > 1:
+        forms.update(p for p in pieces if len(p) >= _MIN_REGISTERED)
+    return frozenset(f for f in forms if f)
+
+
+def redact(text: str, secrets: Iterable[str | None] = (), *, patterns: bool = True) -> str:
+    """Return ``text`` with every known secret and anything shaped like a token replaced by ``***``.
+
+    Known secrets are ``secrets`` and every registered one, matched as plain text (no regular
+    expression: a token may hold any character) in each of the forms it takes in a message, longest
+    first. ``patterns=False`` skips the shape-based patterns (for ordinary output, where a JWT-like
+    string may be data)."""
+    with _REGISTERED_LOCK:
+        forms: set[str] = set().union(*_REGISTERED.values())
     for secret in secrets:
         if secret:
-            text = text.replace(secret, "***")
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
+            forms |= _forms(secret)
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    if patterns:
+        for pattern in _SECRET_PATTERNS:
+            text = pattern.sub(lambda m: (m.group(1) or "" if m.groups() else "") + "***", text)
     return text
+
+
+# What a terminal may act on: C0 controls (tab and, where allowed, newline kept), DEL, C1 controls
+# (0x9b is a one-byte CSI for some terminals), the bidi embeddings, overrides and isolates (they
+# reorder what is shown: "Trojan Source"), line/paragraph separators, and lone surrogates (a file
+# name that is not UTF-8; printing one would raise).
+_UNPRINTABLE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNPRINTABLE_LINE = re.compile(f"[\n{_UNPRINTABLE}]")
+_UNPRINTABLE_TEXT = re.compile(f"[{_UNPRINTABLE}]")
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """``text`` safe to show on a terminal: each control character is written as its Python escape
+    (``\\x1b``, ``\\u202e``, ``\\n``), so the reader still sees that it was there but no terminal acts
+    on it. Tabs are kept; newlines only with ``newlines=True`` (a message is one line)."""
+    pattern = _UNPRINTABLE_TEXT if newlines else _UNPRINTABLE_LINE
+    return pattern.sub(lambda m: repr(m.group())[1:-1], text)

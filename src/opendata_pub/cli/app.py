@@ -3,14 +3,20 @@
 Exit codes, for every command: 0 no error (warnings allowed); 1 errors found or the operation
 failed; 2 usage error or unreadable configuration; 3 the plan has changes (``plan --exit-code``).
 An error is one line on stderr (plus a hint); ``--debug`` shows the traceback instead.
+
+Errors, tracebacks, log records and warnings go through ``_fail`` and the handlers in ``main``:
+every secret of the run is redacted (``errors.redact``) and control characters are escaped.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,7 +39,7 @@ from rich.text import Text
 
 from .. import __version__, actions
 from ..config import Settings
-from ..errors import OpendataPubError
+from ..errors import OpendataPubError, printable, redact
 from ..findings import Finding, Report, Severity
 from ..validation.validator import Profile
 
@@ -47,6 +53,7 @@ class _State:
     debug = False
     config: Path | None = None
     quiet = False
+    settings: Settings | None = None  # once loaded: the last-resort handler redacts its token variables
 
 
 state = _State()
@@ -68,10 +75,12 @@ def app(config: Path | None, debug: bool, quiet: bool) -> None:
     state.debug = debug or bool(os.environ.get("OPENDATA_PUB_DEBUG"))
     state.config = config
     state.quiet = quiet
+    state.settings = None
 
 
 def current_settings() -> Settings:
-    return actions.load_settings(state.config)
+    state.settings = actions.load_settings(state.config)
+    return state.settings
 
 
 class _RichProgress:
@@ -204,15 +213,67 @@ def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: b
 
 
 def _fail(message: str, hint: str | None = None) -> None:
-    err.print(f"[red]エラー:[/] {escape(message)}")
+    err.print(f"[red]エラー:[/] {escape(_scrub(message))}")
     if hint:
-        err.print(f"  [dim]ヒント: {escape(hint)}[/]")
+        err.print(f"  [dim]ヒント: {escape(_scrub(hint))}[/]")
+
+
+# Environment variables whose value is a secret by their name, redacted by the last-resort handler
+# even when no code of ours resolved them (a library may have read them, or the run failed first).
+_SECRET_NAME = re.compile(r"(?i)token|secret|passw|api_?key")
+
+
+def _known_secrets() -> list[str]:
+    """Secrets of this run beyond the registered ones: $CKAN_API_TOKEN, the variables opendata.yaml
+    names as tokens, and any variable named like a secret."""
+    from ..portals.target import token_env
+
+    names = {token_env()} | {n for n in os.environ if _SECRET_NAME.search(n) and len(os.environ[n]) >= 8}
+    if state.settings is not None:
+        names |= {p.token.env for p in state.settings.portals.values() if p.token is not None and p.token.env}
+    return [os.environ.get(n, "") for n in names]
+
+
+def _scrub(text: str) -> str:
+    """An error text as it may be printed: every known secret and anything token-shaped redacted
+    (before anything could shorten it), then one line of printable characters."""
+    return printable(redact(text, _known_secrets()))
+
+
+def _print_traceback() -> None:
+    """--debug: the traceback, redacted and printable (exception messages quote values)."""
+    text = "".join(traceback.format_exc())
+    sys.stderr.write(printable(redact(text, _known_secrets()), newlines=True))
+
+
+class _ScrubbedLog(logging.Handler):
+    """Log records of libraries (rdflib, pyshacl …) reach stderr as scrubbed lines, not raw."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            err.print(f"[yellow]{escape(record.levelname)}[/] {escape(_scrub(record.getMessage()))}")
+        except Exception:  # noqa: BLE001 - logging must never end the run
+            self.handleError(record)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    err.print(f"[yellow]{escape(category.__name__)}[/] {escape(_scrub(str(message)))}")
+
+
+def _install_output_guards() -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h, _ScrubbedLog) for h in root.handlers):
+        handler = _ScrubbedLog(logging.WARNING)
+        root.addHandler(handler)
+    warnings.showwarning = _show_warning
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``opendata-pub`` script; returns the exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or bool(os.environ.get("OPENDATA_PUB_DEBUG"))
+    _install_output_guards()
     try:
         app.main(args=args, prog_name="opendata-pub", standalone_mode=False)
         return EXIT_OK
@@ -231,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except OpendataPubError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         _fail(str(exc), exc.hint)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -244,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
         if debug:
-            traceback.print_exc()
+            _print_traceback()
+        # _fail redacts (secrets of this run, header values, token shapes) before anything else
         _fail(f"内部エラー: {type(exc).__name__}: {exc}", "--debug を付けると詳細が表示されます。再現手順とともに報告してください")
         return EXIT_FAILED
 
