@@ -17,6 +17,7 @@ from typing import Any
 
 from ..metadata.licenses import find_license
 from ..metadata.vocabularies import FREQUENCIES
+from ..packaging.excel import neutralised
 from ..packaging.writer import csv_bytes
 from ..standards import load_standard, standard_info
 from ..standards.registry import known_id
@@ -144,6 +145,15 @@ def open_data_list_rows(inventory: Inventory, publisher: str | None = None) -> l
 
 
 def open_data_list_csv(inventory: Inventory, publisher: str | None = None, *, bom: bool = False) -> bytes:
-    """The 06 オープンデータ一覧 CSV (UTF-8; with ``bom`` the Excel-friendly copy)."""
-    data = csv_bytes(open_data_list_columns(), open_data_list_rows(inventory, publisher))
-    return (b"\xef\xbb\xbf" + data) if bom else data
+    """The 06 オープンデータ一覧 CSV (UTF-8; with ``bom`` the Excel copy).
+
+    The Excel copy also puts a ``'`` before a cell Excel would run as a formula (a contact
+    telephone ``+81-42-492-5111`` would become −5564; ``packaging.excel``), by the standard's column
+    types. The plain list keeps every value as it is: it is data for programs.
+    """
+    rows = open_data_list_rows(inventory, publisher)
+    if bom:
+        types = {f["name"]: str(f.get("type") or "string") for f in load_standard(OPEN_DATA_LIST_STANDARD)["fields"]}
+        rows = [{k: neutralised(v, types.get(k)) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+        return b"\xef\xbb\xbf" + csv_bytes(open_data_list_columns(), rows)  # (the column names are ours)
+    return csv_bytes(open_data_list_columns(), rows)

@@ -46,6 +46,7 @@ from ..metadata.licenses import find_license
 from ..metadata.properties import package_properties
 from ..metadata.publication import effective_value
 from ..metadata.vocabularies import FREQUENCIES, THEMES
+from ..packaging.excel import excel_csv_text, schema_field_types
 from ..packaging.package import LocalPackage, is_remote, iter_resource_paths, resolve_data_path
 from ..packaging.writer import PROFILE_V2
 from ..standards.registry import known_id, standard_info
@@ -220,13 +221,20 @@ def _is_csv(resource: Mapping[str, Any], path: str) -> bool:
     return fmt == "csv" or media == "text/csv" or path.lower().endswith(".csv")
 
 
-def _excel_copy(data: bytes, declared: str | None) -> bytes | None:
-    """The CSV as UTF-8 with BOM (same text), or None when its encoding cannot be decided."""
+def _excel_copy(data: bytes, declared: str | None, resource: Mapping[str, Any] | None = None,
+                schema: Mapping[str, Any] | None = None) -> bytes | None:
+    """The CSV as UTF-8 with BOM, or None when its encoding cannot be decided.
+
+    The same text, except that a cell Excel would run as a formula gets a leading ``'``
+    (``packaging.excel``: by the column's Table Schema type, so ``-12`` in a number column stays).
+    """
     decision = detect_encoding(data, declared=declared)
     if not decision.decodable or decision.encoding is None:
         return None
-    text = data.decode(decision.encoding)
-    return _BOM + text.removeprefix("\ufeff").encode("utf-8")
+    text = data.decode(decision.encoding).removeprefix("\ufeff")
+    text = excel_csv_text(text, types=schema_field_types(schema),
+                          dialect=resource.get("dialect") if resource is not None else None)
+    return _BOM + text.encode("utf-8")
 
 
 def _safe_file_name(name: str, index: int) -> str:
@@ -262,7 +270,8 @@ def _package_files(pkg: LocalPackage, entry: InventoryEntry) -> tuple[dict[str, 
             files[rel] = data
             excel = None
             if len(paths) == 1 and _is_csv(res, rel):
-                copy = _excel_copy(data, res.get("encoding") if isinstance(res.get("encoding"), str) else None)
+                copy = _excel_copy(data, res.get("encoding") if isinstance(res.get("encoding"), str) else None,
+                                   res, _schema_of(pkg, res))
                 if copy is not None:
                     excel = f"excel/{_safe_file_name(name, i)}.csv"
                     files[excel] = copy
@@ -409,7 +418,8 @@ def _downloads_section(files: Sequence[_File]) -> str:
     excel = ""
     if any(f.excel_path for f in files):
         excel = ("<p>Excel でダブルクリックして開くときは「Excel 用 CSV」を使ってください。内容は同じで、"
-                 "文字化けを防ぐ印（BOM）の付いた UTF-8 にしてあります。</p>\n")
+                 "文字化けを防ぐ印（BOM）の付いた UTF-8 にしてあります（= + - @ で始まり、Excel が数式と"
+                 "みなす値は、先頭に ' を付けて文字のまま表示されるようにしています）。</p>\n")
     return (
         '<section aria-labelledby="download-heading">\n<h2 id="download-heading">ダウンロード</h2>\n'
         + excel

@@ -19,6 +19,7 @@ __all__ = ["RULE_MODULES", "PackageView", "Rule", "registered_rules", "rule", "r
 
 # Modules that define rules; imported lazily by run_rules so the registry stays import-cycle free.
 RULE_MODULES: tuple[str, ...] = (
+    "opendata_pub.validation.cell_rules",
     "opendata_pub.validation.evaluation_rules",
     "opendata_pub.validation.standard_rules",
 )
