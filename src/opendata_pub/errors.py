@@ -15,8 +15,9 @@
 Messages never contain a secret: callers pass tokens to no exception, `redact()` is used on any
 text that came from a request (URLs with credentials, headers), and every token the toolkit resolves
 is registered (`register_secret`) so that `redact()` hides it wherever it turns up, the CLI's
-last-resort handler included. `printable()` writes control characters (escape sequences, bidi
-overrides) as visible escapes.
+last-resort handler included. Messages are also safe to print: `printable()` writes control
+characters (escape sequences, bidi overrides) as visible escapes, and every error here is built
+through it, so portal text or file content quoted in a message cannot drive the user's terminal.
 """
 
 from __future__ import annotations
@@ -52,10 +53,12 @@ class OpendataPubError(Exception):
     exit_code: int = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
-        message = redact(message)
+        # Redact first, then make printable: portal text and quoted file content end up here, and a
+        # secret written with escapes (a repr) must still be recognised.
+        message = printable(redact(message))
         super().__init__(message)
         self.message = message
-        self.hint = redact(hint) if hint is not None else None
+        self.hint = printable(redact(hint)) if hint is not None else None
 
     def __str__(self) -> str:
         return self.message
@@ -115,7 +118,7 @@ class PortalRejected(PortalError):
     ) -> None:
         super().__init__(message, hint=hint)
         self.status = status
-        self.kind = kind
+        self.kind = printable(kind) if kind is not None else None  # the portal's own words
 
 
 class NotFound(PortalRejected):
@@ -138,7 +141,8 @@ class PortalValidationError(PortalRejected):
         hint: str | None = None,
     ) -> None:
         super().__init__(message, status=status, kind="Validation Error", hint=hint)
-        self.fields = dict(fields or {})
+        # the portal's own words, safe to print like the message
+        self.fields = {printable(redact(k)): [printable(redact(m)) for m in v] for k, v in (fields or {}).items()}
 
 
 _SECRET_PATTERNS = (

@@ -4,8 +4,11 @@ Exit codes, for every command: 0 no error (warnings allowed); 1 errors found or 
 failed; 2 usage error or unreadable configuration; 3 the plan has changes (``plan --exit-code``).
 An error is one line on stderr (plus a hint); ``--debug`` shows the traceback instead.
 
-Errors, tracebacks, log records and warnings go through ``_fail`` and the handlers in ``main``:
-every secret of the run is redacted (``errors.redact``) and control characters are escaped.
+Everything printed goes through one seam (``_SafeConsole`` for text, ``print_json`` for JSON, ``_fail``
+and the handlers in ``main`` for errors, tracebacks, log records and warnings): text from outside —
+portal messages, names and titles, file names, file content quoted in findings — has its control
+characters written as visible escapes (``errors.printable``), and every secret this run resolved is
+redacted (``errors.redact``).
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ import re
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -35,6 +38,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.segment import Segment
 from rich.text import Text
 
 from .. import __version__, actions
@@ -45,8 +49,33 @@ from ..validation.validator import Profile
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CHANGES = 0, 1, 2, 3
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def safe_text(text: str, *, newlines: bool = True) -> str:
+    """``text`` as it may reach the terminal: registered secrets redacted, control characters escaped."""
+    return printable(redact(text, patterns=False), newlines=newlines)
+
+
+class _SafeConsole(Console):
+    """A Console whose output cannot drive the terminal: every rendered segment of text (a table
+    cell as much as a markup string) passes ``safe_text``; rich's own control segments (cursor moves
+    of the progress bar) pass as they are. One seam instead of a call at every print."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        # strings are cleaned before layout too, so table columns are measured on what is shown
+        return super().render_str(safe_text(text), **kwargs)
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or not segment.text:
+                yield segment
+                continue
+            clean = safe_text(segment.text)
+            yield segment if clean == segment.text else Segment(clean, segment.style, segment.control)
+
+
+out = _SafeConsole(highlight=False, soft_wrap=True)
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _State:
@@ -91,7 +120,8 @@ class _RichProgress:
         self._tasks: dict[str, Any] = {}
 
     def start(self, key: str, label: str, total: int | None, unit: str = "rows") -> None:
-        self._tasks[key] = self._bar.add_task(label, total=total, unit=unit)
+        # the label holds names from outside (resources, datasets): never markup
+        self._tasks[key] = self._bar.add_task(escape(label), total=total, unit=unit)
 
     def advance(self, key: str, completed: int) -> None:
         if key in self._tasks:
@@ -123,8 +153,22 @@ def progress_bar() -> Iterator[_RichProgress | None]:
         yield _RichProgress(bar)
 
 
+# json.dumps escapes C0 controls but, with ensure_ascii=False, passes DEL, C1 controls, bidi controls
+# and lone surrogates through raw; written as \uXXXX they are the same JSON value (they can only
+# occur inside strings) and harmless on a terminal.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def write_data(text: str) -> None:
+    """Machine output (CSV, RDF) on stdout: byte for byte into a pipe or file; escaped like any other
+    text when stdout is a terminal, where a control character in the data would act on it."""
+    sys.stdout.write(safe_text(text) if sys.stdout.isatty() else text)
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(redact(text, patterns=False) + "\n")
 
 
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -5,7 +5,6 @@ Both only print; the work is in ``opendata_pub.inventory``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -22,7 +21,7 @@ from ..inventory import (
     scaffold_package,
 )
 from ..metadata.licenses import find_license
-from .app import app, current_settings, out, print_json
+from .app import app, current_settings, out, print_json, write_data
 
 __all__ = ["inventory", "new"]
 
@@ -80,7 +79,7 @@ def inventory(publisher: str | None, fmt: str) -> None:
             raise UsageError(f"--publisher {publisher}: その団体のデータセットがありません", hint=f"団体コード: {known}")
         inv = inv.for_publisher(publisher)
     if fmt == "csv":
-        sys.stdout.write(open_data_list_csv(inv).decode("utf-8"))
+        write_data(open_data_list_csv(inv).decode("utf-8"))
         return
     if fmt == "json":
         print_json(inv.to_dict())

@@ -5,7 +5,6 @@ Only prints or writes the file; the graph is built by ``opendata_pub.rdf``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from rich.markup import escape
 
 from ..atomicfile import write_text
 from ..rdf import FORMATS, package_graph, serialize
-from .app import app, current_settings, err
+from .app import app, current_settings, err, write_data
 
 __all__ = ["rdf"]
 
@@ -37,7 +36,7 @@ def rdf(package: Path, fmt: str, output: Path | None, base_url: str | None, no_d
     graph = package_graph(package, settings, base_url=base_url, include_data=not no_data)
     text = serialize(graph, fmt)
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        write_data(text if text.endswith("\n") else text + "\n")
         return
     write_text(output, text if text.endswith("\n") else text + "\n")
     err.print(f"書き出しました: {escape(str(output))} ({len(graph)} トリプル)")
