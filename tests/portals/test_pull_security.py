@@ -577,3 +577,37 @@ def test_findings_name_the_destination_not_the_staging_folder(site, tmp_path):
     text = json.dumps(result.report.to_dict(), ensure_ascii=False)
     assert ".pull" not in text
     assert str(tmp_path / "got") in text
+
+
+# -------------------------------------------------------------------------------------------------
+# same class as item 3: validating a pulled package never fetches its remote links or schemas
+
+
+def test_pull_validation_never_fetches_remote_schemas_or_links(two, tmp_path):
+    elsewhere = two[1]
+    schema_url = f"{elsewhere.url}/schema.json"
+    link_url = f"{elsewhere.url}/big.csv"
+    root = tmp_path / "site"
+    (root / "demo" / "data").mkdir(parents=True)
+    (root / "demo" / "datapackage.json").write_text(json.dumps({"name": "demo", "resources": [
+        {"name": "towns", "path": "data/towns.csv", "bytes": len(CSV), "hash": f"sha256:{sha256(CSV)}",
+         "schema": schema_url},
+        {"name": "link", "path": link_url}]}))
+    (root / "demo" / "data" / "towns.csv").write_bytes(CSV)
+
+    result = actions.pull("demo", str(root), tmp_path / "got", settings=settings_for(tmp_path))
+
+    assert elsewhere.seen == []  # nothing was fetched from the other host
+    assert result.report is not None
+    skipped = [f for f in result.report.findings if f.code == "remote-not-checked"]
+    assert {f.where.key for f in skipped} == {"resources[0].schema", "resources[1].path"}
+    assert all(f.severity.value == "info" for f in skipped) and result.report.valid
+
+
+def test_a_token_passed_to_the_client_directly_is_checked_and_never_shown():
+    bad = "odp-direct-TOKEN-7c1e\nX-Evil: 1"
+    from opendata_pub.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        CkanClient("https://ckan.example.jp", token=bad)
+    assert "odp-direct-TOKEN-7c1e" not in str(info.value) and "CkanClient" in str(info.value)

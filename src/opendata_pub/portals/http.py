@@ -41,6 +41,7 @@ import requests
 import urllib3.exceptions
 
 from .. import __version__
+from ..config import check_token
 from ..errors import (
     NotAuthorized,
     NotFound,
@@ -225,6 +226,8 @@ class CkanClient:
         session_factory: Callable[[], requests.Session] = requests.Session,
     ) -> None:
         self.url = url.rstrip("/")
+        if token:  # a caller of the Python API may pass a token that no config check has seen
+            token = check_token(token, source="CkanClient(token=...)") or None
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"CKAN の URL ではありません: {self.url}", hint="https://ckan.example.jp のように書いてください")

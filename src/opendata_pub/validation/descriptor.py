@@ -29,8 +29,11 @@ class ReadableResource:
 
 
 def check_descriptor(
-    descriptor: Mapping[str, Any], root: Path, *, file: str, allow_remote: bool = False
+    descriptor: Mapping[str, Any], root: Path, *, file: str, allow_remote: bool = False, skip_remote: bool = False
 ) -> tuple[list[Finding], list[ReadableResource]]:
+    """Check the descriptor's shape and paths; return the findings and the resources whose data can be
+    read. ``skip_remote``: remote paths and schemas are accepted but never fetched (an info finding says
+    so) — for a package that came from elsewhere, whose links may point at any host."""
     findings: list[Finding] = []
     readable: list[ReadableResource] = []
 
@@ -77,8 +80,12 @@ def check_descriptor(
         ok = True
         for j, value in enumerate(iter_resource_paths(res)):
             pkey = f"{key}.path" + (f"[{j}]" if isinstance(res.get("path"), list) else "")
-            resolved = resolve_data_path(root, value, allow_remote=allow_remote)
-            if isinstance(resolved, PathProblem):
+            resolved = resolve_data_path(root, value, allow_remote=allow_remote or skip_remote)
+            if isinstance(resolved, str) and skip_remote:
+                add("remote-not-checked", f"リモートのデータは取得せず、検証しません: {value}", pkey, label,
+                    Severity.INFO)
+                ok = False
+            elif isinstance(resolved, PathProblem):
                 add(resolved.code, resolved.message, pkey, label)
                 ok = False
             elif isinstance(resolved, str):
@@ -94,7 +101,11 @@ def check_descriptor(
                 paths.append(resolved)
         schema = res.get("schema")
         if isinstance(schema, str):
-            if is_remote(schema) and not allow_remote:
+            if is_remote(schema) and skip_remote:
+                add("remote-not-checked", f"リモートのスキーマは取得せず、データを検証しません: {schema}",
+                    f"{key}.schema", label, Severity.INFO)
+                ok = False
+            elif is_remote(schema) and not allow_remote:
                 add("path-remote", f"リモートのスキーマは許可されていません: {schema}", f"{key}.schema", label)
                 ok = False
             elif not is_remote(schema):

@@ -99,6 +99,7 @@ def validate_package(
     allow_remote: bool = False,
     progress: Progress | None = None,
     rules: bool = True,
+    skip_remote: bool = False,
 ) -> PackageReport:
     """Validate one package (its folder or descriptor file) and return its report."""
     progress = progress or NullProgress()
@@ -117,7 +118,8 @@ def validate_package(
     file = display_path(descriptor_path)
 
     # (a) descriptor
-    findings, readable = check_descriptor(descriptor, package.root, file=file, allow_remote=allow_remote)
+    findings, readable = check_descriptor(descriptor, package.root, file=file, allow_remote=allow_remote,
+                                         skip_remote=skip_remote)
     report.add(findings)
     report.checked.append(Layer.DESCRIPTOR.value)
 
