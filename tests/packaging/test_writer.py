@@ -60,3 +60,15 @@ def test_metadata_only_change_keeps_data_files(tmp_path: Path) -> None:
     result = build_package(tmp_path, {**META, "title": "new title"}, RESOURCES, rows)
     assert [p.name for p in result.written] == ["datapackage.yaml"]
     assert not result.data_changed
+
+
+def test_a_cell_with_a_bare_cr_is_quoted_so_the_row_stays_one_row():
+    import csv
+    import io
+
+    from opendata_pub.packaging.writer import csv_bytes
+
+    data = csv_bytes(["a", "b"], [{"a": "x\ry", "b": "1"}, {"a": "plain", "b": "2"}])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows == [["a", "b"], ["x\ry", "1"], ["plain", "2"]]
+    assert data.endswith(b"plain,2\n")  # other rows keep minimal quoting

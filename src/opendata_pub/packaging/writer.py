@@ -62,9 +62,13 @@ def csv_bytes(fields: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bytes
     """RFC 4180 CSV (quoted only where needed) with LF line ends, UTF-8 without BOM."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # QUOTE_MINIMAL quotes only the characters of the line terminator, so a cell with a bare CR would
+    # be written unquoted and split the row in every reader: such rows are written fully quoted.
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(fields)
     for row in rows:
-        writer.writerow([format_cell(row.get(f)) for f in fields])
+        cells = [format_cell(row.get(f)) for f in fields]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return buf.getvalue().encode("utf-8")
 
 
