@@ -22,6 +22,7 @@ from typing import Any
 
 from ..config import Contact  # the same contact point as a publisher's in opendata.yaml
 from ..japan.wareki import fiscal_year_label
+from ..metadata.publication import license_entry
 
 __all__ = [
     "Contact",
@@ -229,9 +230,6 @@ class InventoryEntry:
 
 
 def _license_entry(value: str) -> dict[str, str]:
-    # local import: metadata.publication imports config, which the pure model does not need otherwise
-    from ..metadata.publication import license_entry
-
     return license_entry(value) if "://" not in value else {"path": value}
 
 

@@ -4,19 +4,60 @@ Each package names its publisher (a 全国地方公共団体コード from opend
 publisher's entry supplies the defaults the property table names (contact point, licence). Defaults
 are applied when reading, never written back into the descriptor, so the files stay as the person
 wrote them and a fresh clone builds the same bytes. Pure: no I/O.
+
+This module sits below ``config``: it never imports it. What it needs from the project settings
+is described by the small protocols below, which ``config.Settings`` and ``config.Publisher`` meet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from ..config import Publisher, Settings
 from .licenses import find_license
 from .properties import Level, Property
 
-__all__ = ["AgentRef", "effective_value", "license_entry", "resolve_publisher"]
+__all__ = ["AgentRef", "ContactInfo", "PublisherInfo", "PublisherLookup", "effective_value", "license_entry",
+           "resolve_publisher"]
+
+
+class ContactInfo(Protocol):
+    """A publisher's contact point (``config.Contact``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def telephone(self) -> str | None: ...
+
+
+class PublisherInfo(Protocol):
+    """A configured publisher (``config.Publisher``)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def organization(self) -> str | None: ...
+    @property
+    def contact(self) -> ContactInfo | None: ...
+    @property
+    def license(self) -> str | None: ...
+
+
+class PublisherLookup(Protocol):
+    """Where configured publishers are found by code (``config.Settings``)."""
+
+    def publisher(self, code: str) -> PublisherInfo | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +68,10 @@ class AgentRef:
     name: str | None
     url: str | None = None
     name_en: str | None = None
-    configured: Publisher | None = None
+    configured: PublisherInfo | None = None
 
 
-def resolve_publisher(value: Any, settings: Settings | None) -> AgentRef | None:
+def resolve_publisher(value: Any, settings: PublisherLookup | None) -> AgentRef | None:
     """Resolve a descriptor ``publisher`` value; None when there is none."""
     if value is None or value == "":
         return None
@@ -65,7 +106,7 @@ def license_entry(license_id: str) -> dict[str, str]:
 def effective_value(
     prop: Property,
     descriptor: Mapping[str, Any],
-    settings: Settings | None,
+    settings: PublisherLookup | None,
     *,
     package: Mapping[str, Any] | None = None,
 ) -> tuple[Any, str | None]:
