@@ -28,8 +28,9 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, RDF
 
 from opendata_pub.config import load_config
-from opendata_pub.inventory import build_inventory, load_packages
+from opendata_pub.inventory import build_inventory
 from opendata_pub.packaging.package import LocalPackage
+from opendata_pub.packaging.project import load_packages
 from opendata_pub.portals import MANIFEST_NAME
 from opendata_pub.rdf import parse
 from tests.ckan_harness.harness import LICENSES_FILE
@@ -56,7 +57,8 @@ def packages() -> list[LocalPackage]:
 @pytest.fixture(scope="module")
 def titles() -> list[str]:
     """Every dataset of the catalog: packages and inventory.yaml."""
-    return sorted(e.title for e in build_inventory(load_config(ROOT / "opendata.yaml")).entries)
+    settings = load_config(ROOT / "opendata.yaml")
+    return sorted(e.title for e in build_inventory(settings, load_packages(settings)).entries)
 
 
 @pytest.fixture(scope="module")

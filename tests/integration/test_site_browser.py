@@ -42,6 +42,7 @@ import pytest
 
 from opendata_pub.config import Settings, load_config
 from opendata_pub.inventory import Inventory, InventoryEntry, build_inventory
+from opendata_pub.packaging.project import load_packages
 from opendata_pub.portals import MANIFEST_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,7 +190,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert files.pop(MANIFEST_NAME)
     settings = load_config(ROOT / "opendata.yaml")
-    inventory = build_inventory(settings)
+    inventory = build_inventory(settings, load_packages(settings))
     assert sum(e.packaged for e in inventory.entries) >= 3 and not all(e.packaged for e in inventory.entries)
     return Site(folder, files, inventory, settings)
 

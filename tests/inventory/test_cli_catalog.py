@@ -11,6 +11,7 @@ import pytest
 from opendata_pub.config import load_config
 from opendata_pub.inventory import build_inventory, open_data_list_csv
 from opendata_pub.packaging.package import load_package
+from opendata_pub.packaging.project import load_packages
 from opendata_pub.standards import load_standard
 from opendata_pub.yamlio import parse_yaml
 from tests.conftest import listing, no_traceback
@@ -41,7 +42,7 @@ def test_inventory_csv_and_json(cli, proj: Path) -> None:
     r = cli("inventory", "--format", "csv", cwd=proj)
     assert r.code == 0, r.err
     settings = load_config(proj / "opendata.yaml")
-    assert r.out.encode("utf-8") == open_data_list_csv(build_inventory(settings))
+    assert r.out.encode("utf-8") == open_data_list_csv(build_inventory(settings, load_packages(settings)))
     r = cli("inventory", "-f", "csv", "--publisher", "132217", cwd=proj)
     codes = {row["全国地方公共団体コード"] for row in csv.DictReader(io.StringIO(r.out))}
     assert codes == {"132217"}

@@ -21,6 +21,7 @@ from opendata_pub.inventory import (
     load_inventory_file,
     parse_inventory,
 )
+from opendata_pub.packaging.project import load_packages
 from opendata_pub.packaging.writer import build_package
 
 from .conftest import SEED_INVENTORY
@@ -222,7 +223,7 @@ def test_build_inventory_from_packages_and_inventory_yaml(tmp_path: Path, settin
     _package(packages, "a-pkg", publisher="131083", issued="2022-04-01",
              licenses=[{"name": "CC0-1.0"}], temporal={"start": "2022-04-01", "end": "2023-03-31"})
     (packages / "inventory.yaml").write_text(GOOD, encoding="utf-8")
-    inv = build_inventory(settings)
+    inv = build_inventory(settings, load_packages(settings))
     assert [e.id for e in inv.entries] == ["a-pkg", "b-pkg", "a"]
     a, b, extra = inv.entries
     assert a.packaged and a.publisher_name == "江東区" and a.licenses == ("CC0-1.0",)
@@ -239,13 +240,13 @@ def test_build_inventory_from_packages_and_inventory_yaml(tmp_path: Path, settin
     # an inventory.yaml entry may not reuse a package's name
     (packages / "inventory.yaml").write_text(GOOD.replace("id: a", "id: a-pkg"), encoding="utf-8")
     with pytest.raises(InventoryError, match="a-pkg"):
-        build_inventory(settings)
+        build_inventory(settings, load_packages(settings))
     # no inventory.yaml: the packages alone
     (packages / "inventory.yaml").unlink()
-    assert [e.id for e in build_inventory(settings).entries] == ["a-pkg", "b-pkg"]
+    assert [e.id for e in build_inventory(settings, load_packages(settings)).entries] == ["a-pkg", "b-pkg"]
     # an explicit inventory file that is missing is an error
     with pytest.raises(InventoryError):
-        build_inventory(settings, inventory_path=tmp_path / "nope.yaml")
+        build_inventory(settings, load_packages(settings), inventory_path=tmp_path / "nope.yaml")
 
 
 def test_entry_descriptor_is_the_hook_for_other_layers(settings: Settings) -> None:

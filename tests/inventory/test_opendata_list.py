@@ -16,6 +16,7 @@ from opendata_pub.inventory import (
     open_data_list_columns,
     open_data_list_csv,
 )
+from opendata_pub.packaging.project import load_packages
 from opendata_pub.packaging.writer import build_package
 from opendata_pub.standards import load_standard, match_standard, schema_for_headers
 from opendata_pub.validation.validator import Profile, validate_package
@@ -42,7 +43,7 @@ def _project(settings: Settings) -> Inventory:
     }, RES, {"towns": [{"code": "132217", "name": "清瀬市"}],
              "aed": [{"名称": "市役所", "所在地_連結表記": "東京都清瀬市中里5-842", "設置位置": "1階"}]})
     (settings.packages_path / "inventory.yaml").write_bytes(SEED_INVENTORY.read_bytes())
-    return build_inventory(settings)
+    return build_inventory(settings, load_packages(settings))
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
@@ -119,7 +120,7 @@ def test_csv_validates_against_the_standard_schema(settings: Settings, tmp_path:
 def test_bom_copy_and_determinism(settings: Settings) -> None:
     inv = _project(settings)
     plain = open_data_list_csv(inv)
-    assert plain == open_data_list_csv(build_inventory(settings))
+    assert plain == open_data_list_csv(build_inventory(settings, load_packages(settings)))
     bom = open_data_list_csv(inv, bom=True)
     assert bom.startswith(b"\xef\xbb\xbf") and bom[3:] == plain
     assert not plain.startswith(b"\xef\xbb\xbf") and b"\r\n" not in plain

@@ -9,6 +9,7 @@ from rdflib.namespace import DCTERMS, RDF
 from opendata_pub.config import load_config
 from opendata_pub.inventory.collect import build_inventory
 from opendata_pub.packaging.package import discover_packages
+from opendata_pub.packaging.project import load_packages
 from opendata_pub.rdf import catalog_graph
 from opendata_pub.rdf.namespaces import DCAT
 from opendata_pub.validation.shacl import NOT_REPORTED, validate_graph
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_catalog_has_packages_and_inventory_entries_without_violations() -> None:
     settings = load_config(ROOT / "opendata.yaml")
-    inventory = build_inventory(settings)
+    inventory = build_inventory(settings, load_packages(settings))
     graph = catalog_graph(discover_packages(ROOT / "datapackages"), settings, inventory=inventory)
     names = {str(d).rsplit("/", 1)[1] for d in graph.subjects(RDF.type, DCAT.Dataset)}
     assert {e.id for e in inventory.entries} <= names

@@ -21,6 +21,7 @@ from ..inventory import (
     scaffold_package,
 )
 from ..metadata.licenses import find_license
+from ..packaging.project import load_packages
 from .app import app, current_settings, out, print_json, write_data
 
 __all__ = ["inventory", "new"]
@@ -72,7 +73,7 @@ def inventory(publisher: str | None, fmt: str) -> None:
     データセット一覧 (パッケージと inventory.yaml) と年度別の公開数を表示します。
     """
     settings = current_settings()
-    inv = build_inventory(settings)
+    inv = build_inventory(settings, load_packages(settings))
     if publisher is not None:
         if publisher not in inv.publishers() and settings.publisher(publisher) is None:
             known = ", ".join(inv.publishers()) or "なし"

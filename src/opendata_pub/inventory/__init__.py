@@ -1,7 +1,8 @@
 """The dataset inventory: what each publisher has published (or plans to), packaged or not.
 
-    build_inventory(settings, packages=None, *, inventory_path=None) -> Inventory
-        every package in the packages folder plus ``inventory.yaml`` (datasets without a package)
+    build_inventory(settings, packages, *, inventory_path=None) -> Inventory
+        the packages (``packaging.project.load_packages(settings)``: every one in the packages folder)
+        plus ``inventory.yaml`` (datasets without a package)
     Inventory.counts() -> tuple[PublisherCounts, ...]
         datasets published per fiscal year (年度), new and cumulative, with the reported figures
     open_data_list_csv(inventory, publisher=None, *, bom=False) -> bytes
@@ -17,7 +18,7 @@ RDF catalog (``opendata_pub.rdf``) and portals to treat datasets without a packa
 
 from __future__ import annotations
 
-from .collect import build_inventory, dataset_url, entry_from_package, file_url, load_packages
+from .collect import PackageSource, build_inventory, dataset_url, entry_from_package, file_url
 from .model import (
     Contact,
     DatePrecision,
@@ -46,6 +47,7 @@ __all__ = [
     "InventoryEntry",
     "InventoryError",
     "InventoryFile",
+    "PackageSource",
     "PublisherCounts",
     "ReportedCount",
     "ScaffoldResult",
@@ -56,7 +58,6 @@ __all__ = [
     "file_url",
     "fiscal_year_of",
     "load_inventory_file",
-    "load_packages",
     "open_data_list_columns",
     "open_data_list_csv",
     "open_data_list_rows",

@@ -5,20 +5,23 @@ contact point: ``metadata.publication.effective_value``), so the 06 list and the
 be published. URLs are those of the static catalog (``catalog.base_url``): the dataset's page is
 ``<base_url><name>/`` and a file is ``<base_url><name>/<path>``. No I/O beyond reading descriptors
 and ``inventory.yaml``.
+
+This layer sits below ``packaging``: a package is anything that looks like one (``PackageSource``,
+which ``packaging.package.LocalPackage`` is); loading them from the folder is
+``packaging.project.load_packages``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from ..config import Settings
 from ..metadata.licenses import find_license
 from ..metadata.properties import package_properties
 from ..metadata.publication import effective_value, resolve_publisher
-from ..packaging.package import LocalPackage, discover_packages, iter_resource_paths, load_package
 from .model import (
     Contact,
     DatePrecision,
@@ -31,9 +34,21 @@ from .model import (
 )
 from .yamlfile import INVENTORY_NAME, load_inventory_file
 
-__all__ = ["build_inventory", "dataset_url", "entry_from_package", "file_url", "load_packages"]
+__all__ = ["PackageSource", "build_inventory", "dataset_url", "entry_from_package", "file_url"]
 
 _PROPS = {p.key: p for p in package_properties()}
+
+
+class PackageSource(Protocol):
+    """What the inventory reads of a package (``packaging.package.LocalPackage``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def descriptor_path(self) -> Path: ...
+    @property
+    def descriptor(self) -> Mapping[str, Any]: ...
+    def resources(self) -> list[dict[str, Any]]: ...
 
 
 def dataset_url(settings: Settings | None, name: str) -> str | None:
@@ -86,7 +101,13 @@ def _effective(key: str, descriptor: Mapping[str, Any], settings: Settings | Non
     return value
 
 
-def entry_from_package(package: LocalPackage, settings: Settings | None) -> InventoryEntry:
+def _resource_paths(resource: Mapping[str, Any]) -> list[Any]:
+    # A resource's path values (Frictionless allows a list of paths for multipart resources).
+    path = resource.get("path")
+    return list(path) if isinstance(path, list) else [] if path is None else [path]
+
+
+def entry_from_package(package: PackageSource, settings: Settings | None) -> InventoryEntry:
     """The inventory entry of a package (published: a package in the folder is what the catalog shows)."""
     d = package.descriptor
     agent = resolve_publisher(d.get("publisher"), settings)
@@ -106,7 +127,7 @@ def entry_from_package(package: LocalPackage, settings: Settings | None) -> Inve
                 if isinstance(temporal_value, Mapping) else None)
     distributions = []
     for res in package.resources():
-        paths = [p for p in iter_resource_paths(res) if isinstance(p, str)]
+        paths = [p for p in _resource_paths(res) if isinstance(p, str)]
         path = paths[0] if paths else ""
         remote = "://" in path
         schema = res.get("schema")
@@ -158,20 +179,16 @@ def entry_from_package(package: LocalPackage, settings: Settings | None) -> Inve
     )
 
 
-def load_packages(settings: Settings, paths: Sequence[str | Path] = ()) -> list[LocalPackage]:
-    """The packages named, else every package in the configured folder (sorted by folder name)."""
-    folders = [Path(p) for p in paths] if paths else discover_packages(settings.packages_path)
-    return [load_package(p) for p in folders]
-
-
-def build_inventory(settings: Settings, packages: Iterable[LocalPackage] | None = None, *,
+def build_inventory(settings: Settings, packages: Iterable[PackageSource], *,
                     inventory_path: str | Path | None = None) -> Inventory:
-    """The project's inventory: ``packages`` (default: all in the packages folder) and ``inventory.yaml``.
+    """The project's inventory: ``packages`` and ``inventory.yaml``.
+
+    ``packages`` are usually all in the packages folder: ``packaging.project.load_packages(settings)``.
 
     ``inventory_path`` defaults to ``<packages folder>/inventory.yaml``; a missing default file is an
     empty inventory, a missing explicit one an error.
     """
-    pkgs = list(packages) if packages is not None else load_packages(settings)
+    pkgs = list(packages)
     entries = [entry_from_package(p, settings) for p in sorted(pkgs, key=lambda p: p.name)]
     path = Path(inventory_path) if inventory_path is not None else settings.packages_path / INVENTORY_NAME
     reported: tuple[ReportedCount, ...] = ()

@@ -6,7 +6,7 @@ the new layout has one row per file (配布物), repeating データセット_ID
 entry without files (a dataset in ``inventory.yaml``) has one row with the file columns empty but
 its formats, licence and status. Lists inside a cell (keywords, languages) are joined with ``;``.
 
-UTF-8 without BOM, LF line ends, quoted only where needed (``packaging.writer.csv_bytes``): the same
+UTF-8 without BOM, LF line ends, quoted only where needed (``csvtext.csv_bytes``): the same
 inventory always gives the same bytes. The site also ships a copy with a BOM for Excel.
 """
 
@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..csvtext import csv_bytes, neutralised
 from ..metadata.licenses import find_license
 from ..metadata.vocabularies import FREQUENCIES
-from ..packaging.excel import neutralised
-from ..packaging.writer import csv_bytes
 from ..standards import load_standard, standard_info
 from ..standards.registry import known_id
 from .model import DatePrecision, Inventory, InventoryEntry, Status

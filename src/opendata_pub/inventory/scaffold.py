@@ -19,10 +19,11 @@ from typing import Any
 
 from ..atomicfile import write_bytes, write_text
 from ..config import Publisher, Settings
+from ..csvtext import csv_bytes
 from ..errors import UsageError
 from ..japan.lgcode import lg_code_problem
+from ..metadata.properties import PROFILE_V2
 from ..metadata.publication import license_entry
-from ..packaging.writer import PROFILE_V2, csv_bytes
 from ..standards import load_standard, schema_for_headers, standard_info
 from ..yamlio import dump_yaml
 

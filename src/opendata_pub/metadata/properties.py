@@ -19,7 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["Kind", "Level", "Obligation", "PROPERTIES", "Property", "package_properties", "resource_properties"]
+__all__ = ["PROFILE_V2", "Kind", "Level", "Obligation", "PROPERTIES", "Property", "package_properties", "resource_properties"]
+
+# The Data Package profile a descriptor we write names in ``$schema``.
+PROFILE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
 class Obligation(str, Enum):

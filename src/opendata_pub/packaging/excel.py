@@ -15,36 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..csvtext import FORMULA_STARTS, formula_risk, neutralised  # the one predicate lives below both layers
+
 __all__ = ["FORMULA_STARTS", "excel_csv_text", "formula_risk", "neutralised", "schema_field_types"]
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMERIC_TYPES = frozenset({"integer", "number"})
-# A plain number as Table Schema writes one by default (no group characters, no currency).
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def formula_risk(cell: str, field_type: str | None = "string") -> bool:
-    """True when Excel would take ``cell`` as a formula rather than show it as it is.
-
-    ``field_type`` is the Table Schema type of its column (None: not known). A lone ``-`` or ``+``
-    (a common "none" mark) is text to Excel; a valid number is kept as a number unless the column
-    says it is a string.
-    """
-    if not cell or not cell.startswith(FORMULA_STARTS) or cell in ("-", "+"):
-        return False
-    if (field_type is None or field_type in _NUMERIC_TYPES) and _NUMBER.match(cell):
-        return False
-    return True
-
-
-def neutralised(cell: str, field_type: str | None = "string") -> str:
-    """``cell`` as Excel must see it: with a leading ``'`` when it would be a formula."""
-    return "'" + cell if formula_risk(cell, field_type) else cell
-
 
 def schema_field_types(schema: Any) -> list[str | None]:
     """The type of each column of a Table Schema, in order (``string`` when a field names none)."""

@@ -11,23 +11,21 @@ build is refused.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..atomicfile import write_bytes, write_text
+from ..csvtext import csv_bytes, format_cell  # re-exported: ``packaging.writer.csv_bytes`` stays
 from ..errors import InputError, OpendataPubError
+from ..metadata.properties import PROFILE_V2
 from ..yamlio import dump_yaml
 from .package import DESCRIPTOR_NAMES, load_descriptor
 
-__all__ = ["BuildResult", "StaleModifiedError", "build_package", "csv_bytes", "format_cell"]
+__all__ = ["PROFILE_V2", "BuildResult", "StaleModifiedError", "build_package", "csv_bytes", "format_cell"]
 
 # Key order of a descriptor we write: Frictionless core first, then our publication metadata.
 _KEY_ORDER = (
@@ -35,41 +33,10 @@ _KEY_ORDER = (
     "keywords", "themes", "spatial", "temporal", "accrualPeriodicity", "issued", "modified", "language",
     "homepage", "conformsTo", "sources", "provenance", "contributors", "resources",
 )
-PROFILE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
 class StaleModifiedError(OpendataPubError):
     """The data changed but ``modified`` did not."""
-
-
-def format_cell(value: Any) -> str:
-    """A cell as text: None → empty, Decimal exactly as written (never 1E+3), dates ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, float):
-        raise TypeError("floats are not written: use Decimal so that 68.0 stays 68.0")
-    return str(value)
-
-
-def csv_bytes(fields: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bytes:
-    """RFC 4180 CSV (quoted only where needed) with LF line ends, UTF-8 without BOM."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    # QUOTE_MINIMAL quotes only the characters of the line terminator, so a cell with a bare CR would
-    # be written unquoted and split the row in every reader: such rows are written fully quoted.
-    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(fields)
-    for row in rows:
-        cells = [format_cell(row.get(f)) for f in fields]
-        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
-    return buf.getvalue().encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
