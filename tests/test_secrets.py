@@ -15,7 +15,7 @@ from opendata_pub.errors import (
     redact,
     register_secret,
 )
-from opendata_pub.portals.target import resolve_target
+from opendata_pub.portals.resolve import resolve_target
 from tests.conftest import CONFIG, write
 
 BAD_TOKENS = {

@@ -32,11 +32,11 @@ from .portals import (
     plan_packages,
     plan_site,
     pull_dataset,
+    resolve_source,
     resolve_target,
 )
 from .portals.pull import DEFAULT_TIMEOUT, MAX_FILE_BYTES, PullResult, pull_from
 from .portals.static import StaticTarget
-from .portals.target import resolve_source
 from .progress import Progress
 from .rdf import package_graph
 from .validation.validator import Profile, validate_packages

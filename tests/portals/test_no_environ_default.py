@@ -11,7 +11,7 @@ import pydoc
 import opendata_pub
 from opendata_pub import actions
 from opendata_pub.config import Secret
-from opendata_pub.portals import target
+from opendata_pub.portals import resolve
 
 SECRET = "odp-env-SECRET-5b1c0e"
 
@@ -41,7 +41,7 @@ def test_no_default_argument_is_the_environment():
 
 def test_help_does_not_print_the_environment(monkeypatch):
     monkeypatch.setenv("ODP_TEST_SECRET", SECRET)
-    for obj in (actions.resolve_target, target.resolve_source, Secret.resolve):
+    for obj in (actions.resolve_target, resolve.resolve_source, Secret.resolve):
         assert SECRET not in pydoc.render_doc(obj), obj
 
 

@@ -31,7 +31,7 @@ from opendata_pub.portals import http as http_module
 from opendata_pub.portals import pull as pull_module
 from opendata_pub.portals import RetryPolicy
 from opendata_pub.portals.http import CkanClient, DeadlineExceeded, LimitExceeded, Timeouts
-from opendata_pub.portals.target import resolve_source
+from opendata_pub.portals.resolve import resolve_source
 
 from .recording_server import RecordingServer, endless, servers, silent, trickle
 

@@ -13,8 +13,9 @@ datasets back as packages.
     result = apply_site(plan, site)                                    # or publish_site(...)
     pull_static("demo", "https://opendata.example.jp/", "demo/")       # from a static catalog
 
-Modules: target (protocol, ``--to`` resolution), ckan (the CKAN target), static (the static catalog
-folder target and its manifest), mapping (the CKAN mapping as data), rules (CKAN name/tag rules),
+Modules: resolve (``--to``/``--from`` resolution: the factory above the targets), target (the
+protocol, its errors), ckan (the CKAN target), static (the static catalog folder target and its
+manifest), mapping (the CKAN mapping as data), rules (CKAN name/tag rules),
 source (a package ready to publish), plan (the plan as a value), engine (plan/apply orchestration),
 pull, http (the HTTP client), multipart (streamed uploads), retry (backoff policy).
 """
@@ -24,9 +25,10 @@ from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages, publi
 from .http import CkanClient, Timeouts
 from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
 from .pull import NotAStaticCatalog, PullResult, pull_dataset, pull_static
+from .resolve import resolve_source, resolve_target
 from .retry import RetryPolicy
 from .static import MANIFEST_NAME, StaticTarget, apply_site, plan_site, publish_site
-from .target import ConflictError, PreflightError, Target, resolve_target
+from .target import ConflictError, PreflightError, PullSource, Target
 
 __all__ = [
     "MANIFEST_NAME",
@@ -41,6 +43,7 @@ __all__ = [
     "NotAStaticCatalog",
     "Plan",
     "PreflightError",
+    "PullSource",
     "PullResult",
     "ResourceAction",
     "ResourcePlan",
@@ -56,5 +59,6 @@ __all__ = [
     "publish_site",
     "pull_dataset",
     "pull_static",
+    "resolve_source",
     "resolve_target",
 ]

@@ -14,7 +14,7 @@ half-written; the installed package is then validated where it now lies.
 in the descriptor and, when the site has one, the sha256 and size in its manifest
 (``.opendata-pub-manifest.json``). The package comes back byte for byte as published there.
 
-``pull_from`` is what ``pull --from`` does with a ``PullSource`` (target.resolve_source): a folder,
+``pull_from`` is what ``pull --from`` does with a ``PullSource`` (resolve.resolve_source): a folder,
 a configured portal (its token goes with it, to its own origin only), or a URL tried as a static
 catalog and then as a CKAN — both read without a token.
 
@@ -729,7 +729,7 @@ def pull_from(
     max_bytes: int = MAX_FILE_BYTES,
     session_factory: Callable[[], requests.Session] = requests.Session,
 ) -> PullResult:
-    """Pull ``dataset`` from ``source`` (target.resolve_source) into ``out``. A URL that is not a
+    """Pull ``dataset`` from ``source`` (resolve.resolve_source) into ``out``. A URL that is not a
     configured portal is tried as a static catalog, then as a CKAN; neither attempt sends a token.
     ``timeout`` bounds both attempts together."""
     deadline = _deadline(timeout)

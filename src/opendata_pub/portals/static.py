@@ -60,7 +60,7 @@ from ..progress import NullProgress, Progress
 from ..site import RESERVED_NAMES, render_site
 from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages
 from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
-from .source import SourcePackage, file_digest
+from .source import SourcePackage, file_digest, load_source
 from .target import ConflictError, PreflightError, TransferProgress
 
 __all__ = [
@@ -549,8 +549,6 @@ class StaticTarget:
         since. Nothing is written here."""
         catalog = _catalog_of(plan)
         entries = [d for d in plan.datasets if d is not catalog and d.action is not DatasetAction.REFUSED]
-        from .source import load_source
-
         self._sources = [load_source(d.package) for d in entries]
         self.check_folder(self._sources)
         self._render_key = None
