@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -75,151 +75,233 @@ def _parse_date(text: Any) -> date | None:
         return None
 
 
-def _problems(prop: Property, value: Any, settings: Settings | None) -> Iterator[tuple[str, str | None]]:
-    """Yield (message, sub-key) for each problem with a present value."""
-    k = prop.kind
-    if k is Kind.TEXT:
-        if not isinstance(value, str) or not value.strip():
-            yield "空でない文字列が必要です", None
-        elif (problem := _text_problem(value)) is not None:
-            yield problem, None
-        elif prop.term == "dcat:downloadURL" and "://" in value and (problem := iri_problem(value)):
-            yield f"URL を IRI にできません: {problem}: {value!r}", None
-    elif k is Kind.NAME:
-        if not isinstance(value, str) or not _NAME.match(value):
-            yield f"英小文字・数字・- _ だけの名前が必要です (CKAN と URL で使うため): {value!r}", None
-    elif k is Kind.VERSION:
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            yield "版は文字列で書いてください", None
-        elif (problem := _text_problem(value)) is not None:
-            yield problem, None
-    elif k is Kind.TEXT_LIST:
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            yield "空でない文字列のリストが必要です", None
-        else:
-            seen = set()
-            for i, v in enumerate(value):
-                if v in seen:
-                    yield f"重複しています: {v!r}", f"[{i}]"
-                elif (problem := _text_problem(v)) is not None:
-                    yield problem, f"[{i}]"
-                seen.add(v)
-    elif k is Kind.URI:
-        if (problem := _url_problem(value)) is not None:
-            yield problem, None
-    elif k is Kind.URI_LIST:
-        items = value if isinstance(value, list) else [value]
-        for i, v in enumerate(items):
-            if (problem := _url_problem(v)) is not None:
-                yield problem, f"[{i}]"
-    elif k is Kind.DATE:
-        if _parse_date(value) is None:
-            yield f"ISO 8601 の日付 (YYYY-MM-DD) が必要です: {value!r}", None
-    elif k is Kind.PERIOD:
-        if not isinstance(value, Mapping) or not set(value) <= {"start", "end"} or not value:
-            yield "{start: YYYY-MM-DD, end: YYYY-MM-DD} の形で書いてください", None
-        else:
-            start, end = (_parse_date(value.get(x)) if value.get(x) is not None else None for x in ("start", "end"))
-            for x, parsed in (("start", start), ("end", end)):
-                if value.get(x) is not None and parsed is None:
-                    yield f"ISO 8601 の日付が必要です: {value.get(x)!r}", f".{x}"
-            if start and end and start > end:
-                yield f"開始日 {start} が終了日 {end} より後です", None
-    elif k is Kind.AGENT:
-        agent = resolve_publisher(value, settings)
-        if agent is None or agent.code is None and agent.name is None:
-            yield "提供者は団体コード (文字列) か {code, name, url} で書いてください", None
-        else:
-            if isinstance(value, int):
-                yield "団体コードは文字列で書いてください (先頭の 0 が失われるため)", None
-            problem = lg_code_problem(agent.code) if agent.code is not None else None
-            if problem:
-                yield problem, None
-            elif agent.name is None:
-                yield (f"団体コード {agent.code} の提供者の名称がわかりません "
-                       "(opendata.yaml の publishers に登録するか、{code, name} で書いてください)"), None
-            if isinstance(value, Mapping):  # values from opendata.yaml are checked at their own keys
-                for key in ("name", "name_en"):
-                    if (problem := _text_problem(value.get(key))) is not None:
-                        yield problem, f".{key}"
-                if value.get("url") is not None and (problem := _url_problem(value.get("url"))) is not None:
-                    yield problem, ".url"
-    elif k is Kind.CONTACT:
-        if not isinstance(value, Mapping):
-            yield "{name, email, url, telephone} の形で書いてください", None
-        else:
-            extra = set(value) - {"name", "email", "url", "telephone"}
-            if extra:
-                yield f"不明なキー: {', '.join(sorted(map(str, extra)))}", None
-            if not value.get("name"):
-                yield "連絡先の名称 (name) がありません", ".name"
-            if not (value.get("email") or value.get("url") or value.get("telephone")):
-                yield "メール・URL・電話番号のいずれかが必要です", None
-            if value.get("email") and not _EMAIL.match(str(value["email"])):
-                yield f"メールアドレスとして不正です: {value['email']!r}", ".email"
-            elif value.get("email") and (problem := iri_problem(f"mailto:{value['email']}")):
-                yield f"メールアドレスを mailto: の IRI にできません: {problem}: {value['email']!r}", ".email"
-            if value.get("url") and (problem := _url_problem(str(value["url"]))) is not None:
-                yield problem, ".url"
-            for key in ("name", "telephone"):
-                if (problem := _text_problem(value.get(key))) is not None:
-                    yield problem, f".{key}"
-    elif k is Kind.LICENSES:
-        if not isinstance(value, list) or not value:
-            yield "licenses は {name, path, title} のリストで書いてください", None
-        else:
-            for i, lic in enumerate(value):
-                if not isinstance(lic, Mapping) or not (lic.get("name") or lic.get("path")):
-                    yield "各ライセンスに name か path が必要です", f"[{i}]"
-                    continue
-                known = find_license(str(lic.get("path") or "")) or find_license(str(lic.get("name") or ""))
-                if known is None:
-                    yield (f"知らないライセンスです: {lic.get('name') or lic.get('path')!r} "
-                           "(PDL-1.0, CC-BY-4.0, CC0-1.0 など)"), f"[{i}]"
-                elif lic.get("path") and find_license(str(lic["path"])) is not known:
-                    yield f"name と path が別のライセンスを指しています: {lic.get('name')!r} / {lic.get('path')!r}", f"[{i}]"
-                if (problem := _text_problem(lic.get("title"))) is not None:
-                    yield problem, f"[{i}].title"
-    elif k is Kind.THEMES:
-        items = value if isinstance(value, list) else [value]
-        for i, v in enumerate(items):
-            code = str(v).removeprefix(THEME_BASE) if isinstance(v, str) else v
-            if code not in THEMES:
-                yield f"EU data-theme のコードではありません: {v!r} (使えるもの: {', '.join(THEMES)})", f"[{i}]"
-    elif k is Kind.FREQUENCY:
-        code = str(value).removeprefix(FREQUENCY_BASE).upper() if isinstance(value, str) else value
-        if code not in FREQUENCIES:
-            yield f"EU frequency のコードではありません: {value!r} (ANNUAL, MONTHLY, IRREG など)", None
-    elif k is Kind.LANGUAGES:
-        items = value if isinstance(value, list) else [value]
-        for i, v in enumerate(items):
-            if v not in LANGUAGES:
-                yield f"ISO 639-1 の言語コードではありません: {v!r}", f"[{i}]"
-    elif k is Kind.LG_CODES:
-        items = value if isinstance(value, list) else [value]
-        for i, v in enumerate(items):
-            if not isinstance(v, str):
-                yield f"団体コードは文字列で書いてください: {v!r}", f"[{i}]"
-                continue
-            problem = lg_code_problem(v)
-            if problem:
-                yield problem, f"[{i}]"
-    elif k is Kind.SOURCES:
-        if not isinstance(value, list) or not all(isinstance(s, Mapping) and s.get("title") for s in value):
-            yield "sources は {title, path} のリストで書いてください", None
-        else:
-            for i, src in enumerate(value):
-                if (problem := _text_problem(src.get("title"))) is not None:
-                    yield problem, f"[{i}].title"
-                path = src.get("path")
-                if isinstance(path, str) and "://" in path and (problem := iri_problem(path)):
-                    yield f"URL を IRI にできません: {problem}: {path!r}", f"[{i}].path"
-    elif k is Kind.INTEGER:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            yield f"0 以上の整数が必要です: {value!r}", None
-    elif k is Kind.HASH:
-        if not isinstance(value, str) or not _HASH.match(value):
-            yield f"ハッシュ値は sha256:<64桁の16進> で書いてください: {value!r}", None
+# What a kind checker yields: (message, sub-key under the property's key, or None for the key itself).
+_Problems = Iterator[tuple[str, str | None]]
+_Checker = Callable[[Property, Any, Settings | None], _Problems]
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A list-valued property also accepts a single value, checked as the list of it."""
+    return value if isinstance(value, list) else [value]
+
+
+def _check_text(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, str) or not value.strip():
+        yield "空でない文字列が必要です", None
+    elif (problem := _text_problem(value)) is not None:
+        yield problem, None
+    # A relative downloadURL is resolved against the site later; only an absolute one must be an IRI now.
+    elif prop.term == "dcat:downloadURL" and "://" in value and (problem := iri_problem(value)):
+        yield f"URL を IRI にできません: {problem}: {value!r}", None
+
+
+def _check_name(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, str) or not _NAME.match(value):
+        yield f"英小文字・数字・- _ だけの名前が必要です (CKAN と URL で使うため): {value!r}", None
+
+
+def _check_version(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    # YAML reads 1.0 as a float and 2 as an int: both are fine as versions, a boolean is not.
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        yield "版は文字列で書いてください", None
+    elif (problem := _text_problem(value)) is not None:
+        yield problem, None
+
+
+def _check_text_list(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        yield "空でない文字列のリストが必要です", None
+        return
+    seen = set()
+    for i, v in enumerate(value):
+        if v in seen:
+            yield f"重複しています: {v!r}", f"[{i}]"
+        elif (problem := _text_problem(v)) is not None:
+            yield problem, f"[{i}]"
+        seen.add(v)
+
+
+def _check_uri(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if (problem := _url_problem(value)) is not None:
+        yield problem, None
+
+
+def _check_uri_list(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    for i, v in enumerate(_as_list(value)):
+        if (problem := _url_problem(v)) is not None:
+            yield problem, f"[{i}]"
+
+
+def _check_date(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if _parse_date(value) is None:
+        yield f"ISO 8601 の日付 (YYYY-MM-DD) が必要です: {value!r}", None
+
+
+def _check_period(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, Mapping) or not set(value) <= {"start", "end"} or not value:
+        yield "{start: YYYY-MM-DD, end: YYYY-MM-DD} の形で書いてください", None
+        return
+    start, end = (_parse_date(value.get(x)) if value.get(x) is not None else None for x in ("start", "end"))
+    for x, parsed in (("start", start), ("end", end)):
+        if value.get(x) is not None and parsed is None:
+            yield f"ISO 8601 の日付が必要です: {value.get(x)!r}", f".{x}"
+    if start and end and start > end:
+        yield f"開始日 {start} が終了日 {end} より後です", None
+
+
+def _check_agent(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    agent = resolve_publisher(value, settings)
+    if agent is None or agent.code is None and agent.name is None:
+        yield "提供者は団体コード (文字列) か {code, name, url} で書いてください", None
+        return
+    if isinstance(value, int):
+        yield "団体コードは文字列で書いてください (先頭の 0 が失われるため)", None
+    problem = lg_code_problem(agent.code) if agent.code is not None else None
+    if problem:
+        yield problem, None
+    elif agent.name is None:
+        yield (f"団体コード {agent.code} の提供者の名称がわかりません "
+               "(opendata.yaml の publishers に登録するか、{code, name} で書いてください)"), None
+    if isinstance(value, Mapping):  # values from opendata.yaml are checked at their own keys
+        yield from _agent_fields(value)
+
+
+def _agent_fields(value: Mapping[str, Any]) -> _Problems:
+    """The publishable texts and URL of a publisher written out in the descriptor."""
+    for key in ("name", "name_en"):
+        if (problem := _text_problem(value.get(key))) is not None:
+            yield problem, f".{key}"
+    if value.get("url") is not None and (problem := _url_problem(value.get("url"))) is not None:
+        yield problem, ".url"
+
+
+def _check_contact(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, Mapping):
+        yield "{name, email, url, telephone} の形で書いてください", None
+        return
+    extra = set(value) - {"name", "email", "url", "telephone"}
+    if extra:
+        yield f"不明なキー: {', '.join(sorted(map(str, extra)))}", None
+    if not value.get("name"):
+        yield "連絡先の名称 (name) がありません", ".name"
+    if not (value.get("email") or value.get("url") or value.get("telephone")):
+        yield "メール・URL・電話番号のいずれかが必要です", None
+    yield from _contact_email(value)
+    if value.get("url") and (problem := _url_problem(str(value["url"]))) is not None:
+        yield problem, ".url"
+    for key in ("name", "telephone"):
+        if (problem := _text_problem(value.get(key))) is not None:
+            yield problem, f".{key}"
+
+
+def _contact_email(value: Mapping[str, Any]) -> _Problems:
+    """An address must look like one, and then become a mailto: IRI (the RDF vcard:hasEmail)."""
+    if value.get("email") and not _EMAIL.match(str(value["email"])):
+        yield f"メールアドレスとして不正です: {value['email']!r}", ".email"
+    elif value.get("email") and (problem := iri_problem(f"mailto:{value['email']}")):
+        yield f"メールアドレスを mailto: の IRI にできません: {problem}: {value['email']!r}", ".email"
+
+
+def _check_licenses(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, list) or not value:
+        yield "licenses は {name, path, title} のリストで書いてください", None
+        return
+    for i, lic in enumerate(value):
+        if not isinstance(lic, Mapping) or not (lic.get("name") or lic.get("path")):
+            yield "各ライセンスに name か path が必要です", f"[{i}]"
+            continue
+        for message in _license_problems(lic):
+            yield message, f"[{i}]"
+        if (problem := _text_problem(lic.get("title"))) is not None:
+            yield problem, f"[{i}].title"
+
+
+def _license_problems(lic: Mapping[str, Any]) -> Iterator[str]:
+    """A license must be one we know, and its name and path must not name two different ones."""
+    known = find_license(str(lic.get("path") or "")) or find_license(str(lic.get("name") or ""))
+    if known is None:
+        yield (f"知らないライセンスです: {lic.get('name') or lic.get('path')!r} "
+               "(PDL-1.0, CC-BY-4.0, CC0-1.0 など)")
+    elif lic.get("path") and find_license(str(lic["path"])) is not known:
+        yield f"name と path が別のライセンスを指しています: {lic.get('name')!r} / {lic.get('path')!r}"
+
+
+def _check_themes(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    for i, v in enumerate(_as_list(value)):
+        code = str(v).removeprefix(THEME_BASE) if isinstance(v, str) else v
+        if code not in THEMES:
+            yield f"EU data-theme のコードではありません: {v!r} (使えるもの: {', '.join(THEMES)})", f"[{i}]"
+
+
+def _check_frequency(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    code = str(value).removeprefix(FREQUENCY_BASE).upper() if isinstance(value, str) else value
+    if code not in FREQUENCIES:
+        yield f"EU frequency のコードではありません: {value!r} (ANNUAL, MONTHLY, IRREG など)", None
+
+
+def _check_languages(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    for i, v in enumerate(_as_list(value)):
+        if v not in LANGUAGES:
+            yield f"ISO 639-1 の言語コードではありません: {v!r}", f"[{i}]"
+
+
+def _check_lg_codes(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    for i, v in enumerate(_as_list(value)):
+        if not isinstance(v, str):
+            yield f"団体コードは文字列で書いてください: {v!r}", f"[{i}]"
+        elif problem := lg_code_problem(v):
+            yield problem, f"[{i}]"
+
+
+def _check_sources(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, list) or not all(isinstance(s, Mapping) and s.get("title") for s in value):
+        yield "sources は {title, path} のリストで書いてください", None
+        return
+    for i, src in enumerate(value):
+        if (problem := _text_problem(src.get("title"))) is not None:
+            yield problem, f"[{i}].title"
+        path = src.get("path")
+        # A relative path names a file of the package; only a URL must be an IRI.
+        if isinstance(path, str) and "://" in path and (problem := iri_problem(path)):
+            yield f"URL を IRI にできません: {problem}: {path!r}", f"[{i}].path"
+
+
+def _check_integer(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        yield f"0 以上の整数が必要です: {value!r}", None
+
+
+def _check_hash(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    if not isinstance(value, str) or not _HASH.match(value):
+        yield f"ハッシュ値は sha256:<64桁の16進> で書いてください: {value!r}", None
+
+
+# Every Kind has its checker; indexing (not .get) makes a new Kind without one fail loudly.
+_CHECKERS: dict[Kind, _Checker] = {
+    Kind.TEXT: _check_text,
+    Kind.NAME: _check_name,
+    Kind.VERSION: _check_version,
+    Kind.TEXT_LIST: _check_text_list,
+    Kind.URI: _check_uri,
+    Kind.URI_LIST: _check_uri_list,
+    Kind.DATE: _check_date,
+    Kind.PERIOD: _check_period,
+    Kind.AGENT: _check_agent,
+    Kind.CONTACT: _check_contact,
+    Kind.LICENSES: _check_licenses,
+    Kind.THEMES: _check_themes,
+    Kind.FREQUENCY: _check_frequency,
+    Kind.LANGUAGES: _check_languages,
+    Kind.LG_CODES: _check_lg_codes,
+    Kind.SOURCES: _check_sources,
+    Kind.INTEGER: _check_integer,
+    Kind.HASH: _check_hash,
+}
+
+
+def _problems(prop: Property, value: Any, settings: Settings | None) -> _Problems:
+    """Yield (message, sub-key) for each problem with a present value, as its kind's checker finds them."""
+    return _CHECKERS[prop.kind](prop, value, settings)
 
 
 def _check(prop: Property, descriptor: Mapping[str, Any], settings: Settings | None, *, file: str,
