@@ -260,7 +260,25 @@ def test_jobs_publish_several_datasets_in_parallel(proj, target, fake):
     assert not the_plan.has_changes
 
 
-@pytest.mark.parametrize("kill_at", range(1, 12))
+REQUESTS_OF_A_FIRST_PUBLISH = 8  # status, show, org, create, 2 uploads, descriptor, final revise
+
+
+def test_a_first_publish_makes_the_requests_the_kill_test_covers(proj, target, fake):
+    make_package(proj / "datapackages", "demo", {"towns": CSV, "other": CSV + "1,a,2\n"})
+    session = target.client.session()
+    count = {"n": 0}
+    real_send = session.send
+
+    def send(request, **kw):
+        count["n"] += 1
+        return real_send(request, **kw)
+
+    session.send = send
+    _, result = publish(proj, target, validate=False)
+    assert result.ok and count["n"] == REQUESTS_OF_A_FIRST_PUBLISH
+
+
+@pytest.mark.parametrize("kill_at", range(1, REQUESTS_OF_A_FIRST_PUBLISH + 1))
 def test_killed_at_any_request_then_rerun_converges(proj, target, fake, kill_at):
     make_package(proj / "datapackages", "demo", {"towns": CSV, "other": CSV + "1,a,2\n"})
 
@@ -278,10 +296,12 @@ def test_killed_at_any_request_then_rerun_converges(proj, target, fake, kill_at)
         return real_send(request, **kw)
 
     session.send = send
+    killed = False
     try:
         publish(proj, target, validate=False)
     except Killed:
-        pass
+        killed = True
+    assert killed, f"the publish ended before request {kill_at}"
     session.send = real_send
     _, result = publish(proj, target, validate=False)
     assert result.ok
