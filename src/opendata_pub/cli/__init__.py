@@ -10,16 +10,8 @@ module of its own below (imported here, so that ``opendata-pub --help`` lists th
 
 from __future__ import annotations
 
-import importlib
-
+# Command modules of the other areas; importing one defines its click commands on ``app``.
+from . import catalog, evaluation, publish, rdf  # noqa: F401
 from .app import EXIT_CHANGES, EXIT_FAILED, EXIT_OK, EXIT_USAGE, app, main
 
 __all__ = ["EXIT_CHANGES", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "app", "main"]
-
-# Command modules of the other areas; each defines click commands on ``app``.
-for _module in ("evaluation", "rdf", "publish", "catalog"):
-    try:
-        importlib.import_module(f"{__name__}.{_module}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"{__name__}.{_module}":
-            raise
