@@ -52,7 +52,8 @@ from .rules import dataset_name_problem, tag_problems
 from .source import DESCRIPTOR_RESOURCE, SourceFile, SourcePackage
 from .target import ConflictError, PreflightError, TransferProgress
 
-__all__ = ["CkanTarget", "DESCRIPTOR_DESCRIPTION"]
+__all__ = ["DESCRIPTOR_DESCRIPTION", "CkanTarget", "final_resources", "match_resources", "natural_order", "plan_leftovers",
+           "plan_resource", "resource_order"]
 
 DESCRIPTOR_DESCRIPTION = ("このデータセットのデータパッケージ記述子 (Frictionless Data Package v2)。"
                           "opendata-pub pull などでパッケージを復元するときに使います。")
@@ -244,14 +245,11 @@ class CkanTarget:
         if remote is None:
             plan.action = DatasetAction.CREATE
             plan.changes = [Change(k, None, v) for k, v in dataset.items()]
-            for f, res in wanted:
-                plan.resources.append(ResourcePlan(f.name, ResourceAction.CREATE, desired=res, file=_planned(f),
-                                                   changes=[Change("file", None, _file_label(f.size, f.sha256))]))
+            plan.resources = [plan_resource(f, want, None) for f, want in wanted]
             plan.order = [f.name for f, _ in wanted]
             return plan
 
         plan.remote_id = str(remote["id"])
-        remote_resources: list[dict[str, Any]] = list(remote.get("resources") or [])
         plan.metadata_modified = str(remote.get("metadata_modified") or "")
         current = normalize_dataset(remote)
         if current.get("owner_org") and current.get("owner_org") != dataset.get("owner_org"):
@@ -260,60 +258,13 @@ class CkanTarget:
                            f"(公開先は {dataset.get('owner_org')})")
             return plan
         plan.changes = _diff(current, dataset)
-
-        matched: dict[str, dict[str, Any]] = {}
-        extra: list[dict[str, Any]] = []
-        for res in remote.get("resources") or []:
-            name = str(res.get("name") or "")
-            if name and name not in matched:
-                matched[name] = res
-            else:
-                extra.append(res)
-        wanted_names = {f.name for f, _ in wanted}
-        for f, want in wanted:
-            have = matched.get(f.name)
-            if have is None:
-                plan.resources.append(ResourcePlan(f.name, ResourceAction.CREATE, desired=want, file=_planned(f),
-                                                   changes=[Change("file", None, _file_label(f.size, f.sha256))]))
-                continue
-            normal = normalize_resource(have)
-            same_content = (normal.get("url") == f.url) if f.url is not None else (
-                have.get("url_type") == "upload" and normal.get("hash") == f.sha256 and normal.get("size") == f.size)
-            rp = ResourcePlan(f.name, ResourceAction.UNCHANGED, remote_id=str(have["id"]), desired=want,
-                              file=_planned(f))
-            if not same_content:
-                rp.action = ResourceAction.REPLACE
-                rp.changes = [Change("file", _file_label(normal.get("size"), normal.get("hash")),
-                                     f.url or _file_label(f.size, f.sha256))]
-                rp.changes += [c for c in _diff(normal, want) if c.field not in ("size", "hash", "hash_algorithm", "url")]
-            else:
-                rp.changes = _diff(normal, want)
-                if rp.changes:
-                    rp.action = ResourceAction.UPDATE
-            plan.resources.append(rp)
-        kept: list[str] = []
-        for res in list(matched.values()) + extra:
-            name = str(res.get("name") or "")
-            if name in wanted_names and matched.get(name) is res:
-                continue
-            duplicate = name in matched and matched[name] is not res
-            why = "同じ名前のリソースが重複しています" if duplicate else "パッケージにありません"
-            if prune:
-                plan.resources.append(ResourcePlan(name or str(res["id"]), ResourceAction.DELETE, remote_id=str(res["id"]),
-                                                   note=why))
-            else:
-                plan.resources.append(ResourcePlan(name or str(res["id"]), ResourceAction.KEEP, remote_id=str(res["id"]),
-                                                   note=f"{why} (--prune で削除)"))
-                if not duplicate and name:
-                    kept.append(name)
-        names = [f.name for f, _ in wanted]
-        plan.order = names[:-1] + kept + names[-1:]
-        # What the list would be without reordering: survivors in place, new ones appended.
-        deleted = {r.remote_id for r in plan.resources if r.action is ResourceAction.DELETE}
-        natural = [str(r.get("name")) for r in remote_resources
-                   if r["id"] not in deleted and r is matched.get(str(r.get("name")))]
-        natural += [r.name for r in plan.resources if r.action is ResourceAction.CREATE]
-        plan.reorder = natural != plan.order
+        remote_resources: list[dict[str, Any]] = list(remote.get("resources") or [])
+        matched, extra = match_resources(remote_resources)
+        plan.resources = [plan_resource(f, want, matched.get(f.name)) for f, want in wanted]
+        leftovers, kept = plan_leftovers(matched, extra, {f.name for f, _ in wanted}, prune=prune)
+        plan.resources += leftovers
+        plan.order = resource_order([f.name for f, _ in wanted], kept)
+        plan.reorder = natural_order(remote_resources, matched, plan.resources) != plan.order
         touched = any(r.action not in (ResourceAction.UNCHANGED, ResourceAction.KEEP) for r in plan.resources)
         if plan.changes or touched or plan.reorder:
             plan.action = DatasetAction.UPDATE
@@ -497,21 +448,7 @@ class CkanTarget:
     def _final(self, plan: DatasetPlan, dp: SourceFile, state: dict[str, Any],
                progress: TransferProgress) -> dict[str, Any]:
         by_name = {r.name: r for r in plan.resources if r.action is not ResourceAction.DELETE}
-        deleted = {r.remote_id for r in plan.resources if r.action is ResourceAction.DELETE}
-        pool = [r for r in state.get("resources") or [] if r.get("id") not in deleted]
-        final: list[dict[str, Any]] = []
-        placed: set[str] = set()
-        for name in plan.order:
-            rp = by_name.get(name)
-            res = next((r for r in pool if rp is not None and rp.remote_id and r.get("id") == rp.remote_id), None) \
-                or next((r for r in pool if r.get("name") == name and r.get("id") not in placed), None)
-            if res is not None:
-                placed.add(str(res["id"]))
-                final.append(_merge(res, rp.desired if rp is not None else None))
-            elif rp is not None and rp.desired is not None:
-                final.append({k: v for k, v in rp.desired.items()})
-        leftovers = [r for r in pool if str(r.get("id")) not in placed]
-        final = final[:-1] + leftovers + final[-1:]  # keep datapackage.json last
+        final = final_resources(plan, state.get("resources") or [])
         dp_plan = by_name.get(DESCRIPTOR_RESOURCE)
         upload = dp_plan is not None and dp_plan.uploads
         update = self._payload(plan.desired, state)
@@ -529,6 +466,117 @@ class CkanTarget:
         part = self._file_part("update__resources__-1__upload", dp) if upload else None
         return self._revise(plan, state, update=update, filter_=filters, file=part, satisfied=done,
                             progress=progress, what="メタデータと datapackage.json の更新")
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning, as pure functions of the portal's resources and ours (testable without a portal)
+
+
+def match_resources(remote: Sequence[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The portal's resources by name (the first of each name) and the rest: unnamed resources and
+    later ones with a name already taken, in the portal's order."""
+    matched: dict[str, dict[str, Any]] = {}
+    extra: list[dict[str, Any]] = []
+    for res in remote:
+        name = str(res.get("name") or "")
+        if name and name not in matched:
+            matched[name] = res
+        else:
+            extra.append(res)
+    return matched, extra
+
+
+def _same_content(f: SourceFile, have: Mapping[str, Any], normal: Mapping[str, Any]) -> bool:
+    if f.url is not None:
+        return normal.get("url") == f.url
+    return have.get("url_type") == "upload" and normal.get("hash") == f.sha256 and normal.get("size") == f.size
+
+
+def plan_resource(f: SourceFile, want: dict[str, Any], have: dict[str, Any] | None) -> ResourcePlan:
+    """How our file ``f`` (as the resource ``want``) meets the portal's resource of its name
+    (``have``; None: there is none, so create it)."""
+    if have is None:
+        return ResourcePlan(f.name, ResourceAction.CREATE, desired=want, file=_planned(f),
+                            changes=[Change("file", None, _file_label(f.size, f.sha256))])
+    normal = normalize_resource(have)
+    rp = ResourcePlan(f.name, ResourceAction.UNCHANGED, remote_id=str(have["id"]), desired=want, file=_planned(f))
+    if not _same_content(f, have, normal):
+        rp.action = ResourceAction.REPLACE
+        rp.changes = [Change("file", _file_label(normal.get("size"), normal.get("hash")),
+                             f.url or _file_label(f.size, f.sha256))]
+        rp.changes += [c for c in _diff(normal, want) if c.field not in ("size", "hash", "hash_algorithm", "url")]
+    else:
+        rp.changes = _diff(normal, want)
+        if rp.changes:
+            rp.action = ResourceAction.UPDATE
+    return rp
+
+
+def plan_leftovers(matched: Mapping[str, dict[str, Any]], extra: Sequence[dict[str, Any]],
+                   wanted_names: set[str], *, prune: bool) -> tuple[list[ResourcePlan], list[str]]:
+    """The portal's resources the package does not account for (not ours, or duplicates of a name):
+    deleted with ``prune``, else kept. Also the names kept in place (named, not duplicates)."""
+    plans: list[ResourcePlan] = []
+    kept: list[str] = []
+    for res in list(matched.values()) + list(extra):
+        name = str(res.get("name") or "")
+        if name in wanted_names and matched.get(name) is res:
+            continue
+        duplicate = name in matched and matched[name] is not res
+        why = "同じ名前のリソースが重複しています" if duplicate else "パッケージにありません"
+        label, remote_id = name or str(res["id"]), str(res["id"])
+        if prune:
+            plans.append(ResourcePlan(label, ResourceAction.DELETE, remote_id=remote_id, note=why))
+        else:
+            plans.append(ResourcePlan(label, ResourceAction.KEEP, remote_id=remote_id, note=f"{why} (--prune で削除)"))
+            if not duplicate and name:
+                kept.append(name)
+    return plans, kept
+
+
+def resource_order(names: Sequence[str], kept: Sequence[str]) -> list[str]:
+    """The wanted order: ours, with kept resources before the last (datapackage.json stays last)."""
+    return [*names[:-1], *kept, *names[-1:]]
+
+
+def natural_order(remote: Sequence[Mapping[str, Any]], matched: Mapping[str, Mapping[str, Any]],
+                  resources: Sequence[ResourcePlan]) -> list[str]:
+    """What the list would be without reordering: survivors in place, new ones appended."""
+    deleted = {r.remote_id for r in resources if r.action is ResourceAction.DELETE}
+    natural = [str(r.get("name")) for r in remote
+               if r["id"] not in deleted and r is matched.get(str(r.get("name")))]
+    return natural + [r.name for r in resources if r.action is ResourceAction.CREATE]
+
+
+def final_resources(plan: DatasetPlan, current: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The resource list to write last: the portal's current resources (``current``) in the
+    planned order with our fields applied, leftovers before datapackage.json, deleted ones gone."""
+    by_name = {r.name: r for r in plan.resources if r.action is not ResourceAction.DELETE}
+    deleted = {r.remote_id for r in plan.resources if r.action is ResourceAction.DELETE}
+    pool = [r for r in current if r.get("id") not in deleted]
+    final: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for name in plan.order:
+        rp = by_name.get(name)
+        res = _placed_resource(pool, rp, name, placed)
+        if res is not None:
+            placed.add(str(res["id"]))
+            final.append(_merge(res, rp.desired if rp is not None else None))
+        elif rp is not None and rp.desired is not None:
+            final.append(dict(rp.desired))
+    leftovers = [r for r in pool if str(r.get("id")) not in placed]
+    return final[:-1] + leftovers + final[-1:]  # keep datapackage.json last
+
+
+def _placed_resource(pool: Sequence[dict[str, Any]], rp: ResourcePlan | None, name: str,
+                     placed: set[str]) -> dict[str, Any] | None:
+    """The current resource that fills the place of ``name``: the planned one by id, else the first
+    not yet placed with that name."""
+    if rp is not None and rp.remote_id:
+        res = next((r for r in pool if r.get("id") == rp.remote_id), None)
+        if res is not None:
+            return res
+    return next((r for r in pool if r.get("name") == name and r.get("id") not in placed), None)
 
 
 def _merge(res: Mapping[str, Any], desired: Mapping[str, Any] | None) -> dict[str, Any]:
