@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,108 @@ def _message(err: TableError) -> str:
     return template.format(cell=cell, field=err.field or "", note=err.note or err.message)
 
 
+def _is_tabular(r: ReadableResource) -> bool:
+    """Whether frictionless reads the file's rows: a text table with a schema, or any CSV/TSV."""
+    fmt = str(r.descriptor.get("format") or r.paths[0].suffix.lstrip(".")).lower()
+    return fmt in _TABULAR_FORMATS and (r.descriptor.get("schema") is not None or fmt in {"csv", "tsv"})
+
+
+@dataclass
+class _DataRun:
+    """What one ``check_data`` call collects, resource by resource, before frictionless reads the tables."""
+
+    file_of: Callable[[ReadableResource], str]
+    on_decided: Callable[[str, str], None] | None
+    findings: list[Finding] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)
+    tabular: list[Mapping[str, Any]] = field(default_factory=list)  # resource descriptors for frictionless
+
+    def add(self, code: str, message: str, r: ReadableResource, severity: Severity = Severity.ERROR,
+            where: Location | None = None, **params: Any) -> None:
+        self.findings.append(Finding(code, message, severity, where or Location(file=self.file_of(r)), Layer.DATA,
+                                     r.name, params))
+
+    def resource(self, r: ReadableResource) -> None:
+        if r.remote:
+            return
+        if r.inline:
+            if isinstance(r.descriptor.get("data"), list):
+                self.tabular.append(r.descriptor)
+            return
+        if not r.paths:
+            return
+        if all(p.stat().st_size == 0 for p in r.paths):
+            self.add("file-empty", "ファイルが空です (0 バイト)", r)
+            return
+        self._local_file(r)
+
+    def _local_file(self, r: ReadableResource) -> None:
+        is_tabular = _is_tabular(r)
+        declared = r.descriptor.get("encoding") if isinstance(r.descriptor.get("encoding"), str) else None
+        resolved = dict(r.descriptor)
+        if is_tabular or declared:
+            encoding = self._encoding(r, declared, is_tabular)
+            if encoding is None:  # unreadable: frictionless would only repeat it row by row
+                return
+            resolved["encoding"] = encoding
+        if is_tabular:
+            self.tabular.append(resolved)
+        else:
+            # frictionless only checks bytes/hash of tabular resources it reads; check the others here.
+            self._digest(r)
+
+    def _encoding(self, r: ReadableResource, declared: str | None, is_tabular: bool) -> str | None:
+        """The file's encoding, decided and recorded; None (with a finding) when it cannot be read."""
+        decision = detect_file_encoding(r.paths[0], declared=declared)
+        evidence = decision.to_dict()
+        if decision.encoding is None:
+            self.add("encoding-undecodable",
+                     f"文字コードを判定できません: {decision.detail}", r,
+                     where=Location(file=self.file_of(r), offset=decision.error_offset), **evidence)
+            return None
+        if decision.error_offset is not None:
+            self.add("encoding-mismatch",
+                     f"宣言された文字コード {declared} で読めません: {decision.detail}", r,
+                     where=Location(file=self.file_of(r), offset=decision.error_offset), **evidence)
+            return None
+        if declared is None and is_tabular:
+            self.add("encoding-detected", f"文字コードを {decision.encoding} と判定しました: {decision.detail}", r,
+                     Severity.INFO, **evidence)
+        self.encodings[r.name] = decision.encoding
+        if self.on_decided:
+            self.on_decided(r.name, decision.encoding)
+        return decision.encoding
+
+    def _digest(self, r: ReadableResource) -> None:
+        digest, size = file_digest(r.paths)
+        expected_bytes = r.descriptor.get("bytes")
+        if isinstance(expected_bytes, int) and expected_bytes != size:
+            self.add("byte-count", f"バイト数が記述子と一致しません: 記述子 {expected_bytes:,}、実際 {size:,}", r,
+                     expected=expected_bytes, actual=size)
+        expected_hash = r.descriptor.get("hash")
+        # Only a sha256 can be compared with what we computed; other algorithms are left alone.
+        if isinstance(expected_hash, str) and expected_hash.removeprefix("sha256:") != digest \
+                and expected_hash.startswith("sha256:"):
+            self.add("hash-count", "ハッシュ値が記述子と一致しません (内容が変わっています)", r,
+                     expected=expected_hash, actual=f"sha256:{digest}")
+
+    def tables(self, resources: list[ReadableResource], root: Path,
+               on_row: Callable[[str, int], None] | None) -> None:
+        """frictionless's row-by-row findings for the tables collected, each at its own resource."""
+        if not self.tabular:
+            return
+        by_name = {r.name: r for r in resources}
+        for err in validate_tables(root, {"resources": self.tabular}, on_row=on_row):
+            r = by_name.get(err.resource) or next(iter(by_name.values()))
+            severity = Severity.WARNING if err.type in _WARNINGS else Severity.ERROR
+            params: dict[str, Any] = {"note": err.note} if err.note else {}
+            if err.cell is not None:
+                params["cell"] = err.cell
+            self.findings.append(Finding(err.type, _message(err), severity,
+                                         Location(file=self.file_of(r), row=err.row, field=err.field),
+                                         Layer.DATA, r.name, params))
+
+
 def check_data(
     resources: list[ReadableResource],
     root: Path,
@@ -82,75 +185,8 @@ def check_data(
     on_decided: Callable[[str, str], None] | None = None,
 ) -> tuple[list[Finding], dict[str, str]]:
     """Check each readable resource's files; return findings and the encodings decided per resource."""
-    findings: list[Finding] = []
-    encodings: dict[str, str] = {}
-    tabular: list[Mapping[str, Any]] = []
-
-    def add(code: str, message: str, r: ReadableResource, severity: Severity = Severity.ERROR,
-            where: Location | None = None, **params: Any) -> None:
-        findings.append(Finding(code, message, severity, where or Location(file=file_of(r)), Layer.DATA,
-                                r.name, params))
-
+    run = _DataRun(file_of, on_decided)
     for r in resources:
-        if r.remote:
-            continue
-        if r.inline:
-            if isinstance(r.descriptor.get("data"), list):
-                tabular.append(r.descriptor)
-            continue
-        fmt = str(r.descriptor.get("format") or r.paths[0].suffix.lstrip(".")).lower() if r.paths else ""
-        is_tabular = fmt in _TABULAR_FORMATS and (r.descriptor.get("schema") is not None or fmt in {"csv", "tsv"})
-        if not r.paths:
-            continue
-        if all(p.stat().st_size == 0 for p in r.paths):
-            add("file-empty", "ファイルが空です (0 バイト)", r)
-            continue
-        declared = r.descriptor.get("encoding") if isinstance(r.descriptor.get("encoding"), str) else None
-        resolved = dict(r.descriptor)
-        if is_tabular or declared:
-            decision = detect_file_encoding(r.paths[0], declared=declared)
-            evidence = decision.to_dict()
-            if decision.encoding is None:
-                add("encoding-undecodable",
-                    f"文字コードを判定できません: {decision.detail}", r,
-                    where=Location(file=file_of(r), offset=decision.error_offset), **evidence)
-                continue
-            if decision.error_offset is not None:
-                add("encoding-mismatch",
-                    f"宣言された文字コード {declared} で読めません: {decision.detail}", r,
-                    where=Location(file=file_of(r), offset=decision.error_offset), **evidence)
-                continue
-            if declared is None and is_tabular:
-                add("encoding-detected", f"文字コードを {decision.encoding} と判定しました: {decision.detail}", r,
-                    Severity.INFO, **evidence)
-            encodings[r.name] = decision.encoding
-            if on_decided:
-                on_decided(r.name, decision.encoding)
-            resolved["encoding"] = decision.encoding
-        if is_tabular:
-            tabular.append(resolved)
-        else:
-            # frictionless only checks bytes/hash of tabular resources it reads; check the others here.
-            digest, size = file_digest(r.paths)
-            expected_bytes = r.descriptor.get("bytes")
-            if isinstance(expected_bytes, int) and expected_bytes != size:
-                add("byte-count", f"バイト数が記述子と一致しません: 記述子 {expected_bytes:,}、実際 {size:,}", r,
-                    expected=expected_bytes, actual=size)
-            expected_hash = r.descriptor.get("hash")
-            if isinstance(expected_hash, str) and expected_hash.removeprefix("sha256:") != digest \
-                    and expected_hash.startswith("sha256:"):
-                add("hash-count", "ハッシュ値が記述子と一致しません (内容が変わっています)", r,
-                    expected=expected_hash, actual=f"sha256:{digest}")
-
-    if tabular:
-        by_name = {r.name: r for r in resources}
-        for err in validate_tables(root, {"resources": tabular}, on_row=on_row):
-            r = by_name.get(err.resource) or next(iter(by_name.values()))
-            severity = Severity.WARNING if err.type in _WARNINGS else Severity.ERROR
-            params: dict[str, Any] = {"note": err.note} if err.note else {}
-            if err.cell is not None:
-                params["cell"] = err.cell
-            findings.append(Finding(err.type, _message(err), severity,
-                                    Location(file=file_of(r), row=err.row, field=err.field),
-                                    Layer.DATA, r.name, params))
-    return findings, encodings
+        run.resource(r)
+    run.tables(resources, root, on_row)
+    return run.findings, run.encodings
