@@ -45,6 +45,7 @@ from ..config import check_token
 from ..errors import (
     NotAuthorized,
     NotFound,
+    PortalError,
     PortalRejected,
     PortalUnreachable,
     PortalValidationError,
@@ -491,30 +492,15 @@ class CkanClient:
         return f"ポータルが一時的に応答できません (HTTP {r.status_code}, {action}){detail}"
 
     def _decode(self, r: requests.Response, content: bytes, action: str) -> Any:
+        """The ``result`` of a successful CKAN action, else the error the response stands for."""
         status = r.status_code
         if 300 <= status < 400:
-            location = r.headers.get("Location", "")
-            target = self._clip(location)
-            hint = "ポータルの正しい URL を指定してください"
-            if self.url.startswith("http://") and location.startswith("https://"):
-                hint = f"http ではなく https の URL ({target.split('/api/')[0]}) を指定してください"
-            return self._raise(PortalUnreachable(f"ポータルが {target or '別の場所'} へリダイレクトしました ({action})",
-                                                 hint=hint))
-        ctype = r.headers.get("Content-Type", "")
+            return self._raise(self._redirect_error(r, action))
         try:
             data = json.loads(content) if content else None
         except ValueError:
-            data = None
-            if status == 413:
-                raise PortalValidationError("ファイルが大きすぎます (HTTP 413)",
-                                            fields={"upload": ["File upload too large"]}, status=413) from None
-            if status in RETRY_STATUSES or status >= 500:
-                raise PortalRejected(self._status_message(r, content, action), status=status) from None
-            what = "HTML のページ" if "html" in ctype or content.lstrip()[:1] == b"<" else "JSON 以外"
-            raise PortalUnreachable(
-                f"CKAN の API ではない応答です: {what}が返りました (HTTP {status}, {action})",
-                hint="URL が CKAN サイトのトップ (例: https://ckan.example.jp) を指しているか確認してください",
-            ) from None  # the JSON decoder's complaint says nothing the message does not
+            # the JSON decoder's complaint says nothing the message does not
+            raise self._not_json_error(r, content, action) from None
         if isinstance(data, str):  # CKAN's bare-string 400s: "Bad request: Action name not known: …"
             raise PortalRejected(f"ポータルが要求を拒否しました (HTTP {status}, {action}): {self._clip(data)}",
                                  status=status)
@@ -523,22 +509,49 @@ class CkanClient:
                                     hint="URL が CKAN サイトのトップを指しているか確認してください")
         if status == 200 and data.get("success") is True:
             return data.get("result")
+        raise self._action_error(data, status, action)
+
+    def _redirect_error(self, r: requests.Response, action: str) -> PortalUnreachable:
+        location = r.headers.get("Location", "")
+        target = self._clip(location)
+        hint = "ポータルの正しい URL を指定してください"
+        if self.url.startswith("http://") and location.startswith("https://"):
+            hint = f"http ではなく https の URL ({target.split('/api/')[0]}) を指定してください"
+        return PortalUnreachable(f"ポータルが {target or '別の場所'} へリダイレクトしました ({action})", hint=hint)
+
+    def _not_json_error(self, r: requests.Response, content: bytes, action: str) -> PortalError:
+        """A body that is not JSON: too large, a server in trouble, or not a CKAN API at all."""
+        status = r.status_code
+        if status == 413:
+            return PortalValidationError("ファイルが大きすぎます (HTTP 413)",
+                                         fields={"upload": ["File upload too large"]}, status=413)
+        if status in RETRY_STATUSES or status >= 500:
+            return PortalRejected(self._status_message(r, content, action), status=status)
+        ctype = r.headers.get("Content-Type", "")
+        what = "HTML のページ" if "html" in ctype or content.lstrip()[:1] == b"<" else "JSON 以外"
+        return PortalUnreachable(
+            f"CKAN の API ではない応答です: {what}が返りました (HTTP {status}, {action})",
+            hint="URL が CKAN サイトのトップ (例: https://ckan.example.jp) を指しているか確認してください",
+        )
+
+    def _action_error(self, data: Mapping[str, Any], status: int, action: str) -> PortalRejected:
+        """The error a CKAN action reported (``{"success": false, "error": {...}}``)."""
         raw_error = data.get("error")
         error: Mapping[str, Any] = raw_error if isinstance(raw_error, Mapping) else {}
         kind = str(error.get("__type") or "")
         message = self._clip(str(error.get("message") or ""))
         if kind == "Authorization Error" or status == 403:
-            raise NotAuthorized(f"権限がありません ({action}): {message}", status=status, kind=kind,
-                                hint="API トークンが正しいか、組織で編集者以上のロールがあるか確認してください")
+            return NotAuthorized(f"権限がありません ({action}): {message}", status=status, kind=kind,
+                                 hint="API トークンが正しいか、組織で編集者以上のロールがあるか確認してください")
         if kind == "Not Found Error" or status == 404:
-            raise NotFound(f"見つかりません ({action}): {message}", status=status, kind=kind)
+            return NotFound(f"見つかりません ({action}): {message}", status=status, kind=kind)
         if kind == "Validation Error" or status == 409:
             fields = {self._clip(k, 100): [self._clip(m) for m in v] for k, v in _field_messages(error).items()}
             listed = "; ".join(f"{k}: {' / '.join(v)}" for k, v in fields.items()) or message
-            raise PortalValidationError(f"ポータルが値を受け付けませんでした ({action}): {listed}",
-                                        fields=fields, status=status)
-        raise PortalRejected(f"ポータルがエラーを返しました (HTTP {status}, {kind or 'error'}, {action}): {message}",
-                             status=status, kind=kind or None)
+            return PortalValidationError(f"ポータルが値を受け付けませんでした ({action}): {listed}",
+                                         fields=fields, status=status)
+        return PortalRejected(f"ポータルがエラーを返しました (HTTP {status}, {kind or 'error'}, {action}): {message}",
+                              status=status, kind=kind or None)
 
     @staticmethod
     def _raise(exc: Exception) -> Any:
