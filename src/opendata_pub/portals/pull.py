@@ -389,94 +389,136 @@ def pull_dataset(
         with _staging(dest) as tmp:
             result = PullResult(path=given, name=str(pkg.get("name")), descriptor_from="datapackage.json")
             stored = by_name.get(DESCRIPTOR_RESOURCE)
-            downloads: list[tuple[str, Mapping[str, Any], Path, list[_Expect]]] = []
             if stored is not None and stored.get("url"):
-                dp_path = tmp / DESCRIPTOR_RESOURCE
-                expects = [_ckan_expect(stored)]
-                limit, reason = _limit(expects, MAX_DESCRIPTOR_BYTES, "記述子の上限")
-                got = client.download(str(stored["url"]), dp_path, limit=limit, limit_reason=reason)
-                verified = _verify(DESCRIPTOR_RESOURCE, dp_path, got, expects)
-                try:
-                    descriptor = json.loads(dp_path.read_bytes().decode("utf-8-sig"))
-                except (UnicodeDecodeError, ValueError) as exc:
-                    raise InputError(f"ポータルの datapackage.json が JSON として読めません: {exc}") from exc
-                if not isinstance(descriptor, dict):
-                    raise InputError("ポータルの datapackage.json がマッピングではありません")
-                result.files.append(DESCRIPTOR_RESOURCE)
-                if verified:
-                    result.verified[DESCRIPTOR_RESOURCE] = verified
-                result.bytes += got[0]
-                raw = descriptor.get("resources")
-                listed = [(i, res) for i, res in enumerate(raw if isinstance(raw, list) else [])
-                          if isinstance(res, Mapping) and isinstance(res.get("path"), str) and "://" not in res["path"]]
-                # inline data, links and lists of paths have nothing (single) to download
-                by_index = dict(listed)
-                for i, rel, target in _package_paths(tmp, [(i, r["path"]) for i, r in listed]):
-                    res = by_index[i]
-                    remote = by_name.get(str(res.get("name")))
-                    if remote is None or not remote.get("url"):
-                        raise PortalRejected(f"リソース {res.get('name')} がポータルのデータセットにありません",
-                                             hint=_RETRY_HINT)
-                    downloads.append((rel, remote, target, [_descriptor_expect(res), _ckan_expect(remote)]))
+                downloads = _stored_descriptor(client, stored, by_name, tmp, result)
             else:
                 result.descriptor_from = "ckan"
-                descriptor = descriptor_from_ckan(pkg)
-                used: set[str] = set()
-                names: set[str] = set()
-                for res, remote in zip(descriptor["resources"], resources, strict=False):
-                    url = str(remote.get("url") or "")
-                    upload = remote.get("url_type") == "upload"
-                    filename = _safe_filename(url, str(res.get("name") or "file"))
-                    # CKAN names are free text; a Frictionless name is not: derive one, keep CKAN's as title
-                    slug = re.sub(r"[^a-z0-9._-]+", "-", PurePosixPath(filename).stem.lower()).strip("-") or "file"
-                    while slug in names:
-                        slug += "-2"
-                    names.add(slug)
-                    if res.get("name") and res["name"] != slug:
-                        res.setdefault("title", res["name"])
-                    res["name"] = slug
-                    if not upload:
-                        if url:
-                            res["path"] = url  # a link stays a link
-                        continue
-                    stem, dot, ext = filename.rpartition(".")
-                    n = 1
-                    while f"data/{filename}".casefold() in used:  # one file on a case-insensitive file system
-                        n += 1
-                        filename = _bounded_name(f"{stem}-{n}.{ext}" if dot and stem else f"{filename}-{n}")
-                    used.add(f"data/{filename}".casefold())
-                    res["path"] = f"data/{filename}"
-                    downloads.append((res["path"], remote, tmp / "data" / filename, [_ckan_expect(remote)]))
-                (tmp / DESCRIPTOR_RESOURCE).write_bytes(descriptor_json(descriptor))
-
-            total = sum(_declared(d[3]) for d in downloads)
-            progress.start("pull", f"{dataset} をダウンロード", total or None, unit="bytes")
-            try:
-                for rel, remote, target, expects in downloads:
-                    base = result.bytes
-
-                    def advance(n: int, base: int = base) -> None:
-                        progress.advance("pull", base + n)
-
-                    limit, reason = _limit(expects, max_bytes, "ファイルの上限")
-                    try:
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        got = client.download(str(remote["url"]), target, on_progress=advance, limit=limit,
-                                              limit_reason=reason)
-                    except requests.RequestException:
-                        raise
-                    except OSError as exc:
-                        raise _write_error(rel, exc) from exc
-                    verified = _verify(rel, target, got, expects)
-                    result.files.append(rel)
-                    if verified:
-                        result.verified[rel] = verified
-                    result.bytes += got[0]
-            finally:
-                progress.finish("pull")
+                downloads = _derived_descriptor(pkg, resources, tmp)
+            _download_all(client, downloads, result, progress, f"{dataset} をダウンロード", max_bytes)
             _install(tmp, dest)
     _validate(result, given, validate)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _CkanDownload:
+    """One file to fetch from a CKAN portal: where it goes in the package, and what records it."""
+
+    rel: str  # the path in the package
+    remote: Mapping[str, Any]  # the portal's resource
+    target: Path  # where it is written (in the staging folder)
+    expects: list[_Expect]
+
+
+def _stored_descriptor(client: CkanClient, stored: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]],
+                       tmp: Path, result: PullResult) -> list[_CkanDownload]:
+    """Fetch the portal's datapackage.json into ``tmp``; return the files it lists (each must be a
+    resource on the portal)."""
+    dp_path = tmp / DESCRIPTOR_RESOURCE
+    expects = [_ckan_expect(stored)]
+    limit, reason = _limit(expects, MAX_DESCRIPTOR_BYTES, "記述子の上限")
+    got = client.download(str(stored["url"]), dp_path, limit=limit, limit_reason=reason)
+    verified = _verify(DESCRIPTOR_RESOURCE, dp_path, got, expects)
+    try:
+        descriptor = json.loads(dp_path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"ポータルの datapackage.json が JSON として読めません: {exc}") from exc
+    if not isinstance(descriptor, dict):
+        raise InputError("ポータルの datapackage.json がマッピングではありません")
+    result.files.append(DESCRIPTOR_RESOURCE)
+    if verified:
+        result.verified[DESCRIPTOR_RESOURCE] = verified
+    result.bytes += got[0]
+    raw = descriptor.get("resources")
+    listed = [(i, res) for i, res in enumerate(raw if isinstance(raw, list) else [])
+              if isinstance(res, Mapping) and isinstance(res.get("path"), str) and "://" not in res["path"]]
+    # inline data, links and lists of paths have nothing (single) to download
+    by_index = dict(listed)
+    downloads: list[_CkanDownload] = []
+    for i, rel, target in _package_paths(tmp, [(i, r["path"]) for i, r in listed]):
+        res = by_index[i]
+        remote = by_name.get(str(res.get("name")))
+        if remote is None or not remote.get("url"):
+            raise PortalRejected(f"リソース {res.get('name')} がポータルのデータセットにありません",
+                                 hint=_RETRY_HINT)
+        downloads.append(_CkanDownload(rel, remote, target, [_descriptor_expect(res), _ckan_expect(remote)]))
+    return downloads
+
+
+def _derived_descriptor(pkg: Mapping[str, Any], resources: list[Mapping[str, Any]], tmp: Path
+                        ) -> list[_CkanDownload]:
+    """No datapackage.json on the portal: write one mapped from the dataset into ``tmp``; return
+    the uploaded files to fetch (links stay links)."""
+    descriptor = descriptor_from_ckan(pkg)
+    used: set[str] = set()
+    names: set[str] = set()
+    downloads: list[_CkanDownload] = []
+    for res, remote in zip(descriptor["resources"], resources, strict=False):
+        url = str(remote.get("url") or "")
+        filename = _safe_filename(url, str(res.get("name") or "file"))
+        _name_resource(res, filename, names)
+        if remote.get("url_type") != "upload":
+            if url:
+                res["path"] = url  # a link stays a link
+            continue
+        filename = _unused_filename(filename, used)
+        res["path"] = f"data/{filename}"
+        downloads.append(_CkanDownload(res["path"], remote, tmp / "data" / filename, [_ckan_expect(remote)]))
+    (tmp / DESCRIPTOR_RESOURCE).write_bytes(descriptor_json(descriptor))
+    return downloads
+
+
+def _name_resource(res: dict[str, Any], filename: str, names: set[str]) -> None:
+    """CKAN names are free text; a Frictionless name is not: derive one, keep CKAN's as title."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", PurePosixPath(filename).stem.lower()).strip("-") or "file"
+    while slug in names:
+        slug += "-2"
+    names.add(slug)
+    if res.get("name") and res["name"] != slug:
+        res.setdefault("title", res["name"])
+    res["name"] = slug
+
+
+def _unused_filename(filename: str, used: set[str]) -> str:
+    """``filename``, numbered if ``data/filename`` is taken (one file on a case-insensitive file
+    system); recorded in ``used``."""
+    stem, dot, ext = filename.rpartition(".")
+    n = 1
+    while f"data/{filename}".casefold() in used:
+        n += 1
+        filename = _bounded_name(f"{stem}-{n}.{ext}" if dot and stem else f"{filename}-{n}")
+    used.add(f"data/{filename}".casefold())
+    return filename
+
+
+def _download_all(client: CkanClient, downloads: list[_CkanDownload], result: PullResult, progress: Progress,
+                  label: str, max_bytes: int) -> None:
+    """Fetch each file, checked against what records it, counting into ``result``."""
+    total = sum(_declared(d.expects) for d in downloads)
+    progress.start("pull", label, total or None, unit="bytes")
+    try:
+        for d in downloads:
+            base = result.bytes
+
+            def advance(n: int, base: int = base) -> None:
+                progress.advance("pull", base + n)
+
+            limit, reason = _limit(d.expects, max_bytes, "ファイルの上限")
+            try:
+                d.target.parent.mkdir(parents=True, exist_ok=True)
+                got = client.download(str(d.remote["url"]), d.target, on_progress=advance, limit=limit,
+                                      limit_reason=reason)
+            except requests.RequestException:
+                raise
+            except OSError as exc:
+                raise _write_error(d.rel, exc) from exc
+            verified = _verify(d.rel, d.target, got, d.expects)
+            result.files.append(d.rel)
+            if verified:
+                result.verified[d.rel] = verified
+            result.bytes += got[0]
+    finally:
+        progress.finish("pull")
 
 
 # ---------------------------------------------------------------------------------------------
