@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..findings import PackageReport
-from ..packaging.package import PathProblem, load_package, resolve_data_path
+from ..packaging.package import LocalPackage, PathProblem, load_package, resolve_data_path
 from .multipart import CHUNK
 
 __all__ = ["DESCRIPTOR_RESOURCE", "SourceFile", "SourcePackage", "descriptor_json", "file_digest", "load_source"]
@@ -107,52 +107,68 @@ def load_source(path: str | os.PathLike[str], *, report: PackageReport | None = 
     notes: list[str] = []
     seen: set[str] = set()
     for index, res in enumerate(pkg.resources()):
-        name = res.get("name")
-        if not isinstance(name, str) or not name:
-            raise InputError("名前 (name) のないリソースは公開できません", path=str(pkg.descriptor_path),
-                             where=f"resources[{index}]")
-        if name in seen:
-            raise InputError(f"リソース名 {name} が重複しています", path=str(pkg.descriptor_path),
-                             where=f"resources[{index}].name")
-        seen.add(name)
-        value = res.get("path")
-        if value is None:
+        name = _resource_name(pkg, res, index, seen)
+        file = _resource_file(pkg, res, index, name, trusted=name in trusted)
+        if file is None:
             notes.append(f"リソース {name} はファイルを持たない (data) ため datapackage.json の中だけで公開します")
-            continue
-        if isinstance(value, list):
-            raise InputError(f"リソース {name} は複数のファイルからなるため CKAN に公開できません",
-                             path=str(pkg.descriptor_path), where=f"resources[{index}].path",
-                             hint="一つのファイルにまとめるか、ファイルごとにリソースを分けてください")
-        target = resolve_data_path(pkg.root, value, allow_remote=True)
-        if isinstance(target, PathProblem):
-            raise InputError(target.message, path=str(pkg.descriptor_path), where=f"resources[{index}].path")
-        declared_hash = res.get("hash") if isinstance(res.get("hash"), str) else None
-        declared_bytes = res.get("bytes") if isinstance(res.get("bytes"), int) else None
-        if isinstance(target, str):  # a remote URL: published as a link, never downloaded
-            sha = declared_hash.removeprefix("sha256:") if declared_hash and declared_hash.startswith("sha256:") else None
-            files.append(SourceFile(name=name, filename=PurePosixPath(target.split("?")[0]).name or name,
-                                    media_type=_media_type(res, target), url=target, size=declared_bytes,
-                                    sha256=sha))
-            continue
-        if not target.is_file():
-            raise InputError(f"リソース {name} のファイルがありません", path=str(target))
-        if name in trusted and declared_hash and declared_hash.startswith("sha256:") and declared_bytes is not None:
-            size, sha = declared_bytes, declared_hash.removeprefix("sha256:")
         else:
-            try:
-                size, sha = file_digest(target)
-            except OSError as exc:
-                raise InputError(f"読めません: {exc.strerror}", path=str(target)) from exc
-        files.append(SourceFile(name=name, filename=target.name, media_type=_media_type(res, target.name),
-                                path=target, size=size, sha256=sha))
-
-    if pkg.descriptor_path.name == DESCRIPTOR_RESOURCE:
-        size, sha = file_digest(pkg.descriptor_path)
-        dp = SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
-                        path=pkg.descriptor_path, size=size, sha256=sha)
-    else:
-        data = descriptor_json(pkg.descriptor)
-        dp = SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
-                        data=data, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+            files.append(file)
+    dp = _descriptor_file(pkg)
     return SourcePackage(path=pkg.root, descriptor_path=pkg.descriptor_path, descriptor=pkg.descriptor,
                          files=tuple(files), datapackage=dp, notes=tuple(notes))
+
+
+def _resource_name(pkg: LocalPackage, res: Mapping[str, Any], index: int, seen: set[str]) -> str:
+    """The resource's name, which must be set and unique (added to ``seen``)."""
+    name = res.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError("名前 (name) のないリソースは公開できません", path=str(pkg.descriptor_path),
+                         where=f"resources[{index}]")
+    if name in seen:
+        raise InputError(f"リソース名 {name} が重複しています", path=str(pkg.descriptor_path),
+                         where=f"resources[{index}].name")
+    seen.add(name)
+    return name
+
+
+def _resource_file(pkg: LocalPackage, res: Mapping[str, Any], index: int, name: str, *,
+                   trusted: bool) -> SourceFile | None:
+    """The file a resource publishes: a local file, a remote link, or None (inline data)."""
+    value = res.get("path")
+    if value is None:
+        return None
+    if isinstance(value, list):
+        raise InputError(f"リソース {name} は複数のファイルからなるため CKAN に公開できません",
+                         path=str(pkg.descriptor_path), where=f"resources[{index}].path",
+                         hint="一つのファイルにまとめるか、ファイルごとにリソースを分けてください")
+    target = resolve_data_path(pkg.root, value, allow_remote=True)
+    if isinstance(target, PathProblem):
+        raise InputError(target.message, path=str(pkg.descriptor_path), where=f"resources[{index}].path")
+    declared_hash = res.get("hash") if isinstance(res.get("hash"), str) else None
+    declared_bytes = res.get("bytes") if isinstance(res.get("bytes"), int) else None
+    if isinstance(target, str):  # a remote URL: published as a link, never downloaded
+        sha = declared_hash.removeprefix("sha256:") if declared_hash and declared_hash.startswith("sha256:") else None
+        return SourceFile(name=name, filename=PurePosixPath(target.split("?")[0]).name or name,
+                          media_type=_media_type(res, target), url=target, size=declared_bytes, sha256=sha)
+    if not target.is_file():
+        raise InputError(f"リソース {name} のファイルがありません", path=str(target))
+    if trusted and declared_hash and declared_hash.startswith("sha256:") and declared_bytes is not None:
+        size, sha = declared_bytes, declared_hash.removeprefix("sha256:")
+    else:
+        try:
+            size, sha = file_digest(target)
+        except OSError as exc:
+            raise InputError(f"読めません: {exc.strerror}", path=str(target)) from exc
+    return SourceFile(name=name, filename=target.name, media_type=_media_type(res, target.name),
+                      path=target, size=size, sha256=sha)
+
+
+def _descriptor_file(pkg: LocalPackage) -> SourceFile:
+    """datapackage.json as a resource: the file itself, or one generated from another descriptor."""
+    if pkg.descriptor_path.name == DESCRIPTOR_RESOURCE:
+        size, sha = file_digest(pkg.descriptor_path)
+        return SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
+                          path=pkg.descriptor_path, size=size, sha256=sha)
+    data = descriptor_json(pkg.descriptor)
+    return SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
+                      data=data, size=len(data), sha256=hashlib.sha256(data).hexdigest())
