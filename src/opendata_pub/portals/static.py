@@ -638,7 +638,25 @@ class StaticTarget:
         problems = self._check(d, strict=True)
         if problems:
             raise ConflictError(" / ".join(problems[:5]) + " — 上書きしません", hint=_REFRESH)
-        writes, records, deletes = [], [], []
+        writes, records, deletes = self._sort_work(d)
+        if writes or records or deletes:
+            self._begin()
+        assert self._manifest is not None or not (writes or records or deletes)
+        for rp in writes + records:
+            self._store(d, rp, write=rp in writes, progress=progress)
+        for rp in deletes:
+            self._delete(rp)
+        if writes or records or deletes:
+            with self._lock:
+                self._save_locked()
+        return {rp.name: f"sha256:{rp.desired['sha256']}" for rp in d.resources if rp.desired is not None}
+
+    def _sort_work(self, d: DatasetPlan) -> tuple[list[ResourcePlan], list[ResourcePlan], list[ResourcePlan]]:
+        """What applying ``d`` still needs: files to write, files already as planned (a re-run after
+        a crash) only to record, and files to delete."""
+        writes: list[ResourcePlan] = []
+        records: list[ResourcePlan] = []
+        deletes: list[ResourcePlan] = []
         for rp in d.resources:
             if rp.action in (ResourceAction.CREATE, ResourceAction.REPLACE) and rp.desired is not None:
                 want = (int(rp.desired["size"]), str(rp.desired["sha256"]))
@@ -650,33 +668,30 @@ class StaticTarget:
             elif rp.action is ResourceAction.DELETE and (
                     self._current(rp.name) is not None or self._owned(rp.name) is not None):
                 deletes.append(rp)
-        if writes or records or deletes:
-            self._begin()
-        assert self._manifest is not None or not (writes or records or deletes)
-        for rp in writes + records:
-            path = self._path(rp.name)
-            if rp in writes:
-                data = self._site[rp.name]
-                write_bytes(path, data)
-                if progress is not None:
-                    progress.sent(f"{d.name}/{rp.name}", len(data))
-            st = path.stat()
-            assert self._manifest is not None and rp.desired is not None
-            with self._lock:
-                self._manifest.files[rp.name] = ManifestEntry(rp.desired["sha256"], rp.desired["size"], st.st_mtime_ns)
-            self._disk[rp.name] = (rp.desired["size"], rp.desired["sha256"])
-        for rp in deletes:
-            path = self._path(rp.name)
-            path.unlink(missing_ok=True)
-            self._disk[rp.name] = None
-            assert self._manifest is not None
-            with self._lock:
-                self._manifest.files.pop(rp.name, None)
-            self._remove_empty(path.parent)
-        if writes or records or deletes:
-            with self._lock:
-                self._save_locked()
-        return {rp.name: f"sha256:{rp.desired['sha256']}" for rp in d.resources if rp.desired is not None}
+        return writes, records, deletes
+
+    def _store(self, d: DatasetPlan, rp: ResourcePlan, *, write: bool, progress: TransferProgress | None) -> None:
+        """Write one planned file (unless ``write`` is false: it is already there) and record it."""
+        path = self._path(rp.name)
+        if write:
+            data = self._site[rp.name]
+            write_bytes(path, data)
+            if progress is not None:
+                progress.sent(f"{d.name}/{rp.name}", len(data))
+        st = path.stat()
+        assert self._manifest is not None and rp.desired is not None
+        with self._lock:
+            self._manifest.files[rp.name] = ManifestEntry(rp.desired["sha256"], rp.desired["size"], st.st_mtime_ns)
+        self._disk[rp.name] = (rp.desired["size"], rp.desired["sha256"])
+
+    def _delete(self, rp: ResourcePlan) -> None:
+        path = self._path(rp.name)
+        path.unlink(missing_ok=True)
+        self._disk[rp.name] = None
+        assert self._manifest is not None
+        with self._lock:
+            self._manifest.files.pop(rp.name, None)
+        self._remove_empty(path.parent)
 
     def _remove_empty(self, folder: Path) -> None:
         while folder != self.root and self.root in folder.parents:
