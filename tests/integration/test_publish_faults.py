@@ -127,7 +127,7 @@ class FaultyProxy:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
@@ -146,7 +146,7 @@ def test_faulty_network_between_client_and_portal_still_converges(ckan, ckan_org
                    retry=RetryPolicy(attempts=8, base_delay=0.05, max_delay=0.2),
                    timeouts=Timeouts(connect=2, read=1.5, upload=1.5))
         runs = 0
-        for runs in range(1, 4):  # the retries of a run should be enough; allow re-runs all the same
+        for runs in range(1, 4):  # noqa: B007 - runs is read after the loop. The retries of a run should be enough; allow re-runs all the same
             try:
                 _, result = _publish(root, t)
             except Exception:  # noqa: BLE001 - a run may fail outright (e.g. in preflight): re-run

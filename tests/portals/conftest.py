@@ -12,9 +12,9 @@ from opendata_pub.config import load_config
 from opendata_pub.portals import CkanTarget, RetryPolicy, Timeouts
 from tests.conftest import write
 
+from .fake_ckan import GOOD_TOKEN, FakeCkan
 from .helpers import CONFIG, CSV, make_package, set_csv  # noqa: F401 (re-exported for the tests)
 
-from .fake_ckan import GOOD_TOKEN, FakeCkan
 
 class SleepRecorder:
     def __init__(self) -> None:

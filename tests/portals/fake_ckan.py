@@ -63,7 +63,7 @@ class FakeCkan:
         self._clock = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
 
@@ -82,7 +82,7 @@ class FakeCkan:
     def _now(self) -> str:
         with self.lock:
             self._clock += 1
-            return "2026-01-01T00:00:%02d.%06d" % (self._clock // 1000000 % 60, self._clock)
+            return f"2026-01-01T00:00:{self._clock // 1000000 % 60:02d}.{self._clock:06d}"
 
     def _take_fault(self, action: str) -> Fault | None:
         with self.lock:

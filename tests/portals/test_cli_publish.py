@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
 import pytest
 
-from .helpers import CSV, set_csv
 from .fake_ckan import GOOD_TOKEN
+from .helpers import CSV, set_csv
 
 
 def test_plan_then_publish_then_plan_again(cli, proj, fake):

@@ -19,8 +19,8 @@ from opendata_pub.portals import (
     publish_packages,
 )
 
-from .helpers import CSV, make_package, set_csv
 from .fake_ckan import FakeCkan
+from .helpers import CSV, make_package, set_csv
 
 
 def publish(proj: Path, target, **kw):

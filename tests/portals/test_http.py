@@ -144,7 +144,7 @@ def test_token_sent_only_to_the_portal_origin(fake, fast_retry):
 
     s.send = send
     c.get("status_show")
-    with pytest.raises(Exception):
+    with pytest.raises((PortalUnreachable, PortalRejected)):
         c.download("http://localhost:9/elsewhere.csv", __import__("pathlib").Path("/dev/null"))
     assert seen[0][1] == GOOD_TOKEN
     assert all(auth is None for url, auth in seen[1:])

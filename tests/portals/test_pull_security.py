@@ -27,9 +27,9 @@ import requests
 from opendata_pub import actions
 from opendata_pub.config import parse_config
 from opendata_pub.errors import InputError, NotAuthorized, PortalRejected, PortalUnreachable, UsageError
+from opendata_pub.portals import RetryPolicy
 from opendata_pub.portals import http as http_module
 from opendata_pub.portals import pull as pull_module
-from opendata_pub.portals import RetryPolicy
 from opendata_pub.portals.http import CkanClient, DeadlineExceeded, LimitExceeded, Timeouts
 from opendata_pub.portals.resolve import resolve_source
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from opendata_pub.config import load_config
-from opendata_pub.inventory import build_inventory
 from opendata_pub.folderlock import LOCK_NAME
+from opendata_pub.inventory import build_inventory
 from opendata_pub.packaging.project import load_packages
 from opendata_pub.portals import MANIFEST_NAME, StaticTarget, plan_site, publish_site, resolve_target
 from opendata_pub.portals.static import CATALOG_ENTRY, Manifest

@@ -7,13 +7,13 @@ from pathlib import Path
 from rdflib.namespace import DCTERMS, RDF
 
 from opendata_pub.config import load_config
+from opendata_pub.findings import Severity
 from opendata_pub.inventory.collect import build_inventory
 from opendata_pub.packaging.package import discover_packages
 from opendata_pub.packaging.project import load_packages
 from opendata_pub.rdf import catalog_graph
 from opendata_pub.rdf.namespaces import DCAT
 from opendata_pub.validation.shacl import NOT_REPORTED, validate_graph
-from opendata_pub.findings import Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 

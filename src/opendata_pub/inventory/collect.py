@@ -13,7 +13,7 @@ which ``packaging.package.LocalPackage`` is); loading them from the folder is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote

@@ -23,8 +23,8 @@ How a dataset is written, and why:
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import requests

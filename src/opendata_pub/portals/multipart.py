@@ -62,11 +62,11 @@ class MultipartBody:
         head = bytearray()
         for name, value in fields:
             head += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{_quote(name)}\"\r\n\r\n"
-                     ).encode("utf-8")
+                     ).encode()
             head += value.encode("utf-8") + b"\r\n"
         head += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{_quote(file.field)}\"; "
                  f"filename=\"{_quote(file.filename)}\"\r\nContent-Type: {file.content_type}\r\n\r\n"
-                 ).encode("utf-8")
+                 ).encode()
         self._head = bytes(head)
         self._tail = f"\r\n--{boundary}--\r\n".encode("ascii")
         self._length = len(self._head) + file.size + len(self._tail)

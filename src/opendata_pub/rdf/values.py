@@ -31,7 +31,6 @@ from ..metadata.properties import Kind
 from ..metadata.publication import license_entry, resolve_publisher
 from ..metadata.vocabularies import FREQUENCIES, LANGUAGES, THEMES
 from .iris import file_url, path_from_file_url, publisher_iri
-from .terms import iri, literal
 from .namespaces import (
     ADMS_LICENCE_TYPE,
     ADMS_PUBLISHER_TYPE,
@@ -46,6 +45,7 @@ from .namespaces import (
     SPDX,
     VCARD,
 )
+from .terms import iri, literal
 
 __all__ = [
     "FILE_TYPES",
