@@ -105,7 +105,7 @@ def describe_file(path: str | os.PathLike[str], *, declared_encoding: str | None
                          where=f"byte {decision.error_offset}" if decision.error_offset is not None else None)
     try:
         inferred = infer_table(p, encoding=decision.encoding)
-    except Exception as exc:  # noqa: BLE001 - frictionless raises its own exception types on odd input
+    except InputError as exc:
         raise InputError(f"表として読めません: {exc}", path=str(p)) from exc
     dialect = dict(inferred.get("dialect") or {})
     csv_control: dict[str, Any] = next((c for c in dialect.get("controls", []) if c.get("type") == "csv"), {})

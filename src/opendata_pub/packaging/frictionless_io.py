@@ -4,6 +4,10 @@ Everything above this module sees plain values (``TableError``, dicts of typed c
 frictionless objects, so the frictionless version can change under one file. frictionless is given
 the encoding we decided (japan.encoding), never left to guess: its chardet guess turns short
 Shift_JIS files into Windows-1252.
+
+Nor do frictionless's exceptions leave this module: ``read_rows`` and ``infer_table`` raise our
+``InputError`` (message: frictionless's text; the caller adds which file and what it was doing) for
+``FrictionlessException`` and the codec, csv and OS errors frictionless lets through on odd input.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import frictionless
 from frictionless import Check, Checklist, Package, Resource
+
+from ..errors import InputError
 
 __all__ = ["TableError", "descriptor_errors", "infer_table", "read_rows", "validate_tables"]
 
@@ -28,6 +35,17 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 _AT_PROPERTY = re.compile(r"at property '([^']*)'")
 _FL_NAME = re.compile(r"^[-a-z0-9._/]+$")
+
+
+@contextmanager
+def _as_input_error() -> Iterator[None]:
+    """The seam: whatever frictionless raises on a file it cannot read comes out as an ``InputError``."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - frictionless raises many types on odd input
+        raise InputError(str(exc)) from exc
 
 
 def descriptor_errors(descriptor: Mapping[str, Any]) -> list[tuple[str, str | None]]:
@@ -148,6 +166,7 @@ def read_rows(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Typed rows of one resource: each a dict by field name plus ``__row__`` (header = row 1).
 
     Cells frictionless cannot type come back as None (their error is in the data layer already).
+    A file frictionless cannot read raises ``InputError``.
     """
     descriptor = dict(resource)
     if not _FL_NAME.match(str(descriptor.get("name"))):
@@ -157,7 +176,7 @@ def read_rows(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
         # Read alone, frictionless refuses a resource whose keys point at others; the data layer has
         # checked the foreign keys over the whole package already.
         descriptor["schema"] = {k: v for k, v in schema.items() if k != "foreignKeys"}
-    with warnings.catch_warnings():
+    with _as_input_error(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = Resource(descriptor, basepath=str(root))
         rows = []
@@ -170,8 +189,11 @@ def read_rows(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def infer_table(path: Path, *, encoding: str, sample_rows: int = 10_000) -> dict[str, Any]:
-    """Infer dialect and Table Schema of a delimited file (frictionless ``describe``)."""
-    with warnings.catch_warnings():
+    """Infer dialect and Table Schema of a delimited file (frictionless ``describe``).
+
+    A file frictionless cannot read as a table raises ``InputError``.
+    """
+    with _as_input_error(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         detector = frictionless.Detector(sample_size=sample_rows, field_confidence=1.0)
         resource = Resource(path=str(path.name), basepath=str(path.parent), encoding=encoding, detector=detector)

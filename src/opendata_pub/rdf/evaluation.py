@@ -169,7 +169,7 @@ def evaluation_rows(root: Path, descriptor: Mapping[str, Any]) -> dict[str, list
             continue
         try:
             out[table] = read_rows(root, res)
-        except Exception as exc:  # noqa: BLE001 - frictionless raises many types on unreadable files
+        except InputError as exc:
             raise InputError(f"リソース {table} の行を読めません: {exc}", path=str(root),
                              hint="opendata-pub validate でデータの問題を確認してください") from exc
     return out

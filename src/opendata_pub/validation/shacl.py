@@ -44,6 +44,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from ..config import Settings
+from ..errors import InputError
 from ..findings import Finding, Layer, Location, Severity
 from ..metadata.properties import PROPERTIES, Level, Property
 from ..packaging.frictionless_io import read_rows
@@ -355,7 +356,7 @@ def _rows(package: LocalPackage, encodings: Mapping[str, str]) -> dict[str, list
             desc["encoding"] = encodings[name]
         try:
             rows[str(name)] = read_rows(package.root, desc)
-        except Exception as exc:  # noqa: BLE001 - unreadable: the data layer reports it
+        except InputError as exc:  # unreadable: the data layer reports it
             log.debug("SHACL: rows of %s left out: %s", name, exc)
             continue
     return rows
