@@ -27,8 +27,8 @@ from rdflib.namespace import DCTERMS, QB, RDF, XSD
 from ..errors import InputError
 from ..packaging.frictionless_io import read_rows
 from .iris import segment
-from .terms import UnsafeTerm, literal
 from .namespaces import EVAL
+from .terms import UnsafeTerm, literal
 from .vocab import concept
 
 __all__ = [

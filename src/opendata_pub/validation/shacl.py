@@ -50,7 +50,6 @@ from ..metadata.properties import PROPERTIES, Level, Property
 from ..packaging.frictionless_io import read_rows
 from ..packaging.package import LocalPackage, resolve_data_path
 from ..rdf.dcat_out import NodeInfo, PackageGraph, build_package_graph
-from ..rdf.terms import UnsafeTerm
 from ..rdf.evaluation import (
     COLUMNS,
     EVALUATION_TABLES,
@@ -59,6 +58,7 @@ from ..rdf.evaluation import (
 )
 from ..rdf.iris import PLACEHOLDER_BASE_URL
 from ..rdf.namespaces import DCAT, DCATAP, DCTERMS, PREFIXES, SPDX
+from ..rdf.terms import UnsafeTerm
 from ..rdf.vocab import shapes_graph as eval_shapes_graph
 from ..rdf.vocab import vocab_graph
 
