@@ -50,12 +50,17 @@ class UnreadableInput(Exception):
 
     @property
     def where(self) -> str | None:
-        if self.line is None:
-            return None
-        return f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+        return text_place(self.line, self.column)
 
     def __str__(self) -> str:
         return self.problem
+
+
+def text_place(line: int | None, column: int | None) -> str | None:
+    """A place in a text as errors print it: "line 3, column 7" (1-based), or None when unknown."""
+    if line is None:
+        return None
+    return f"line {line}, column {column}" if column else f"line {line}"
 
 
 def _kind(mode: int) -> str:

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from .inputfile import text_place
+
 __all__ = [
     "ALIAS_REFUSED", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "StrictLoader", "YamlSyntaxError", "dump_yaml", "located",
     "parse_yaml",
@@ -48,9 +50,7 @@ class YamlSyntaxError(Exception):
 
     @property
     def where(self) -> str | None:
-        if self.line is None:
-            return None
-        return f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+        return text_place(self.line, self.column)
 
     def __str__(self) -> str:
         return self.problem
