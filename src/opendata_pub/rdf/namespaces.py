@@ -20,10 +20,12 @@ from rdflib.namespace import (
     QB,
     RDF,
     RDFS,
+    SH,
     SKOS,
     XSD,
     DefinedNamespace,
 )
+from rdflib.term import Node
 
 from ..metadata.vocabularies import FREQUENCY_BASE, LANGUAGE_BASE, THEME_BASE
 
@@ -52,6 +54,7 @@ __all__ = [
     "SPDX",
     "VCARD",
     "XSD",
+    "curie",
 ]
 
 
@@ -240,3 +243,25 @@ PREFIXES: dict[str, str] = {
     "vcard": str(VCARD._NS),
     "xsd": str(XSD),
 }
+
+# Namespaces we name in messages and documentation but never bind in a graph we write (SHACL's own
+# terms appear only in validation reports; rdf:type is written as "a").
+_NAMED_ONLY: tuple[tuple[str, str], ...] = (("sh", str(SH)), ("dcatap", str(DCATAP._NS)), ("rdf", str(RDF)))
+
+
+def curie(node: Node | None) -> str:
+    """``dct:title`` for an IRI in a namespace we know, else ``<iri>``; "" for None.
+
+    The one spelling of a term for people: validation messages and the vocabulary's README use it.
+    The longest matching bound namespace wins (``dcatap:`` before a shorter overlapping one).
+    """
+    if node is None:
+        return ""
+    text = str(node)
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    for prefix, ns in _NAMED_ONLY:
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return f"<{text}>"

@@ -17,7 +17,7 @@ from rdflib.namespace import OWL, QB, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from ..atomicfile import write_text
-from .namespaces import EVAL_NS, EVAL_ONTOLOGY, PREFIXES
+from .namespaces import EVAL_NS, EVAL_ONTOLOGY, curie
 from .vocab import shapes_graph, vocab_graph
 
 __all__ = ["main", "render"]
@@ -54,18 +54,6 @@ def _lit(g: Graph, node: Node, predicate: URIRef, lang: str) -> str:
     return str(min(values, key=str)) if values else ""
 
 
-def _curie(node: Node | None) -> str:
-    if node is None:
-        return ""
-    text = str(node)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    if text.startswith(str(RDF)):
-        return "rdf:" + text[len(str(RDF)):]
-    return f"<{text}>"
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -81,15 +69,15 @@ def _terms_table(g: Graph, terms: list[URIRef], *, kind: str) -> list[str]:
         head = "| term | ラベル | label | domain | range | 定義 | definition |"
     lines = [head, "| " + " | ".join("---" for _ in head.strip("|").split("|")) + " |"]
     for t in terms:
-        cells = [f"`{_curie(t)}`", _lit(g, t, RDFS.label, "ja"), _lit(g, t, RDFS.label, "en")]
+        cells = [f"`{curie(t)}`", _lit(g, t, RDFS.label, "ja"), _lit(g, t, RDFS.label, "en")]
         if kind == "class":
             cells += [_lit(g, t, SKOS.definition, "ja"), _lit(g, t, SKOS.definition, "en"),
-                      ", ".join(f"`{_curie(s)}`" for s in sorted(g.objects(t, RDFS.subClassOf), key=str))]
+                      ", ".join(f"`{curie(s)}`" for s in sorted(g.objects(t, RDFS.subClassOf), key=str))]
         else:
-            extra = [_curie(x) for x in sorted(g.objects(t, RDF.type), key=str)
+            extra = [curie(x) for x in sorted(g.objects(t, RDF.type), key=str)
                      if x in (QB.DimensionProperty, QB.MeasureProperty, QB.AttributeProperty)]
-            rng = ", ".join(f"`{_curie(r)}`" for r in sorted(g.objects(t, RDFS.range), key=str))
-            cells += [", ".join(f"`{_curie(d)}`" for d in sorted(g.objects(t, RDFS.domain), key=str)) or "—",
+            rng = ", ".join(f"`{curie(r)}`" for r in sorted(g.objects(t, RDFS.range), key=str))
+            cells += [", ".join(f"`{curie(d)}`" for d in sorted(g.objects(t, RDFS.domain), key=str)) or "—",
                       (rng or "—") + (f" ({', '.join(extra)})" if extra else ""),
                       _lit(g, t, SKOS.definition, "ja"), _lit(g, t, SKOS.definition, "en")]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
@@ -108,7 +96,7 @@ def _structure(g: Graph, dsd: URIRef) -> list[str]:
                 note = f"order {order}" if order is not None else (
                     "optional" if isinstance(required, Literal) and not required.toPython() else "")
                 rows.append((("dimension", "measure", "attribute").index(role), str(order or ""), str(prop),
-                             f"| {role} | `{_curie(prop)}` | {note} |"))
+                             f"| {role} | `{curie(prop)}` | {note} |"))
     lines += [r[-1] for r in sorted(rows)]
     return lines
 
@@ -116,7 +104,7 @@ def _structure(g: Graph, dsd: URIRef) -> list[str]:
 def _schemes(g: Graph) -> list[str]:
     out: list[str] = []
     for scheme in _ours(g.subjects(RDF.type, SKOS.ConceptScheme)):
-        out += ["", (f"### `{_curie(scheme)}` — {_lit(g, scheme, DCTERMS_TITLE, 'ja')} / "
+        out += ["", (f"### `{curie(scheme)}` — {_lit(g, scheme, DCTERMS_TITLE, 'ja')} / "
                      f"{_lit(g, scheme, DCTERMS_TITLE, 'en')}"), "",
                 _lit(g, scheme, SKOS.definition, "ja") + " " + _lit(g, scheme, SKOS.definition, "en"), "",
                 "| concept | notation (CSV) | ラベル | label | 定義 | definition |",
@@ -124,7 +112,7 @@ def _schemes(g: Graph) -> list[str]:
         concepts = sorted(g.subjects(SKOS.inScheme, scheme), key=lambda c: str(g.value(c, SKOS.notation)))
         for c in concepts:
             out.append("| " + " | ".join(_cell(x) for x in (
-                f"`{_curie(c)}`", f"`{g.value(c, SKOS.notation)}`", _lit(g, c, SKOS.prefLabel, "ja"),
+                f"`{curie(c)}`", f"`{g.value(c, SKOS.notation)}`", _lit(g, c, SKOS.prefLabel, "ja"),
                 _lit(g, c, SKOS.prefLabel, "en"), _lit(g, c, SKOS.definition, "ja"),
                 _lit(g, c, SKOS.definition, "en"))) + " |")
     return out
@@ -144,7 +132,7 @@ def _shapes(sg: Graph) -> list[str]:
         for ps in sg.objects(shape, SH.property):
             path = sg.value(ps, SH.path)
             inverse = sg.value(path, SH.inversePath) if path is not None and not isinstance(path, URIRef) else None
-            name = f"^{_curie(inverse)}" if inverse is not None else _curie(path)
+            name = f"^{curie(inverse)}" if inverse is not None else curie(path)
             lo, hi = sg.value(ps, SH.minCount), sg.value(ps, SH.maxCount)
             card = f"{lo or 0}..{hi if hi is not None else '*'}"
             other = []
@@ -152,7 +140,7 @@ def _shapes(sg: Graph) -> list[str]:
                              (SH.pattern, "pattern "), (SH.minInclusive, "≥ ")):
                 v = sg.value(ps, p)
                 if v is not None:
-                    other.append(f"{label}{_curie(v) if isinstance(v, URIRef) else v}")
+                    other.append(f"{label}{curie(v) if isinstance(v, URIRef) else v}")
             if sg.value(ps, SH["in"]) is not None:
                 other.append("in scheme")
             if sg.value(ps, SH.severity) == SH.Warning:
@@ -160,7 +148,7 @@ def _shapes(sg: Graph) -> list[str]:
             parts.append((name, f"{name}: {card}" + (f" {' '.join(other)}" if other else "")))
         cell = "; ".join(p[1] for p in sorted(parts))
         name = str(shape).replace(_SHAPES_NS, "evalsh:")
-        lines.append(f"| `{name}` | {kind}`{_curie(target)}` | "
+        lines.append(f"| `{name}` | {kind}`{curie(target)}` | "
                      f"{_cell(cell)} |")
     return lines
 
@@ -187,7 +175,7 @@ def render() -> str:
         "## Datatype properties", "", *_terms_table(g, datatypes, kind="property"), "",
     ]
     for dsd in dsds:
-        lines += [f"## Data Cube structure `{_curie(dsd)}`", "",
+        lines += [f"## Data Cube structure `{curie(dsd)}`", "",
                   _lit(g, dsd, SKOS.definition, "ja"), "", _lit(g, dsd, SKOS.definition, "en"), "",
                   *_structure(g, dsd), ""]
     lines += ["## Concept schemes", *_schemes(g), "",

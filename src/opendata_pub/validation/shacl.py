@@ -57,7 +57,7 @@ from ..rdf.evaluation import (
     is_evaluation_package,
 )
 from ..rdf.iris import PLACEHOLDER_BASE_URL
-from ..rdf.namespaces import DCAT, DCATAP, DCTERMS, PREFIXES, SPDX
+from ..rdf.namespaces import DCAT, DCATAP, DCTERMS, SPDX, curie
 from ..rdf.terms import UnsafeTerm
 from ..rdf.vocab import shapes_graph as eval_shapes_graph
 from ..rdf.vocab import vocab_graph
@@ -206,26 +206,13 @@ NOT_REPORTED: tuple[tuple[str, _Rule], ...] = (
 
 # --- messages ----------------------------------------------------------------------------------------
 
-def _curie(iri: Node | None) -> str:
-    if iri is None:
-        return ""
-    text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    for prefix, ns in (("sh", _SH), ("dcatap", str(DCATAP._NS)), ("rdf", str(RDF))):
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return f"<{text}>"
-
-
 def _property(level: Level | None, path: URIRef | None) -> Property | None:
     if path is None or level is None:
         return None
-    curie = _curie(path)
+    term = curie(path)
     if level is Level.RESOURCE and path == DCAT.accessURL:
-        curie = "dcat:downloadURL"  # both come from the resource's path
-    return next((p for p in PROPERTIES if p.level is level and p.term == curie), None)
+        term = "dcat:downloadURL"  # both come from the resource's path
+    return next((p for p in PROPERTIES if p.level is level and p.term == term), None)
 
 
 def _vocab_label(node: Node | None) -> str | None:
@@ -257,10 +244,10 @@ def _problem(r: ShaclResult) -> str:
         return f"が多すぎます (最大 {n} 個)" if n is not None else "が多すぎます"
     if name == "DatatypeConstraintComponent":
         dt = _shape_value(r.shape, r.path, SH.datatype)
-        return f"の型が違います ({_curie(dt)} が必要です)" if dt is not None else "の型が違います"
+        return f"の型が違います ({curie(dt)} が必要です)" if dt is not None else "の型が違います"
     if name == "ClassConstraintComponent":
         cls = _shape_value(r.shape, r.path, SH["class"])
-        return f"の値の種類が違います ({_curie(cls)} が必要です)" if cls is not None else "の値の種類が違います"
+        return f"の値の種類が違います ({curie(cls)} が必要です)" if cls is not None else "の値の種類が違います"
     if name == "NodeKindConstraintComponent":
         return "は IRI (URL) でなければなりません" if r.value is not None and isinstance(r.value, Literal) else (
             "はリテラル (文字列) でなければなりません")
@@ -279,7 +266,7 @@ def _problem(r: ShaclResult) -> str:
 
 def _subject_label(info: NodeInfo | None, g: Graph, focus: Node) -> str:
     if info is None:
-        return _curie(focus)
+        return curie(focus)
     if info.role == "dataset":
         return "データセット"
     if info.role == "distribution":
@@ -289,20 +276,20 @@ def _subject_label(info: NodeInfo | None, g: Graph, focus: Node) -> str:
             label = _vocab_label(cls)
             if label:
                 return f"{label} ({info.resource} の {info.row} 行目)" if info.row else label
-        return info.resource or _curie(focus)
+        return info.resource or curie(focus)
     prop = next((p for p in PROPERTIES if info.key and info.key.rsplit(".", 1)[-1] == p.key
                  and p.level is info.level), None)
-    what = f"「{prop.label}」" if prop else _curie(focus)
-    return f"{what}の値 ({_curie(focus)})"
+    what = f"「{prop.label}」" if prop else curie(focus)
+    return f"{what}の値 ({curie(focus)})"
 
 
 def _message(r: ShaclResult, info: NodeInfo | None, g: Graph) -> str:
     prop = _property(info.level if info else None, r.path)
     if prop is not None:
-        label = f"「{prop.label}」({_curie(r.path)})"
+        label = f"「{prop.label}」({curie(r.path)})"
     elif r.path is not None:
         vocab = _vocab_label(r.path)
-        label = f"「{vocab}」({_curie(r.path)})" if vocab else _curie(r.path)
+        label = f"「{vocab}」({curie(r.path)})" if vocab else curie(r.path)
     else:
         label = ""
     subject = _subject_label(info, g, r.focus)
@@ -423,7 +410,7 @@ def check_shacl(
         info = pg.index.get(r.focus)
         params: dict[str, Any] = {
             "focus": str(r.focus),
-            "path": _curie(r.path) if r.path is not None else None,
+            "path": curie(r.path) if r.path is not None else None,
             "shape": str(r.shape) if r.shape is not None else None,
             "constraint": r.component_name,
             "iri_base": outcome.base_url,
