@@ -19,7 +19,9 @@ over ``MAX_YAML_BYTES``; ``dump_yaml`` writes stable, diff-friendly YAML. Pure: 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -27,8 +29,8 @@ import yaml
 from .inputfile import text_place
 
 __all__ = [
-    "ALIAS_REFUSED", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "StrictLoader", "YamlSyntaxError", "dump_yaml", "located",
-    "parse_yaml",
+    "ALIAS_REFUSED", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "DuplicateKeyError", "ExactInt", "LineMap", "LineSeq",
+    "StrictLoader", "YamlSyntaxError", "dump_yaml", "key_lines", "located", "parse_yaml", "parse_yaml_with_lines",
 ]
 
 # PyYAML's pure-Python parser reads about 0.3 MB a second here: a hand-written YAML file of ours is
@@ -123,6 +125,13 @@ def located(exc: yaml.YAMLError) -> YamlSyntaxError:
     return YamlSyntaxError(str(exc))
 
 
+@dataclass
+class DuplicateKeyError(YamlSyntaxError):
+    """A key written twice in one mapping (``key`` is the key as read)."""
+
+    key: Any = None
+
+
 class _UniqueKeyLoader(StrictLoader):
     pass
 
@@ -132,7 +141,8 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"重複したキー {key!r}", key_node.start_mark)
+            raise DuplicateKeyError(f"重複したキー {key!r}", key_node.start_mark.line + 1,
+                                    key_node.start_mark.column + 1, key)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -140,33 +150,174 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def parse_yaml(text: str) -> Any:
-    """Parse YAML strictly (module doc); raise YamlSyntaxError with the place on any error."""
+def _check_size(text: str) -> None:
     if len(text) > MAX_YAML_BYTES:  # characters, not bytes: a cheap upper bound for text from anywhere
         raise YamlSyntaxError(f"YAML が大きすぎます ({len(text):,} 文字、上限 {MAX_YAML_BYTES:,})")
+
+
+def _load(text: str, loader: type[StrictLoader]) -> Any:
+    _check_size(text)
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise located(exc) from exc
     except RecursionError as exc:  # not expected past the depth limit; kept as a last guard
         raise YamlSyntaxError("入れ子が深すぎます") from exc
 
 
+def parse_yaml(text: str) -> Any:
+    """Parse YAML strictly (module doc); raise YamlSyntaxError with the place on any error
+    (``DuplicateKeyError`` for a key written twice)."""
+    return _load(text, _UniqueKeyLoader)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """1-based line of every key path (``datasets[2].title``) in the YAML text; parse it first with
+    ``parse_yaml`` (this composes it again, strictly, and raises YamlSyntaxError on any error)."""
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+                lines.setdefault(path, key_node.start_mark.line + 1)
+                walk(value_node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                path = f"{prefix}[{i}]"
+                lines.setdefault(path, item.start_mark.line + 1)
+                walk(item, path)
+
+    _check_size(text)
+    try:
+        root = yaml.compose(text, Loader=StrictLoader)
+    except yaml.YAMLError as exc:
+        raise located(exc) from exc
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+# ---- reading with lines and exact numbers (evaluation records) -------------------------------------
+
+
+class LineMap(dict):  # type: ignore[type-arg]
+    """A mapping that remembers its line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineSeq(list):  # type: ignore[type-arg]
+    """A sequence that remembers its line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class ExactInt(int):
+    """An int that keeps the text it was written as (so ``-0`` or ``007`` become exact Decimals)."""
+
+    raw: str
+
+
+class _LineLoader(StrictLoader):
+    """Mappings as LineMap (duplicate keys refused), sequences as LineSeq, floats as Decimal, ints as
+    ExactInt."""
+
+
+def _construct_line_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineMap:
+    loader.flatten_mapping(node)
+    out = LineMap()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in out:
+            raise DuplicateKeyError(f"重複したキー {key!r}", line, key_node.start_mark.column + 1, key)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = line
+    return out
+
+
+def _construct_line_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineSeq:
+    out = LineSeq(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        # .inf / .nan and other YAML float spellings: not an exact number
+        return Decimal("NaN")
+
+
+def _construct_exact_int(loader: StrictLoader, node: yaml.ScalarNode) -> ExactInt:
+    value = ExactInt(loader.construct_yaml_int(node))
+    value.raw = str(node.value)
+    return value
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_line_seq)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_exact_int)
+
+
+def parse_yaml_with_lines(text: str) -> Any:
+    """Parse YAML strictly like ``parse_yaml``, keeping lines: mappings are ``LineMap``, sequences
+    ``LineSeq``, floats ``Decimal`` (NaN for .inf/.nan) and ints ``ExactInt``."""
+    return _load(text, _LineLoader)
+
+
+# ---- writing ----------------------------------------------------------------------------------------
+
+
 class _Dumper(yaml.SafeDumper):
-    pass
+    str_style: Callable[[str], str | None] | None = None
+    null_text = "null"
+
+    def ignore_aliases(self, data: Any) -> bool:  # StrictLoader refuses anchors: never write one
+        return True
 
 
-def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _str_representer(dumper: _Dumper, data: str) -> yaml.ScalarNode:
+    if dumper.str_style is not None:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=dumper.str_style(data))
     # Multi-line text (narratives, descriptions) as block scalars: readable and reviewable in diffs.
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 
 
+def _none_representer(dumper: _Dumper, _: None) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:null", dumper.null_text)
+
+
+def _decimal_representer(dumper: _Dumper, value: Decimal) -> yaml.ScalarNode:
+    # A plain number, written exactly: parse_yaml_with_lines reads its text back as the same Decimal.
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    text = format(value, "f")
+    return dumper.represent_scalar("tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int", text)
+
+
 _Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(type(None), _none_representer)
+_Dumper.add_representer(Decimal, _decimal_representer)
 
 
-def dump_yaml(data: Any) -> str:
-    """Stable YAML: keys in the order given, Unicode as is, no line folding."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
+def dump_yaml(data: Any, *, str_style: Callable[[str], str | None] | None = None, empty_null: bool = False,
+              width: int = 10_000, indent: int | None = None) -> str:
+    """Stable YAML: keys in the order given, Unicode as is, no line folding, no anchors, Decimals as
+    exact plain numbers. ``str_style`` picks each string's style (None: plain, "'", '"', "|");
+    ``empty_null`` writes None as an empty value instead of ``null``."""
+    dumper = type("_CallDumper", (_Dumper,), {"str_style": staticmethod(str_style) if str_style else None,
+                                               "null_text": "" if empty_null else "null"})
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=width, indent=indent,
                      default_flow_style=False)

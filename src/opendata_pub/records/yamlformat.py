@@ -23,10 +23,16 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-import yaml
-
 from ..errors import InputError
-from ..yamlio import MAX_YAML_BYTES, StrictLoader, located
+from ..yamlio import (
+    MAX_YAML_BYTES,
+    DuplicateKeyError,
+    LineMap,
+    YamlSyntaxError,
+    dump_yaml,
+    parse_yaml_with_lines,
+)
+from ..yamlio import ExactInt as _Int
 from .model import EvaluationRecord
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "dump_record", "load_record"]
@@ -44,17 +50,6 @@ _BLOCK_THRESHOLD = 50
 # dumping
 
 
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper with our scalar styles; never emits Python-specific tags."""
-
-    def ignore_aliases(self, data: Any) -> bool:  # a repeated string must not become an anchor
-        return True
-
-
-def _represent_none(dumper: yaml.SafeDumper, _: None) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
-
-
 # Codes such as 082112 are strings to us but numbers to YAML 1.2 readers and to people: quote them.
 _NUMBER_LIKE = re.compile(r"^[-+]?[0-9][0-9_.,:eE+-]*$")
 
@@ -63,30 +58,14 @@ _NUMBER_LIKE = re.compile(r"^[-+]?[0-9][0-9_.,:eE+-]*$")
 _NEEDS_ESCAPE = re.compile("[\x85\u2028\u2029\r]")
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style: str | None = None
+def _str_style(value: str) -> str | None:
     if _NEEDS_ESCAPE.search(value):
-        style = '"'
-    elif "\n" in value or len(value) > _BLOCK_THRESHOLD:
-        style = "|"
-    elif _NUMBER_LIKE.match(value):
-        style = "'"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    # Written as a plain number: YAML reads it back as int or float, and _Loader turns the float's
-    # text (not a binary float) back into the same Decimal.
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {value}")
-    text = format(value, "f")
-    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
-    return dumper.represent_scalar(tag, text)
-
-
-_Dumper.add_representer(type(None), _represent_none)
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(Decimal, _represent_decimal)
+        return '"'
+    if "\n" in value or len(value) > _BLOCK_THRESHOLD:
+        return "|"
+    if _NUMBER_LIKE.match(value):
+        return "'"
+    return None
 
 
 def _to_plain(value: Any) -> Any:
@@ -103,94 +82,16 @@ def dump_record(record: EvaluationRecord) -> str:
     """The YAML text of ``record`` (UTF-8 safe, ends with a newline)."""
     document: dict[str, Any] = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION}
     document.update(_to_plain(record))
-    return yaml.dump(
-        document,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=1_000_000,  # never fold a line: folding Japanese text at spaces only confuses editors
-        indent=2,
-    )
+    # Decimals as plain numbers written exactly, empty values as empty keys; never fold a line:
+    # folding Japanese text at spaces only confuses editors.
+    return dump_yaml(document, str_style=_str_style, empty_null=True, width=1_000_000, indent=2)
 
 
 # --------------------------------------------------------------------------------------------------
 # loading
 
 
-class _Map(dict):  # type: ignore[type-arg]
-    """A mapping that remembers the line of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-class _Seq(list):  # type: ignore[type-arg]
-    """A sequence that remembers the line of each item (1-based)."""
-
-    line: int = 0
-    item_lines: list[int]
-
-
-class _Int(int):
-    """An int that keeps the text it was written as (so ``-0`` or ``007`` become exact Decimals)."""
-
-    raw: str
-
-
-class _Duplicate(Exception):
-    def __init__(self, key: Any, line: int) -> None:
-        super().__init__(key, line)
-        self.key = key
-        self.line = line
-
-
-class _Loader(StrictLoader):
-    """The strict loader (no aliases, bounded depth …) that keeps lines, reads floats as Decimal and
-    rejects duplicate keys."""
-
-
-def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in out:
-            raise _Duplicate(key, line)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = line
-    return out
-
-
-def _construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Seq:
-    out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    out.line = node.start_mark.line + 1
-    out.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return out
-
-
-def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        # .inf / .nan and other YAML float spellings: not an exact number, refused later by type
-        return Decimal("NaN")
-
-
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _Int:
-    value = _Int(loader.construct_yaml_int(node))
-    value.raw = str(node.value)
-    return value
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Map = LineMap
 
 
 class _Bad(Exception):
@@ -338,12 +239,11 @@ def load_record(text: str, *, source: str) -> EvaluationRecord:
     if len(text) > MAX_YAML_BYTES:
         raise InputError(f"YAML が大きすぎます ({len(text):,} 文字、上限 {MAX_YAML_BYTES:,})", path=source)
     try:
-        data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader: no Python objects
-    except _Duplicate as exc:
+        data = parse_yaml_with_lines(text)  # strict and safe: no Python objects
+    except DuplicateKeyError as exc:
         raise InputError(f"キー「{exc.key}」が二度書かれています", path=source, where=f"line {exc.line}") from None
-    except yaml.YAMLError as exc:
-        problem = located(exc)
-        raise InputError(f"YAMLとして読めません: {problem.problem}", path=source, where=problem.where) from None
+    except YamlSyntaxError as exc:
+        raise InputError(f"YAMLとして読めません: {exc.problem}", path=source, where=exc.where) from None
     if not isinstance(data, Mapping):
         raise InputError("評価レコードのYAMLではありません（先頭がキーと値の組ではありません）", path=source)
     key_lines: Mapping[Any, int] = getattr(data, "key_lines", {})
