@@ -92,9 +92,8 @@ def _is_code_column(name: str, values: list[str]) -> str | None:
     return None
 
 
-def describe_file(path: str | os.PathLike[str], *, declared_encoding: str | None = None) -> Description:
-    """Describe the delimited file at ``path``; raises InputError when it cannot be read at all."""
-    p = Path(path)
+def _encoding(p: Path, declared_encoding: str | None) -> tuple[EncodingDecision, str]:
+    """The file's encoding decision and encoding; a missing, empty or undecodable file cannot be described."""
     if not p.is_file():
         raise InputError("ファイルがありません", path=str(p))
     if p.stat().st_size == 0:
@@ -103,62 +102,92 @@ def describe_file(path: str | os.PathLike[str], *, declared_encoding: str | None
     if decision.encoding is None or decision.error_offset is not None:
         raise InputError(f"文字コードを判定できません: {decision.detail}", path=str(p),
                          where=f"byte {decision.error_offset}" if decision.error_offset is not None else None)
-    try:
-        inferred = infer_table(p, encoding=decision.encoding)
-    except InputError as exc:
-        raise InputError(f"表として読めません: {exc}", path=str(p)) from exc
+    return decision, decision.encoding
+
+
+def _dialect(inferred: dict[str, Any], p: Path) -> dict[str, Any]:
+    """Our dialect from frictionless's: the delimiter (by extension when it found none) and header rows."""
     dialect = dict(inferred.get("dialect") or {})
     csv_control: dict[str, Any] = next((c for c in dialect.get("controls", []) if c.get("type") == "csv"), {})
     delimiter = csv_control.get("delimiter", "\t" if p.suffix.lower() in {".tsv", ".tab"} else ",")
     dialect_out = {"delimiter": delimiter, "header": dialect.get("header", True)}
     if dialect.get("headerRows"):
         dialect_out["headerRows"] = dialect["headerRows"]
-    schema = dict(inferred.get("schema") or {"fields": []})
-    header, rows = _sample(p, decision.encoding, delimiter, _SAMPLE_ROWS)
-    notes: list[str] = []
-    fields = []
-    for i, f in enumerate(schema.get("fields", [])):
-        f = dict(f)
-        values = [r[i] for r in rows if i < len(r)]
-        if f.get("type") in {"integer", "number", "year"}:
-            reason = _is_code_column(str(f.get("name", "")), values)
-            if reason:
-                f["type"] = "string"
-                notes.append(f"列「{f.get('name')}」は数値ではなく文字列として扱います ({reason})")
-        if f.get("type") == "string" and any(
-            unicodedata.normalize("NFKC", v) != v and re.fullmatch(r"[０-９，．－]+", v.strip()) for v in values if v
-        ):
-            notes.append(f"列「{f.get('name')}」に全角数字の値があります (数値として扱うには半角に直してください)")
-        fields.append(f)
-    schema["fields"] = fields
+    return dialect_out
+
+
+def _has_fullwidth_numbers(values: list[str]) -> bool:
+    return any(
+        unicodedata.normalize("NFKC", v) != v and re.fullmatch(r"[０-９，．－]+", v.strip()) for v in values if v
+    )
+
+
+def _correct_field(inferred: dict[str, Any], values: list[str], notes: list[str]) -> dict[str, Any]:
+    """One field with the type frictionless got wrong corrected; what was done (or should be) goes to notes."""
+    f = dict(inferred)
+    # A code column of digits must stay a string: 082112 as an integer is another municipality.
+    if f.get("type") in {"integer", "number", "year"}:
+        reason = _is_code_column(str(f.get("name", "")), values)
+        if reason:
+            f["type"] = "string"
+            notes.append(f"列「{f.get('name')}」は数値ではなく文字列として扱います ({reason})")
+    if f.get("type") == "string" and _has_fullwidth_numbers(values):
+        notes.append(f"列「{f.get('name')}」に全角数字の値があります (数値として扱うには半角に直してください)")
+    return f
+
+
+def _header_notes(header: list[str]) -> list[str]:
+    notes = []
     if len(header) != len(set(header)):
         dupes = sorted({h for h in header if header.count(h) > 1})
         notes.append(f"見出しが重複しています: {', '.join(dupes)}")
     if any(not h.strip() for h in header):
         notes.append("見出しが空の列があります")
-    standard = None
+    return notes
+
+
+def _standard(header: list[str]) -> dict[str, Any] | None:
+    """The standard dataset the header matches, with its schema under the file's own header names."""
     match = match_standard(header) if header else None
-    if match is not None:
-        info = standard_info(match.standard_id)
-        standard = {
-            "id": match.standard_id,
-            "version": match.version,
-            "title": match.title,
-            "provisional": info.provisional,
-            "score": round(match.score, 3),
-            "coverage": round(match.coverage, 3),
-            "mapping": dict(match.mapping),
-            "unmatched": list(match.unmatched),
-            # the standard's schema under the file's own header names: validate the file against it as is
-            "schema": schema_for_headers(header, match.standard_id),
-        }
+    if match is None:
+        return None
+    info = standard_info(match.standard_id)
+    return {
+        "id": match.standard_id,
+        "version": match.version,
+        "title": match.title,
+        "provisional": info.provisional,
+        "score": round(match.score, 3),
+        "coverage": round(match.coverage, 3),
+        "mapping": dict(match.mapping),
+        "unmatched": list(match.unmatched),
+        # the standard's schema under the file's own header names: validate the file against it as is
+        "schema": schema_for_headers(header, match.standard_id),
+    }
+
+
+def describe_file(path: str | os.PathLike[str], *, declared_encoding: str | None = None) -> Description:
+    """Describe the delimited file at ``path``; raises InputError when it cannot be read at all."""
+    p = Path(path)
+    decision, encoding = _encoding(p, declared_encoding)
+    try:
+        inferred = infer_table(p, encoding=encoding)
+    except InputError as exc:
+        raise InputError(f"表として読めません: {exc}", path=str(p)) from exc
+    dialect = _dialect(inferred, p)
+    schema = dict(inferred.get("schema") or {"fields": []})
+    # frictionless infers from its own sample; the corrections look at ours, read with its delimiter.
+    header, rows = _sample(p, encoding, dialect["delimiter"], _SAMPLE_ROWS)
+    notes: list[str] = []
+    schema["fields"] = [_correct_field(f, [r[i] for r in rows if i < len(r)], notes)
+                        for i, f in enumerate(schema.get("fields", []))]
+    notes += _header_notes(header)
     return Description(
-        standard=standard,
+        standard=_standard(header),
         path=str(p),
         encoding=decision,
-        dialect=dialect_out,
+        dialect=dialect,
         schema=schema,
         rows_sampled=len(rows),
         notes=notes,
     )
-
