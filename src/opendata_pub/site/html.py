@@ -8,6 +8,7 @@ site are relative and percent-encoded (``href``), so the site works under any ba
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from html import escape
@@ -16,9 +17,11 @@ from string import Template
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["asset", "attrs", "esc", "href", "json_ld_script", "page", "paragraphs"]
+__all__ = ["asset", "attrs", "clip", "esc", "href", "is_web_url", "json_ld_script", "link", "page", "paragraphs",
+           "scroller"]
 
 _PACKAGE = "opendata_pub.site"
+_WEB_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 
 
 def esc(text: object) -> str:
@@ -34,6 +37,36 @@ def attrs(values: Mapping[str, object | None]) -> str:
             continue
         out.append(f" {name}" if value is True else f' {name}="{esc(value)}"')
     return "".join(out)
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an http(s) URL: the only kind that may become an href out of the site."""
+    return bool(_WEB_URL.match(url))
+
+
+def link(url: str | None, text: str | None = None) -> str:
+    """A link out, only for http(s) URLs: descriptor text never becomes a ``javascript:`` href."""
+    label = esc(text if text is not None else url or "")
+    if url and is_web_url(url):
+        return f'<a href="{esc(url)}">{label}</a>'
+    return label
+
+
+def scroller(label: str, *, group: str | None = None, extra: str | None = None) -> str:
+    """The wrapper that lets a wide table scroll sideways on a phone.
+
+    A scrolling region must be reachable by keyboard and named (WCAG 2.1.1): tabindex, role, label.
+    """
+    return "<div" + attrs({"class": "table-scroll" + (f" {extra}" if extra else ""), "role": "region",
+                           "aria-label": label, "tabindex": "0", "data-group": group}) + ">"
+
+
+def clip(text: str | None, limit: int = 140) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis (card texts, meta descriptions)."""
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def href(path: str) -> str:

@@ -34,29 +34,37 @@ def _license_url(value: str) -> str:
     return lic.uri if lic else value
 
 
-def dataset_json_ld(entry: InventoryEntry, settings: Settings | None, *,
-                    files: Sequence[tuple[str, str | None, int | None, str | None, str | None]],
-                    names: dict[str, str]) -> dict[str, Any]:
-    """The ``Dataset`` of a package page. ``files``: (name, path or URL, bytes, mediatype, sha256 hex)."""
-    data: dict[str, Any] = {"@context": _CONTEXT, "@type": "Dataset", "name": entry.title}
-    data["description"] = entry.description or entry.title
-    data["identifier"] = entry.id
+def _one_or_many(values: Sequence[Any]) -> Any:
+    # schema.org takes a single value or a list; one value reads better as itself.
+    return values[0] if len(values) == 1 else list(values)
+
+
+def _links(entry: InventoryEntry, settings: Settings | None) -> dict[str, Any]:
     page = dataset_url(settings, entry.id)
-    data["url"] = page or "index.html"
+    data: dict[str, Any] = {"url": page or "index.html"}
     if entry.url and entry.url != page:
         data["sameAs"] = entry.url
+    return data
+
+
+def _rights(entry: InventoryEntry, settings: Settings | None) -> dict[str, Any]:
+    data: dict[str, Any] = {}
     if entry.licenses:
-        urls = [_license_url(x) for x in entry.licenses]
-        data["license"] = urls[0] if len(urls) == 1 else urls
+        data["license"] = _one_or_many([_license_url(x) for x in entry.licenses])
     data["isAccessibleForFree"] = True
     if entry.publisher:
         agent = _agent(entry.publisher, entry.publisher_name, settings)
         data["creator"] = agent
         data["publisher"] = agent
+    return data
+
+
+def _coverage(entry: InventoryEntry, names: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
     if entry.keywords:
         data["keywords"] = list(entry.keywords)
     if entry.language:
-        data["inLanguage"] = entry.language[0] if len(entry.language) == 1 else list(entry.language)
+        data["inLanguage"] = _one_or_many(entry.language)
     if entry.issued:
         data["datePublished"] = entry.issued
     if entry.modified:
@@ -65,22 +73,38 @@ def dataset_json_ld(entry: InventoryEntry, settings: Settings | None, *,
         start, end = entry.temporal
         data["temporalCoverage"] = f"{start or '..'}/{end or '..'}"
     if entry.spatial:
-        places = [{"@type": "Place", "name": names.get(code, code), "identifier": code} for code in entry.spatial]
-        data["spatialCoverage"] = places[0] if len(places) == 1 else places
-    distribution = []
-    for name, location, size, mediatype, sha256 in files:
-        item: dict[str, Any] = {"@type": "DataDownload", "name": name}
-        if location:
-            remote = "://" in location
-            item["contentUrl"] = location if remote else (file_url(settings, entry.id, location) or location)
-        item["encodingFormat"] = mediatype or "application/octet-stream"
-        if size is not None:
-            item["contentSize"] = f"{size} B"
-        if sha256:
-            item["sha256"] = sha256
-        distribution.append(item)
-    if distribution:
-        data["distribution"] = distribution
+        data["spatialCoverage"] = _one_or_many(
+            [{"@type": "Place", "name": names.get(code, code), "identifier": code} for code in entry.spatial])
+    return data
+
+
+def _download(entry: InventoryEntry, settings: Settings | None,
+              file: tuple[str, str | None, int | None, str | None, str | None]) -> dict[str, Any]:
+    name, location, size, mediatype, sha256 = file
+    item: dict[str, Any] = {"@type": "DataDownload", "name": name}
+    if location:
+        # A file of the site resolves against the catalog's base URL; a remote one is already absolute.
+        remote = "://" in location
+        item["contentUrl"] = location if remote else (file_url(settings, entry.id, location) or location)
+    item["encodingFormat"] = mediatype or "application/octet-stream"
+    if size is not None:
+        item["contentSize"] = f"{size} B"
+    if sha256:
+        item["sha256"] = sha256
+    return item
+
+
+def dataset_json_ld(entry: InventoryEntry, settings: Settings | None, *,
+                    files: Sequence[tuple[str, str | None, int | None, str | None, str | None]],
+                    names: dict[str, str]) -> dict[str, Any]:
+    """The ``Dataset`` of a package page. ``files``: (name, path or URL, bytes, mediatype, sha256 hex)."""
+    data: dict[str, Any] = {"@context": _CONTEXT, "@type": "Dataset", "name": entry.title,
+                            "description": entry.description or entry.title, "identifier": entry.id}
+    data.update(_links(entry, settings))
+    data.update(_rights(entry, settings))
+    data.update(_coverage(entry, names))
+    if files:
+        data["distribution"] = [_download(entry, settings, f) for f in files]
     catalog: dict[str, Any] = {"@type": "DataCatalog", "name": settings.catalog.title if settings else ""}
     if settings and settings.catalog.base_url:
         catalog["url"] = settings.catalog.base_url
