@@ -55,6 +55,27 @@ def test_bad_values_name_file_and_key(tmp_path: Path, yaml_text: str, key: str, 
     assert info.value.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("value", "expected", "not_expected"),
+    [
+        ("132217", '例: "132217"', None),
+        ("true", "真偽値", '"000001"'),  # a boolean is never turned into a code
+        ("13221", "先頭の 0", '"013221"'),
+        ("13221.7", "数 13221.7", None),
+    ],
+)
+def test_code_not_written_as_text_is_refused_with_file_line_and_key(
+        tmp_path: Path, value: str, expected: str, not_expected: str | None) -> None:
+    path = write(tmp_path / "opendata.yaml", f"catalog:\n  title: x\npublishers:\n  - name: x\n    code: {value}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert "opendata.yaml:publishers[0].code: 団体コードは文字列で書いてください" in message
+    assert "(line 5)" in message and "\n" not in message
+    assert expected in message
+    assert not_expected is None or not_expected not in message
+
+
 def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path / "opendata.yaml", "catalog:\n  title: a\n  title: b\n")
     with pytest.raises(ConfigError, match="重複したキー"):

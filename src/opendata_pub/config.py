@@ -20,9 +20,9 @@ from typing import Any
 
 from .errors import ConfigError, register_secret
 from .inputfile import UnreadableInput, read_input_bytes
-from .japan.lgcode import lg_code_problem
+from .japan.lgcode import LG_CODE_QUOTE_HINT, lg_code_problem, lg_code_type_problem
 from .metadata.licenses import find_license
-from .yamlio import MAX_YAML_BYTES, YamlSyntaxError, parse_yaml
+from .yamlio import MAX_YAML_BYTES, YamlSyntaxError, key_lines, parse_yaml
 
 __all__ = [
     "CONFIG_NAME",
@@ -212,14 +212,51 @@ class Settings:
         return cls(root=root, catalog=Catalog(title="opendata-pub catalog"))
 
 
-class _Reader:
-    """Walks the parsed YAML, checking types and rejecting unknown keys with the key path."""
+# A text field: the pattern its value must match and what the message calls it (None: any text).
+_Text = tuple[re.Pattern[str] | None, str]
+_ANY: _Text = (None, "")
+_URL_FIELD: _Text = (_URL, "URL")
 
-    def __init__(self, path: str) -> None:
+_CATALOG_TEXTS: dict[str, _Text] = {
+    "title": _ANY, "title_en": _ANY, "description": _ANY, "base_url": _URL_FIELD, "homepage": _URL_FIELD,
+    "language": (re.compile(r"^[a-z]{2}$"), "ISO 639-1 言語コード"),
+}
+_PUBLISHER_TEXTS: dict[str, _Text] = {
+    "name_en": _ANY, "url": _URL_FIELD,
+    "organization": (_ORG_NAME, "CKAN の組織名 (英小文字・数字・-_ の 2〜100 文字)"),
+}
+_CONTACT_TEXTS: dict[str, _Text] = {
+    "email": (_EMAIL, "メールアドレス"), "url": _URL_FIELD, "telephone": _ANY,
+}
+_PORTAL_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def line_of(lines: Mapping[str, int], key: str) -> int | None:
+    """The line of ``key`` (``publishers[0].code``) in ``lines`` (``yamlio.key_lines``); for a key that
+    is not written, the line of the nearest enclosing one that is."""
+    probe = key
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+        if shorter == probe:
+            return None
+        probe = shorter
+    return None
+
+
+class _Reader:
+    """Walks the parsed YAML, checking types and rejecting unknown keys with the key path (and the
+    line, when the text's ``key_lines`` are known)."""
+
+    def __init__(self, path: str, lines: Mapping[str, int] | None = None) -> None:
         self.path = path
+        self.lines = lines or {}
 
     def fail(self, key: str, message: str, hint: str | None = None) -> ConfigError:
-        return ConfigError(message, path=self.path, key=key, hint=hint)
+        line = line_of(self.lines, key)
+        return ConfigError(f"{message} (line {line})" if line else message, path=self.path, key=key, hint=hint)
 
     def mapping(self, value: Any, key: str, allowed: set[str], required: frozenset[str] | set[str] = frozenset()
                 ) -> dict:
@@ -247,17 +284,18 @@ class _Reader:
             raise self.fail(key, f"{what or '値'}として不正です: {text!r}")
         return text
 
+    def strings(self, m: Mapping[str, Any], key: str, fields: Mapping[str, _Text]) -> dict[str, str | None]:
+        """The optional text ``fields`` of mapping ``m`` (at ``key``), each checked by its pattern."""
+        return {name: self.string(m.get(name), f"{key}.{name}", pattern=pattern, what=what)
+                for name, (pattern, what) in fields.items()}
+
     def code(self, value: Any, key: str) -> str:
-        if isinstance(value, int):
-            # YAML reads 082112 as an int-like octal-looking literal; insist on quotes rather than guess.
-            raise self.fail(key, f"団体コードは文字列で書いてください (例: \"{value:06d}\")",
-                            hint="先頭の 0 が失われないよう引用符で囲みます")
-        text = self.string(value, key, optional=False)
-        assert text is not None
-        problem = lg_code_problem(text)
+        if value is None:
+            raise self.fail(key, "値が必要です")
+        problem = lg_code_type_problem(value) or lg_code_problem(value.strip())
         if problem:
-            raise self.fail(key, problem)
-        return text
+            raise self.fail(key, problem, hint=LG_CODE_QUOTE_HINT if not isinstance(value, str) else None)
+        return value.strip()
 
     def secret(self, value: Any, key: str) -> Secret | None:
         if value is None:
@@ -269,110 +307,124 @@ class _Reader:
         if len(m) != 1:
             raise self.fail(key, "$env か $file のどちらか一つを指定してください")
         if "$env" in m:
-            name = self.string(m["$env"], f"{key}.$env", optional=False,
-                               pattern=re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$"), what="環境変数名")
+            name = self.string(m["$env"], f"{key}.$env", optional=False, pattern=_ENV_NAME, what="環境変数名")
             return Secret(env=name, config=self.path, key=key)
         return Secret(file=self.string(m["$file"], f"{key}.$file", optional=False), config=self.path, key=key)
 
 
-def parse_config(data: Any, *, path: str = CONFIG_NAME, root: Path | None = None) -> Settings:
-    """Check and freeze an already parsed configuration mapping."""
-    r = _Reader(path)
-    root = root if root is not None else Path(path).resolve().parent
-    if data is None:
-        data = {}
-    top = r.mapping(data, "", {"catalog", "publishers", "portals", "default_target", "packages"})
-
-    cat = r.mapping(top.get("catalog") or {}, "catalog",
-                    {"title", "title_en", "description", "operator", "base_url", "homepage", "language"})
+def _catalog(r: _Reader, value: Any) -> Catalog:
+    cat = r.mapping(value or {}, "catalog", {*_CATALOG_TEXTS, "operator"})
     operator = r.code(cat["operator"], "catalog.operator") if cat.get("operator") is not None else None
-    base_url = r.string(cat.get("base_url"), "catalog.base_url", pattern=_URL, what="URL")
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
-    catalog = Catalog(
-        title=r.string(cat.get("title"), "catalog.title") or "opendata-pub catalog",
-        title_en=r.string(cat.get("title_en"), "catalog.title_en"),
-        description=r.string(cat.get("description"), "catalog.description"),
+    texts = r.strings(cat, "catalog", _CATALOG_TEXTS)
+    base_url = texts["base_url"]
+    return Catalog(
+        title=texts["title"] or "opendata-pub catalog",
+        title_en=texts["title_en"],
+        description=texts["description"],
         operator=operator,
-        base_url=base_url,
-        homepage=r.string(cat.get("homepage"), "catalog.homepage", pattern=_URL, what="URL"),
-        language=r.string(cat.get("language"), "catalog.language", pattern=re.compile(r"^[a-z]{2}$"),
-                          what="ISO 639-1 言語コード") or "ja",
+        base_url=base_url if not base_url or base_url.endswith("/") else base_url + "/",
+        homepage=texts["homepage"],
+        language=texts["language"] or "ja",
     )
 
-    raw_publishers = top.get("publishers") or []
-    if not isinstance(raw_publishers, list):
+
+def _contact(r: _Reader, value: Any, key: str) -> Contact | None:
+    if value is None:
+        return None
+    c = r.mapping(value, key, {"name", *_CONTACT_TEXTS}, {"name"})
+    texts = r.strings(c, key, _CONTACT_TEXTS)
+    return Contact(name=r.string(c["name"], f"{key}.name", optional=False) or "", email=texts["email"],
+                   url=texts["url"], telephone=texts["telephone"])
+
+
+def _license(r: _Reader, value: Any, key: str) -> str | None:
+    if value is None:
+        return None
+    text = r.string(value, key) or ""
+    lic = find_license(text)
+    if lic is None:
+        raise r.fail(key, f"知らないライセンスです: {text!r}",
+                     hint="PDL-1.0, CC-BY-4.0, CC0-1.0 などの ID か、その URL を書いてください")
+    return lic.id
+
+
+def _publisher(r: _Reader, raw: Any, k: str) -> Publisher:
+    p = r.mapping(raw, k, {"code", "name", "contact", "license", *_PUBLISHER_TEXTS}, {"code", "name"})
+    contact = _contact(r, p.get("contact"), f"{k}.contact")
+    license_id = _license(r, p.get("license"), f"{k}.license")
+    texts = r.strings(p, k, _PUBLISHER_TEXTS)
+    return Publisher(
+        code=r.code(p["code"], f"{k}.code"),
+        name=r.string(p["name"], f"{k}.name", optional=False) or "",
+        name_en=texts["name_en"],
+        url=texts["url"],
+        organization=texts["organization"],
+        contact=contact,
+        license=license_id,
+    )
+
+
+def _publishers(r: _Reader, value: Any) -> tuple[Publisher, ...]:
+    if not isinstance(value, list):
         raise r.fail("publishers", "リストが必要です")
     publishers: list[Publisher] = []
-    for i, raw in enumerate(raw_publishers):
-        k = f"publishers[{i}]"
-        p = r.mapping(raw, k, {"code", "name", "name_en", "url", "organization", "contact", "license"},
-                      {"code", "name"})
-        contact = None
-        if p.get("contact") is not None:
-            c = r.mapping(p["contact"], f"{k}.contact", {"name", "email", "url", "telephone"}, {"name"})
-            contact = Contact(
-                name=r.string(c["name"], f"{k}.contact.name", optional=False) or "",
-                email=r.string(c.get("email"), f"{k}.contact.email", pattern=_EMAIL, what="メールアドレス"),
-                url=r.string(c.get("url"), f"{k}.contact.url", pattern=_URL, what="URL"),
-                telephone=r.string(c.get("telephone"), f"{k}.contact.telephone"),
-            )
-        license_id = None
-        if p.get("license") is not None:
-            text = r.string(p["license"], f"{k}.license") or ""
-            lic = find_license(text)
-            if lic is None:
-                raise r.fail(f"{k}.license", f"知らないライセンスです: {text!r}",
-                             hint="PDL-1.0, CC-BY-4.0, CC0-1.0 などの ID か、その URL を書いてください")
-            license_id = lic.id
-        org = r.string(p.get("organization"), f"{k}.organization", pattern=_ORG_NAME,
-                       what="CKAN の組織名 (英小文字・数字・-_ の 2〜100 文字)")
-        pub = Publisher(
-            code=r.code(p["code"], f"{k}.code"),
-            name=r.string(p["name"], f"{k}.name", optional=False) or "",
-            name_en=r.string(p.get("name_en"), f"{k}.name_en"),
-            url=r.string(p.get("url"), f"{k}.url", pattern=_URL, what="URL"),
-            organization=org,
-            contact=contact,
-            license=license_id,
-        )
+    for i, raw in enumerate(value):
+        pub = _publisher(r, raw, f"publishers[{i}]")
         if any(q.code == pub.code for q in publishers):
-            raise r.fail(f"{k}.code", f"団体コード {pub.code} が重複しています")
+            raise r.fail(f"publishers[{i}].code", f"団体コード {pub.code} が重複しています")
         publishers.append(pub)
-    if operator is not None and not any(p.code == operator for p in publishers):
-        raise r.fail("catalog.operator", f"団体コード {operator} が publishers にありません")
+    return tuple(publishers)
 
-    raw_portals = top.get("portals") or {}
-    portals_map = r.mapping(raw_portals, "portals", set(raw_portals) if isinstance(raw_portals, dict) else set())
-    portals: dict[str, Portal] = {}
-    for name, raw in portals_map.items():
-        k = f"portals.{name}"
-        if not re.match(r"^[A-Za-z0-9_.-]+$", name) or name.startswith(("http", ".", "/")):
-            raise r.fail(k, "ポータル名には英数字と . _ - だけが使えます (URL やパスと区別するため)")
-        p = r.mapping(raw, k, {"url", "organization", "token", "allow_insecure"}, {"url"})
-        url = r.string(p["url"], f"{k}.url", optional=False, pattern=_URL, what="URL") or ""
-        allow_insecure = p.get("allow_insecure", False)
-        if not isinstance(allow_insecure, bool):
-            raise r.fail(f"{k}.allow_insecure", "true か false を書いてください")
-        portals[name] = Portal(
-            name=name,
-            url=url.rstrip("/"),
-            organization=r.string(p.get("organization"), f"{k}.organization", pattern=_ORG_NAME,
-                                  what="CKAN の組織名"),
-            token=r.secret(p.get("token"), f"{k}.token"),
-            allow_insecure=allow_insecure,
-        )
 
-    packages_dir = r.string(top.get("packages"), "packages") or DEFAULT_PACKAGES_DIR
+def _portal(r: _Reader, name: Any, raw: Any) -> Portal:
+    k = f"portals.{name}"
+    if not isinstance(name, str) or not _PORTAL_NAME.match(name) or name.startswith(("http", ".", "/")):
+        raise r.fail(k, "ポータル名には英数字と . _ - だけが使えます (URL やパスと区別するため)")
+    p = r.mapping(raw, k, {"url", "organization", "token", "allow_insecure"}, {"url"})
+    url = r.string(p["url"], f"{k}.url", optional=False, pattern=_URL, what="URL") or ""
+    allow_insecure = p.get("allow_insecure", False)
+    if not isinstance(allow_insecure, bool):
+        raise r.fail(f"{k}.allow_insecure", "true か false を書いてください")
+    return Portal(
+        name=name,
+        url=url.rstrip("/"),
+        organization=r.string(p.get("organization"), f"{k}.organization", pattern=_ORG_NAME, what="CKAN の組織名"),
+        token=r.secret(p.get("token"), f"{k}.token"),
+        allow_insecure=allow_insecure,
+    )
+
+
+def _portals(r: _Reader, value: Any) -> dict[str, Portal]:
+    portals_map = r.mapping(value, "portals", set(value) if isinstance(value, dict) else set())
+    return {name: _portal(r, name, raw) for name, raw in portals_map.items()}
+
+
+def _packages_dir(r: _Reader, value: Any) -> str:
+    packages_dir = r.string(value, "packages") or DEFAULT_PACKAGES_DIR
     if Path(packages_dir).is_absolute() or ".." in Path(packages_dir).parts:
         raise r.fail("packages", "プロジェクト内の相対パスを書いてください")
+    return packages_dir
+
+
+def parse_config(data: Any, *, path: str = CONFIG_NAME, root: Path | None = None,
+                 lines: Mapping[str, int] | None = None) -> Settings:
+    """Check and freeze an already parsed configuration mapping. ``lines`` (``yamlio.key_lines`` of
+    its text) add the line to the messages."""
+    r = _Reader(path, lines)
+    root = root if root is not None else Path(path).resolve().parent
+    top = r.mapping({} if data is None else data, "", {"catalog", "publishers", "portals", "default_target",
+                                                       "packages"})
+    catalog = _catalog(r, top.get("catalog"))
+    publishers = _publishers(r, top.get("publishers") or [])
+    if catalog.operator is not None and not any(p.code == catalog.operator for p in publishers):
+        raise r.fail("catalog.operator", f"団体コード {catalog.operator} が publishers にありません")
     return Settings(
         root=root,
         catalog=catalog,
-        publishers=tuple(publishers),
-        portals=portals,
+        publishers=publishers,
+        portals=_portals(r, top.get("portals") or {}),
         default_target=r.string(top.get("default_target"), "default_target"),
-        packages_dir=packages_dir,
+        packages_dir=_packages_dir(r, top.get("packages")),
         path=Path(path) if path else None,
     )
 
@@ -381,6 +433,13 @@ def load_yaml_text(text: str, *, path: str) -> Any:
     """Parse YAML, turning a syntax error into a ConfigError with the line and column."""
     try:
         return parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ConfigError(f"YAML として読めません: {exc.problem}", path=path, key=exc.where) from exc
+
+
+def _key_lines(text: str, *, path: str) -> dict[str, int]:
+    try:
+        return key_lines(text)
     except YamlSyntaxError as exc:
         raise ConfigError(f"YAML として読めません: {exc.problem}", path=path, key=exc.where) from exc
 
@@ -400,7 +459,8 @@ def load_config(path: str | os.PathLike[str]) -> Settings:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"UTF-8 ではありません (byte {exc.start})", path=str(p),
                           hint="設定ファイルは UTF-8 で保存してください") from exc
-    return parse_config(load_yaml_text(text, path=str(p)), path=str(p), root=p.resolve().parent)
+    data = load_yaml_text(text, path=str(p))
+    return parse_config(data, path=str(p), root=p.resolve().parent, lines=_key_lines(text, path=str(p)))
 
 
 def find_config(start: Path) -> Path | None:

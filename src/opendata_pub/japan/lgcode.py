@@ -18,7 +18,9 @@ __all__ = [
     "PREFECTURES",
     "check_digit",
     "is_valid_lg_code",
+    "LG_CODE_QUOTE_HINT",
     "lg_code_problem",
+    "lg_code_type_problem",
     "prefecture_of",
     "with_check_digit",
 ]
@@ -71,6 +73,28 @@ def lg_code_problem(code: str) -> str | None:
     if int(code[5]) != expected:
         return f"地方公共団体コード {code} の検査数字が違う: {code[:5]} の検査数字は {expected} (末尾が {code[5]})"
     return None
+
+
+LG_CODE_QUOTE_HINT = "先頭の 0 が失われないよう引用符で囲みます"
+
+
+def lg_code_type_problem(value: object) -> str | None:
+    """None when ``value`` is text; otherwise a one-line reason in Japanese that a code read from YAML
+    or JSON must be written as a string.
+
+    A code is text: unquoted, YAML reads ``132217`` as a number, ``013221`` as the octal 5777 and
+    ``true`` as a boolean. A six-digit number is suggested back quoted (``"132217"``); nothing else is
+    (a shorter one has lost its leading 0 or was octal, a boolean was never a code).
+    """
+    if isinstance(value, str):
+        return None
+    if isinstance(value, bool):
+        return f"団体コードは文字列で書いてください ({str(value).lower()} は真偽値として読まれます。例: \"132217\")"
+    if isinstance(value, int) and 100_000 <= value <= 999_999:
+        return f"団体コードは文字列で書いてください (例: \"{value}\")"
+    if isinstance(value, (int, float)):
+        return f"団体コードは文字列で書いてください (数 {value} として読まれ、先頭の 0 などが失われます)"
+    return f"団体コードは文字列で書いてください ({type(value).__name__} が書かれています)"
 
 
 def is_valid_lg_code(code: str) -> bool:

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..config import Settings
 from ..findings import Finding, Layer, Location, Severity
-from ..japan.lgcode import lg_code_problem
+from ..japan.lgcode import lg_code_problem, lg_code_type_problem
 from ..metadata.licenses import find_license
 from ..metadata.properties import PROPERTIES, Kind, Level, Obligation, Property
 from ..metadata.publication import effective_value, resolve_publisher
@@ -154,8 +154,8 @@ def _check_agent(prop: Property, value: Any, settings: Settings | None) -> _Prob
     if agent is None or agent.code is None and agent.name is None:
         yield "提供者は団体コード (文字列) か {code, name, url} で書いてください", None
         return
-    if isinstance(value, int):
-        yield "団体コードは文字列で書いてください (先頭の 0 が失われるため)", None
+    if not isinstance(value, Mapping) and (type_problem := lg_code_type_problem(value)) is not None:
+        yield type_problem, None
     problem = lg_code_problem(agent.code) if agent.code is not None else None
     if problem:
         yield problem, None
@@ -247,8 +247,8 @@ def _check_languages(prop: Property, value: Any, settings: Settings | None) -> _
 
 def _check_lg_codes(prop: Property, value: Any, settings: Settings | None) -> _Problems:
     for i, v in enumerate(_as_list(value)):
-        if not isinstance(v, str):
-            yield f"団体コードは文字列で書いてください: {v!r}", f"[{i}]"
+        if (type_problem := lg_code_type_problem(v)) is not None:
+            yield type_problem, f"[{i}]"
         elif problem := lg_code_problem(v):
             yield problem, f"[{i}]"
 
