@@ -22,7 +22,7 @@ from .errors import ConfigError, register_secret
 from .inputfile import UnreadableInput, read_input_bytes
 from .japan.lgcode import LG_CODE_QUOTE_HINT, lg_code_problem, lg_code_type_problem
 from .metadata.licenses import find_license
-from .yamlio import MAX_YAML_BYTES, YamlSyntaxError, key_lines, parse_yaml
+from .yamlio import MAX_YAML_BYTES, YamlSyntaxError, key_lines, line_of, parse_yaml
 
 __all__ = [
     "CONFIG_NAME",
@@ -230,20 +230,6 @@ _CONTACT_TEXTS: dict[str, _Text] = {
 }
 _PORTAL_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def line_of(lines: Mapping[str, int], key: str) -> int | None:
-    """The line of ``key`` (``publishers[0].code``) in ``lines`` (``yamlio.key_lines``); for a key that
-    is not written, the line of the nearest enclosing one that is."""
-    probe = key
-    while probe:
-        if probe in lines:
-            return lines[probe]
-        shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
-        if shorter == probe:
-            return None
-        probe = shorter
-    return None
 
 
 class _Reader:

@@ -19,7 +19,8 @@ over ``MAX_YAML_BYTES``; ``dump_yaml`` writes stable, diff-friendly YAML. Pure: 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,7 +31,7 @@ from .inputfile import text_place
 
 __all__ = [
     "ALIAS_REFUSED", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "DuplicateKeyError", "ExactInt", "LineMap", "LineSeq",
-    "StrictLoader", "YamlSyntaxError", "dump_yaml", "key_lines", "located", "parse_yaml", "parse_yaml_with_lines",
+    "StrictLoader", "YamlSyntaxError", "dump_yaml", "key_lines", "line_of", "located", "parse_yaml", "parse_yaml_with_lines",
 ]
 
 # PyYAML's pure-Python parser reads about 0.3 MB a second here: a hand-written YAML file of ours is
@@ -196,6 +197,20 @@ def key_lines(text: str) -> dict[str, int]:
     if root is not None:
         walk(root, "")
     return lines
+
+
+def line_of(lines: Mapping[str, int], key: str) -> int | None:
+    """The line of ``key`` (``publishers[0].code``) in ``lines`` (``key_lines``); for a key that is
+    not written, the line of the nearest enclosing one that is (the mapping lacking it)."""
+    probe = key
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+        if shorter == probe:
+            return None
+        probe = shorter
+    return None
 
 
 # ---- reading with lines and exact numbers (evaluation records) -------------------------------------

@@ -155,6 +155,9 @@ def test_a_minimal_inventory_and_accepted_spellings(settings: Settings) -> None:
     (GOOD.replace("status: published", "status: done"), "line 5, datasets[0].status", "published か planned"),
     (GOOD.replace("令和2年度", "令和2年"), "line 6, datasets[0].fiscal_year", "年度として読めません"),
     (GOOD.replace('"132217"', "132217"), "line 4, datasets[0].publisher", "文字列で書いてください"),
+    (GOOD.replace('"132217"', "132217"), "line 4, datasets[0].publisher", '例: "132217"'),
+    # a boolean is refused like in opendata.yaml, never suggested as "000001"
+    (GOOD.replace('"132217"', "true"), "line 4, datasets[0].publisher", "true は真偽値として読まれます"),
     (GOOD.replace('"132217"', '"132218"'), "line 4, datasets[0].publisher", "検査"),
     (GOOD.replace('"132217"', '"222127"'), "line 4, datasets[0].publisher", "publishers にありません"),
     (GOOD.replace("id: a", "id: A_1"), "line 2, datasets[0].id", "英小文字"),

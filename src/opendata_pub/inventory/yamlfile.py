@@ -39,16 +39,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..config import Settings
 from ..errors import ConfigError
 from ..inputfile import UnreadableInput, read_input_bytes
-from ..japan.lgcode import lg_code_problem
+from ..japan.lgcode import LG_CODE_QUOTE_HINT, lg_code_problem, lg_code_type_problem
 from ..japan.wareki import parse_fiscal_year
 from ..metadata.licenses import find_license
 from ..metadata.vocabularies import THEMES
-from ..yamlio import MAX_YAML_BYTES, StrictLoader, YamlSyntaxError, parse_yaml
+from ..yamlio import MAX_YAML_BYTES, YamlSyntaxError, key_lines, line_of, parse_yaml
 from .model import DatePrecision, InventoryEntry, ReportedCount, Status, fiscal_year_of
 
 __all__ = ["INVENTORY_NAME", "InventoryError", "InventoryFile", "load_inventory_file", "parse_inventory"]
@@ -87,51 +85,6 @@ class InventoryFile:
     reported: tuple[ReportedCount, ...]
 
 
-def _line_index(text: str) -> dict[str, int]:
-    """1-based line of every key path ("datasets[2].title") in the YAML text."""
-    lines: dict[str, int] = {}
-
-    def walk(node: yaml.Node, prefix: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-                lines.setdefault(path, key_node.start_mark.line + 1)
-                walk(value_node, path)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                path = f"{prefix}[{i}]"
-                lines.setdefault(path, item.start_mark.line + 1)
-                walk(item, path)
-
-    root = yaml.compose(text, Loader=StrictLoader)
-    if root is not None:
-        walk(root, "")
-    return lines
-
-
-def _bad_date(text: str) -> tuple[int | None, str | None]:
-    """Line and text of the first plain scalar YAML would read as an impossible date."""
-    resolver = yaml.resolver.Resolver()
-    for node in _scalars(yaml.compose(text, Loader=StrictLoader)):
-        tag = resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if node.style is None else None
-        if tag == "tag:yaml.org,2002:timestamp":
-            try:
-                date.fromisoformat(node.value[:10])
-            except ValueError:
-                return node.start_mark.line + 1, node.value
-    return None, None
-
-
-def _scalars(node: yaml.Node | None) -> list[yaml.ScalarNode]:
-    if isinstance(node, yaml.ScalarNode):
-        return [node]
-    if isinstance(node, yaml.MappingNode):
-        return [s for k, v in node.value for s in (*_scalars(k), *_scalars(v))]
-    if isinstance(node, yaml.SequenceNode):
-        return [s for item in node.value for s in _scalars(item)]
-    return []
-
-
 class _Reader:
     def __init__(self, path: str, lines: Mapping[str, int], settings: Settings | None) -> None:
         self.path = path
@@ -139,15 +92,8 @@ class _Reader:
         self.settings = settings
 
     def fail(self, key: str, message: str, hint: str | None = None) -> InventoryError:
-        line = self.lines.get(key)
-        probe = key
-        while line is None and probe:  # a key that is not written: the line of the mapping lacking it
-            shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
-            if shorter == probe:
-                break
-            probe = shorter
-            line = self.lines.get(probe)
-        return InventoryError(message, path=self.path, key=key or None, line=line, hint=hint)
+        # a key that is not written: the line of the mapping lacking it
+        return InventoryError(message, path=self.path, key=key or None, line=line_of(self.lines, key), hint=hint)
 
     def mapping(self, value: Any, key: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -182,9 +128,8 @@ class _Reader:
         return tuple(out)
 
     def code(self, value: Any, key: str) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            raise self.fail(key, f"団体コードは文字列で書いてください (例: \"{value:06d}\")",
-                            hint="先頭の 0 が失われないよう引用符で囲みます")
+        if value is not None and (problem := lg_code_type_problem(value)) is not None:
+            raise self.fail(key, problem, hint=LG_CODE_QUOTE_HINT)
         text = self.text(value, key, required=True)
         assert text is not None
         problem = lg_code_problem(text)
@@ -223,23 +168,40 @@ class _Reader:
                         hint="令和2年度、R2 または西暦の年度 (2020) で書いてください")
 
 
-def _entry(r: _Reader, raw: Any, i: int) -> InventoryEntry:
-    k = f"datasets[{i}]"
-    d = r.mapping(raw, k, _DATASET_KEYS)
-    for required in ("id", "title", "publisher", "status"):
-        if d.get(required) in (None, ""):
-            raise r.fail(f"{k}.{required}" if required in d else k, f"必須のキー {required} がありません")
-    entry_id = r.text(d["id"], f"{k}.id", required=True)
+def _required(r: _Reader, d: Mapping[str, Any], k: str, keys: tuple[str, ...],
+              empty: tuple[Any, ...] = (None, "")) -> None:
+    for key in keys:
+        if d.get(key) in empty:
+            raise r.fail(f"{k}.{key}" if key in d else k, f"必須のキー {key} がありません")
+
+
+def _entry_id(r: _Reader, value: Any, key: str) -> str:
+    entry_id = r.text(value, key, required=True)
     assert entry_id is not None
     if not _ID.match(entry_id):
-        raise r.fail(f"{k}.id", f"id は英小文字・数字・- _ で書いてください (URL に使うため): {entry_id!r}")
-    status_text = r.text(d["status"], f"{k}.status", required=True)
-    try:
-        status = Status(status_text)
-    except ValueError:
-        raise r.fail(f"{k}.status", f"published か planned を書いてください: {status_text!r}") from None
-    publisher = r.code(d["publisher"], f"{k}.publisher")
+        raise r.fail(key, f"id は英小文字・数字・- _ で書いてください (URL に使うため): {entry_id!r}")
+    return entry_id
 
+
+def _status(r: _Reader, value: Any, key: str) -> Status:
+    text = r.text(value, key, required=True)
+    try:
+        return Status(text)
+    except ValueError:
+        raise r.fail(key, f"published か planned を書いてください: {text!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _When:
+    """An entry's dates: one of issued, fiscal_year, published_by gives the fiscal year and precision."""
+
+    issued: date | None
+    modified: date | None
+    fiscal_year: int | None
+    precision: DatePrecision
+
+
+def _when(r: _Reader, d: Mapping[str, Any], k: str, status: Status) -> _When:
     issued = r.day(d.get("issued"), f"{k}.issued")
     modified = r.day(d.get("modified"), f"{k}.modified")
     fiscal_year = r.fiscal_year(d.get("fiscal_year"), f"{k}.fiscal_year")
@@ -253,70 +215,105 @@ def _entry(r: _Reader, raw: Any, i: int) -> InventoryEntry:
     if issued is not None and modified is not None and modified < issued:
         raise r.fail(f"{k}.modified", f"最終更新日 {modified} が公開日 {issued} より前です")
     if issued is not None:
-        precision, year = DatePrecision.DAY, fiscal_year_of(issued)
-    elif fiscal_year is not None:
-        precision, year = DatePrecision.FISCAL_YEAR, fiscal_year
-    elif published_by is not None:
-        precision, year = DatePrecision.BY_FISCAL_YEAR, published_by
-    else:
-        precision, year = DatePrecision.UNKNOWN, None
+        return _When(issued, modified, fiscal_year_of(issued), DatePrecision.DAY)
+    if fiscal_year is not None:
+        return _When(None, modified, fiscal_year, DatePrecision.FISCAL_YEAR)
+    if published_by is not None:
+        return _When(None, modified, published_by, DatePrecision.BY_FISCAL_YEAR)
+    return _When(None, modified, None, DatePrecision.UNKNOWN)
 
-    licenses: tuple[str, ...] = ()
-    lic_text = r.text(d.get("license"), f"{k}.license")
-    if lic_text is not None:
-        lic = find_license(lic_text)
-        if lic is None:
-            raise r.fail(f"{k}.license", f"知らないライセンスです: {lic_text!r}",
-                         hint="PDL-1.0, CC-BY-4.0, CC0-1.0 などの ID か、その URL を書いてください")
-        licenses = (lic.id,)
-    themes = r.texts(d.get("themes"), f"{k}.themes")
+
+def _licenses(r: _Reader, value: Any, key: str) -> tuple[str, ...]:
+    text = r.text(value, key)
+    if text is None:
+        return ()
+    lic = find_license(text)
+    if lic is None:
+        raise r.fail(key, f"知らないライセンスです: {text!r}",
+                     hint="PDL-1.0, CC-BY-4.0, CC0-1.0 などの ID か、その URL を書いてください")
+    return (lic.id,)
+
+
+def _themes(r: _Reader, value: Any, key: str) -> tuple[str, ...]:
+    themes = r.texts(value, key)
     for j, theme in enumerate(themes):
         if theme not in THEMES:
-            raise r.fail(f"{k}.themes[{j}]", f"EU data-theme のコードではありません: {theme!r}",
+            raise r.fail(f"{key}[{j}]", f"EU data-theme のコードではありません: {theme!r}",
                          hint="使えるもの: " + ", ".join(THEMES))
-    url = r.text(d.get("url"), f"{k}.url")
+    return themes
+
+
+def _url(r: _Reader, value: Any, key: str) -> str | None:
+    url = r.text(value, key)
     if url is not None and not _URL.match(url):
-        raise r.fail(f"{k}.url", f"http(s) の URL が必要です: {url!r}")
+        raise r.fail(key, f"http(s) の URL が必要です: {url!r}")
+    return url
+
+
+def _formats(r: _Reader, d: Mapping[str, Any], k: str) -> tuple[str, ...]:
+    """``format: CSV`` or ``formats: [CSV, PDF]`` (not both), upper-cased."""
     if "format" in d and "formats" in d:
         raise r.fail(f"{k}.formats", "format と formats は一つだけ書いてください")
-    formats = r.texts(d["formats"], f"{k}.formats") if "formats" in d else (
-        tuple(x for x in (r.text(d.get("format"), f"{k}.format"),) if x))
-    for j, fmt in enumerate(formats):
+    if "formats" in d:
+        formats = r.texts(d["formats"], f"{k}.formats")
+        keys = [f"{k}.formats[{j}]" for j in range(len(formats))]
+    else:
+        formats = tuple(x for x in (r.text(d.get("format"), f"{k}.format"),) if x)
+        keys = [f"{k}.format"] * len(formats)
+    for fmt, key in zip(formats, keys):
         if not _FORMAT.match(fmt):
-            raise r.fail(f"{k}.formats[{j}]" if "formats" in d else f"{k}.format",
-                         f"ファイル形式は CSV, PDF, XLSX のように書いてください: {fmt!r}")
+            raise r.fail(key, f"ファイル形式は CSV, PDF, XLSX のように書いてください: {fmt!r}")
+    return tuple(f.upper() for f in formats)
+
+
+# The optional free-text fields of an entry, read as they are.
+_FREE_TEXTS = ("description", "category", "source", "note")
+
+
+def _entry(r: _Reader, raw: Any, i: int) -> InventoryEntry:
+    k = f"datasets[{i}]"
+    d = r.mapping(raw, k, _DATASET_KEYS)
+    _required(r, d, k, ("id", "title", "publisher", "status"))
+    entry_id = _entry_id(r, d["id"], f"{k}.id")
+    status = _status(r, d["status"], f"{k}.status")
+    publisher = r.code(d["publisher"], f"{k}.publisher")
+    when = _when(r, d, k, status)
+    licenses = _licenses(r, d.get("license"), f"{k}.license")
+    themes = _themes(r, d.get("themes"), f"{k}.themes")
+    url = _url(r, d.get("url"), f"{k}.url")
+    formats = _formats(r, d, k)
     pub = r.settings.publisher(publisher) if r.settings is not None else None
+    title = r.text(d["title"], f"{k}.title", required=True) or ""
+    texts = {name: r.text(d.get(name), f"{k}.{name}") for name in _FREE_TEXTS}
     return InventoryEntry(
         id=entry_id,
-        title=r.text(d["title"], f"{k}.title", required=True) or "",
+        title=title,
         publisher=publisher,
         publisher_name=pub.name if pub else None,
         status=status,
         packaged=False,
         origin=f"{r.path}:line {r.lines.get(k, 0)}",
-        description=r.text(d.get("description"), f"{k}.description"),
-        issued=issued.isoformat() if issued else None,
-        modified=modified.isoformat() if modified else None,
-        fiscal_year=year,
-        date_precision=precision,
+        description=texts["description"],
+        issued=when.issued.isoformat() if when.issued else None,
+        modified=when.modified.isoformat() if when.modified else None,
+        fiscal_year=when.fiscal_year,
+        date_precision=when.precision,
         licenses=licenses,
         keywords=r.texts(d.get("keywords"), f"{k}.keywords"),
         themes=themes,
-        category=r.text(d.get("category"), f"{k}.category"),
+        category=texts["category"],
         spatial=(publisher,),
         url=url,
-        source=r.text(d.get("source"), f"{k}.source"),
-        note=r.text(d.get("note"), f"{k}.note"),
-        formats=tuple(f.upper() for f in formats),
+        source=texts["source"],
+        note=texts["note"],
+        formats=formats,
     )
 
 
 def _reported(r: _Reader, raw: Any, i: int) -> ReportedCount:
     k = f"reported[{i}]"
     d = r.mapping(raw, k, _REPORTED_KEYS)
-    for required in ("publisher", "indicator", "kind", "values"):
-        if d.get(required) in (None, "", {}):
-            raise r.fail(f"{k}.{required}" if required in d else k, f"必須のキー {required} がありません")
+    _required(r, d, k, ("publisher", "indicator", "kind", "values"), empty=(None, "", {}))
     kind = r.text(d["kind"], f"{k}.kind", required=True)
     if kind not in ("cumulative", "new"):
         raise r.fail(f"{k}.kind", f"cumulative (累計) か new (新規) を書いてください: {kind!r}")
@@ -351,15 +348,10 @@ def parse_inventory(text: str, *, path: str = INVENTORY_NAME, settings: Settings
     ``reserved_ids`` are names already taken (the packages'): an entry may not reuse one.
     """
     try:
-        data = parse_yaml(text)
-        lines = _line_index(text)
+        data = parse_yaml(text)  # an impossible date (2021-02-30) is a YamlSyntaxError with its line
+        lines = key_lines(text)
     except YamlSyntaxError as exc:
         raise InventoryError(f"YAML として読めません: {exc.problem}", path=path, line=exc.line) from exc
-    except ValueError as exc:
-        # PyYAML builds dates while parsing and raises a bare ValueError for 2021-02-30
-        line, value = _bad_date(text)
-        raise InventoryError(f"日付として正しくありません: {value or exc}", path=path, line=line,
-                             hint="YYYY-MM-DD の実在する日付を書いてください") from exc
     r = _Reader(path, lines, settings)
     if data is None:
         return InventoryFile(path, (), ())
