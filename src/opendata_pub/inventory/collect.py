@@ -107,48 +107,65 @@ def _resource_paths(resource: Mapping[str, Any]) -> list[Any]:
     return list(path) if isinstance(path, list) else [] if path is None else [path]
 
 
+def _fiscal_year(issued: str | None) -> int | None:
+    try:
+        return fiscal_year_of(issued) if issued else None
+    except ValueError:  # a bad date is the validator's to report; the inventory just does not know
+        return None
+
+
+def _contact(value: Any) -> Contact | None:
+    if not isinstance(value, Mapping) or not _text(value.get("name")):
+        return None
+    return Contact(name=str(value["name"]), email=_text(value.get("email")), url=_text(value.get("url")),
+                   telephone=_text(value.get("telephone")))
+
+
+def _temporal(value: Any) -> tuple[str | None, str | None] | None:
+    return (_text(value.get("start")), _text(value.get("end"))) if isinstance(value, Mapping) else None
+
+
+def _standard(resource: Mapping[str, Any]) -> str | None:
+    schema = resource.get("schema")
+    standard = schema.get("standard") if isinstance(schema, Mapping) else None
+    return standard if isinstance(standard, str) else None
+
+
+def _distribution(res: Mapping[str, Any], settings: Settings | None, package_name: str,
+                  package_licenses: tuple[str, ...]) -> Distribution:
+    paths = [p for p in _resource_paths(res) if isinstance(p, str)]
+    path = paths[0] if paths else ""
+    remote = "://" in path
+    return Distribution(
+        name=str(res.get("name") or ""),
+        path="" if remote else path,
+        title=_text(res.get("title")),
+        description=_text(res.get("description")),
+        format=_format(res, path),
+        mediatype=_text(res.get("mediatype")),
+        encoding=_text(res.get("encoding")),
+        bytes=res.get("bytes") if isinstance(res.get("bytes"), int) else None,
+        hash=_text(res.get("hash")),
+        download_url=path if remote else file_url(settings, package_name, path),
+        licenses=_license_ids(res.get("licenses")) or package_licenses,
+        standard=_standard(res),
+    )
+
+
+def _source(value: Any) -> str | None:
+    titles = [s.get("title") for s in value or [] if isinstance(s, Mapping) and s.get("title")]
+    return "; ".join(str(t) for t in titles) or None
+
+
 def entry_from_package(package: PackageSource, settings: Settings | None) -> InventoryEntry:
     """The inventory entry of a package (published: a package in the folder is what the catalog shows)."""
     d = package.descriptor
     agent = resolve_publisher(d.get("publisher"), settings)
     issued = _text(d.get("issued"))
-    try:
-        year = fiscal_year_of(issued) if issued else None
-    except ValueError:  # a bad date is the validator's to report; the inventory just does not know
-        year = None
+    year = _fiscal_year(issued)
     package_licenses = _license_ids(_effective("licenses", d, settings))
-    contact_value = _effective("contactPoint", d, settings)
-    contact = None
-    if isinstance(contact_value, Mapping) and _text(contact_value.get("name")):
-        contact = Contact(name=str(contact_value["name"]), email=_text(contact_value.get("email")),
-                          url=_text(contact_value.get("url")), telephone=_text(contact_value.get("telephone")))
-    temporal_value = d.get("temporal")
-    temporal = ((_text(temporal_value.get("start")), _text(temporal_value.get("end")))
-                if isinstance(temporal_value, Mapping) else None)
-    distributions = []
-    for res in package.resources():
-        paths = [p for p in _resource_paths(res) if isinstance(p, str)]
-        path = paths[0] if paths else ""
-        remote = "://" in path
-        schema = res.get("schema")
-        standard = schema.get("standard") if isinstance(schema, Mapping) and isinstance(
-            schema.get("standard"), str) else None
-        distributions.append(Distribution(
-            name=str(res.get("name") or ""),
-            path="" if remote else path,
-            title=_text(res.get("title")),
-            description=_text(res.get("description")),
-            format=_format(res, path),
-            mediatype=_text(res.get("mediatype")),
-            encoding=_text(res.get("encoding")),
-            bytes=res.get("bytes") if isinstance(res.get("bytes"), int) else None,
-            hash=_text(res.get("hash")),
-            download_url=path if remote else file_url(settings, package.name, path),
-            licenses=_license_ids(res.get("licenses")) or package_licenses,
-            standard=standard,
-        ))
-    homepage = _text(d.get("homepage"))
-    sources = [s.get("title") for s in d.get("sources") or [] if isinstance(s, Mapping) and s.get("title")]
+    distributions = tuple(_distribution(res, settings, package.name, package_licenses)
+                          for res in package.resources())
     return InventoryEntry(
         id=package.name,
         title=_text(d.get("title")) or package.name,
@@ -166,16 +183,16 @@ def entry_from_package(package: PackageSource, settings: Settings | None) -> Inv
         keywords=_texts(d.get("keywords")),
         themes=tuple(t.rsplit("/", 1)[-1] for t in _texts(d.get("themes"))),
         spatial=_texts(d.get("spatial")),
-        temporal=temporal,
+        temporal=_temporal(d.get("temporal")),
         accrual_periodicity=_text(d.get("accrualPeriodicity")),
         language=_texts(d.get("language")),
         version=_text(d.get("version")),
-        url=homepage or dataset_url(settings, package.name),
+        url=_text(d.get("homepage")) or dataset_url(settings, package.name),
         conforms_to=_texts(d.get("conformsTo")),
-        contact=contact,
+        contact=_contact(_effective("contactPoint", d, settings)),
         provenance=_text(d.get("provenance")),
-        source="; ".join(str(s) for s in sources) or None,
-        distributions=tuple(distributions),
+        source=_source(d.get("sources")),
+        distributions=distributions,
     )
 
 
