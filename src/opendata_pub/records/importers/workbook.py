@@ -279,23 +279,27 @@ def _check_sizes(members: list[zipfile.ZipInfo], file: Path) -> None:
                              path=str(file))
 
 
-# Start tags of rows and cells; a cell tag not closed by "/>" has a value (or a formula) inside.
+# A cell with a value (or a formula) is a start tag not closed by "/>"; formatting alone is "<c … />".
+# Excel, LibreOffice and openpyxl write ``<c r="B12" …>`` with the reference first and no "/" among
+# the attributes: two plain patterns (no backtracking across tags) find the cells with a value. Any
+# other cell tag (no reference, the reference later, a namespace prefix, a "/" inside) sends the
+# sheet through the slower walk over every tag, which places cells as the reader does.
+_VALUED = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>/]*>')
+_UNUSUAL = re.compile(rb'<c(?:>|\s(?!r=))|<c r="[A-Z]{1,3}\d+"[^>/]*/[^>]|<\w+:c[\s>]')
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})?(\d+)"')
 
 
-def _tags(stream: IO[bytes]) -> Iterator[tuple[bytes, bytes]]:
-    """(name, attributes) of each row and cell start tag, reading ``stream`` in 1 MiB chunks."""
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    """``stream`` in pieces of about 1 MiB that each end before a "<", so no tag is cut in two."""
     tail = b""
     while chunk := stream.read(1 << 20):
         buffer = tail + chunk
-        cut = buffer.rfind(b"<")  # a tag may straddle two chunks: keep the last one for the next
+        cut = buffer.rfind(b"<")
         cut = len(buffer) if cut == -1 else cut
-        for match in _TAG.finditer(buffer, 0, cut):
-            yield match.group(1), match.group(2)
+        yield buffer[:cut]
         tail = buffer[cut:]
-    for match in _TAG.finditer(tail):
-        yield match.group(1), match.group(2)
+    yield tail
 
 
 def _column_number(letters: bytes) -> int:
@@ -305,23 +309,43 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path) -> None:
-    """Refuse a sheet whose values span more than ``_MAX_CELLS`` cells of the reader's dense grid.
+def _extent_by_reference(chunks: Iterator[bytes]) -> tuple[int, int] | None:
+    """(last row, last column) holding a value, or None when a cell has no reference."""
+    max_row = max_col = 0
+    for chunk in chunks:
+        if _UNUSUAL.search(chunk):
+            return None
+        for match in _VALUED.finditer(chunk):
+            max_row = max(max_row, int(match.group(2)))
+            max_col = max(max_col, _column_number(match.group(1)))
+    return max_row, max_col
 
-    Positions follow the reader's rules: a row or cell without ``r`` comes after the previous one.
-    """
+
+def _extent_by_walk(chunks: Iterator[bytes]) -> tuple[int, int]:
+    """(last row, last column) holding a value, placing rows and cells without ``r`` after the previous."""
     row = col = max_row = max_col = 0
-    with archive.open(info) as stream:
-        for name, attributes in _tags(stream):
+    for chunk in chunks:
+        for match in _TAG.finditer(chunk):
+            name, attributes = match.groups()
             ref = _REF.search(attributes)
             if name == b"row":
                 row, col = (int(ref.group(2)) if ref else row + 1), 0
                 continue
             col = _column_number(ref.group(1)) if ref and ref.group(1) else col + 1
-            if ref:
-                row = int(ref.group(2))
+            row = int(ref.group(2)) if ref else row
             if not attributes.endswith(b"/"):
                 max_row, max_col = max(max_row, row), max(max_col, col)
+    return max_row, max_col
+
+
+def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path) -> None:
+    """Refuse a sheet whose values span more than ``_MAX_CELLS`` cells of the reader's dense grid."""
+    with archive.open(info) as stream:
+        extent = _extent_by_reference(_chunks(stream))
+    if extent is None:
+        with archive.open(info) as stream:
+            extent = _extent_by_walk(_chunks(stream))
+    max_row, max_col = extent
     if max_row * max_col > _MAX_CELLS:
         raise InputError(f"値のある範囲が広すぎます ({max_row:,} 行 × {max_col:,} 列、上限 {_MAX_CELLS:,} セル)",
                          path=str(file), where=info.filename)
