@@ -4,7 +4,8 @@ prints or exits.
     init_project, load_settings          a publishing project
     describe, validate                   files and packages
     import_evaluations, build            evaluation packages from sheets and reviewed sources
-    resolve_target, plan, apply, publish   publishing (CKAN or a static catalog)
+    resolve_target, plan, apply, publish   publishing (CKAN or a static catalog: one engine, whose
+                                         targets add their catalog-level files themselves)
     pull, pull_dataset                   a published dataset back as a package
     package_graph                        DCAT-AP 3 (and evaluation data) as an rdflib Graph
 """
@@ -28,9 +29,7 @@ from .portals import (
     Plan,
     Target,
     apply_plan,
-    apply_site,
     plan_packages,
-    plan_site,
     pull_dataset,
     resolve_source,
     resolve_target,
@@ -150,47 +149,84 @@ def build(
     return out
 
 
+Where = str | os.PathLike[str] | Target  # where plan/publish go: a Target, or what --to takes
+
+
+def _the_target(to: Where | None, settings: Settings, *, organization: str | None, force: bool,
+                allow_insecure: bool) -> tuple[Target, bool]:
+    """``to`` as a target, and whether it was made here (then it is closed here)."""
+    if to is None or isinstance(to, (str, os.PathLike)):
+        return resolve_target(None if to is None else os.fspath(to), settings, organization=organization, allow_insecure=allow_insecure,
+                              force=force), True
+    return to, False
+
+
 def plan(
-    paths: Sequence[str | os.PathLike[str]],
-    target: Target,
+    paths: Sequence[str | os.PathLike[str]] = (),
+    to: Where | None = None,
     *,
+    organization: str | None = None,
     settings: Settings | None = None,
     prune: bool = False,
     force: bool = False,
+    validate: bool = True,
+    allow_insecure: bool = False,
 ) -> Plan:
-    """What publishing ``paths`` to ``target`` would change (a static catalog adds its catalog files)."""
-    if isinstance(target, StaticTarget):
-        return plan_site(paths, target, settings=settings, prune=prune, force=force)
-    return plan_packages(paths, target, settings=settings, prune=prune, force=force)
+    """What publishing ``paths`` (default: every package under the configured folder) to ``to`` would
+    change. ``to``: a Target (left open), or resolved as ``--to`` is (URL, portal name, folder,
+    default). A static catalog's plan ends with its catalog-level entry."""
+    settings = settings or load_settings()
+    packages = resolve_packages(paths, settings)
+    target, made = _the_target(to, settings, organization=organization, force=force, allow_insecure=allow_insecure)
+    try:
+        return plan_packages(packages, target, settings=settings, prune=prune, force=force, validate=validate)
+    finally:
+        if made:
+            target.close()
 
 
 def apply(the_plan: Plan, target: Target, *, jobs: int = 1, progress: Progress | None = None,
           saved: bool = False) -> ApplyResult:
     """Apply exactly ``the_plan`` (``saved``: a plan read back from ``plan -o``, checked for drift)."""
-    if isinstance(target, StaticTarget):
-        return apply_site(the_plan, target, jobs=jobs, progress=progress, saved=saved)
     return apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=saved)
 
 
 def publish(
     paths: Sequence[str | os.PathLike[str]] = (),
+    to: Where | None = None,
     *,
-    to: str | None = None,
+    plan: Plan | str | os.PathLike[str] | None = None,
     organization: str | None = None,
     settings: Settings | None = None,
     prune: bool = False,
     force: bool = False,
+    validate: bool = True,
     jobs: int = 1,
     progress: Progress | None = None,
+    allow_insecure: bool = False,
 ) -> tuple[Plan, ApplyResult]:
-    """Plan and apply at once: ``to`` is resolved as ``--to`` is (URL, portal name, folder, default)."""
+    """Plan and apply at once, or apply a saved ``plan`` (a Plan, or the file ``plan -o`` wrote; checked
+    for drift, and then no ``paths`` nor ``prune``). ``to``: a Target (left open), or resolved as ``--to`` is (URL, portal
+    name, folder, default; for a saved plan, its folder or its organization unless named)."""
     settings = settings or load_settings()
-    target = resolve_target(to, settings, organization=organization, force=force)
+    saved: Plan | None = None
+    if plan is not None:
+        if paths or prune:
+            raise UsageError("--plan のときはパッケージや --prune を指定できません (計画に含まれています)")
+        saved = plan if isinstance(plan, Plan) else Plan.load(plan)
+        if organization is None:
+            organization = saved.target.get("organization")
+        if to is None and saved.target.get("kind") == StaticTarget.kind:
+            to = str(saved.target.get("path"))  # a folder plan names its folder (absolute)
+    target, made = _the_target(to, settings, organization=organization, force=force, allow_insecure=allow_insecure)
     try:
-        the_plan = plan(resolve_packages(paths, settings), target, settings=settings, prune=prune, force=force)
-        return the_plan, apply(the_plan, target, jobs=jobs, progress=progress)
+        the_plan = saved if saved is not None else plan_packages(
+            resolve_packages(paths, settings), target, settings=settings, prune=prune, force=force,
+            validate=validate)
+        return the_plan, apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=saved is not None)
     finally:
-        target.close()
+        if made:
+            target.close()
 
 
 def pull(

@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from opendata_pub.cli import publish as cli_publish
+from opendata_pub import actions
 from opendata_pub.config import check_token
 from tests.portals.fake_ckan import GOOD_TOKEN
 
@@ -49,7 +49,7 @@ def _crash_with(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
         logging.getLogger("somelibrary").warning("saw %s", text)
         raise ValueError(text)
 
-    monkeypatch.setattr(cli_publish, "resolve_target", boom)
+    monkeypatch.setattr(actions, "resolve_target", boom)
 
 
 @pytest.mark.parametrize("debug", [False, True])

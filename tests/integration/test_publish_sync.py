@@ -9,7 +9,8 @@ import uuid
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from opendata_pub.portals import DatasetAction, Plan, ResourceAction, apply_plan, plan_packages, publish_packages
+from opendata_pub.actions import publish as publish_packages
+from opendata_pub.portals import DatasetAction, Plan, ResourceAction, apply_plan, plan_packages
 from tests.portals.integration_support import CSV, Counter, make_package, package_show, project, set_csv, settings_of, target
 
 PDL = "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"

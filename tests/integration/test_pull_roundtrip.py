@@ -7,7 +7,8 @@ import hashlib
 import json
 import uuid
 
-from opendata_pub.portals import publish_packages, pull_dataset
+from opendata_pub.actions import publish as publish_packages
+from opendata_pub.portals import pull_dataset
 from tests.portals.integration_support import CSV, package_show, project, settings_of, target
 
 

@@ -109,14 +109,15 @@ def test_token_never_appears_in_output_errors_logs_or_plans(cli, proj, fake, tmp
 
 
 def test_token_not_in_exception_text(proj, fake, fast_retry):
+    from opendata_pub.actions import publish
     from opendata_pub.config import load_config
     from opendata_pub.errors import OpendataPubError
-    from opendata_pub.portals import CkanTarget, publish_packages
+    from opendata_pub.portals import CkanTarget
 
     fake.fail("package_revise", "status", status=500, body={"success": False, "error": {
         "__type": "Internal Server Error", "message": f"token was {GOOD_TOKEN}"}})
     t = CkanTarget(fake.url, token=GOOD_TOKEN, settings=load_config(proj / "opendata.yaml"), retry=fast_retry)
-    _, result = publish_packages([proj / "datapackages" / "demo"], t, settings=t.settings)
+    _, result = publish([proj / "datapackages" / "demo"], t, settings=t.settings)
     exc = result.datasets[0].exception
     assert isinstance(exc, OpendataPubError)
     chain = []

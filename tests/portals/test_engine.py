@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from opendata_pub.actions import publish as publish_packages
 from opendata_pub.config import load_config
 from opendata_pub.errors import PortalValidationError
 from opendata_pub.portals import (
@@ -16,7 +17,6 @@ from opendata_pub.portals import (
     ResourceAction,
     apply_plan,
     plan_packages,
-    publish_packages,
 )
 
 from .fake_ckan import FakeCkan

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from opendata_pub.actions import publish
 from opendata_pub.config import load_config
 from opendata_pub.folderlock import LOCK_NAME
 from opendata_pub.inventory import build_inventory
 from opendata_pub.packaging.project import load_packages
-from opendata_pub.portals import MANIFEST_NAME, StaticTarget, plan_site, publish_site, resolve_target
+from opendata_pub.portals import MANIFEST_NAME, StaticTarget, plan_packages, resolve_target
 from opendata_pub.portals.static import CATALOG_ENTRY, Manifest
 from opendata_pub.site import render_site
 from tests.conftest import write
@@ -179,7 +180,7 @@ def test_publish_order_descriptor_last(site_proj, monkeypatch):
     monkeypatch.setattr(static, "write_bytes", spy)
     settings = load_config(site_proj / "opendata.yaml")
     target = StaticTarget(site_proj / "site", settings=settings)
-    _, result = publish_site(sorted((site_proj / "datapackages").iterdir()), target, settings=settings)
+    _, result = publish(sorted((site_proj / "datapackages").iterdir()), target, settings=settings)
     assert result.ok
     files = [x for x in order if x != MANIFEST_NAME]
     assert order[0] == MANIFEST_NAME  # the folder is marked as ours before anything else
@@ -440,11 +441,11 @@ def test_library_api(site_proj):
     settings = load_config(site_proj / "opendata.yaml")
     paths = sorted((site_proj / "datapackages").iterdir())
     target = StaticTarget(site_proj / "site", settings=settings)
-    plan = plan_site(paths, target, settings=settings)
+    plan = plan_packages(paths, target, settings=settings)
     assert [d.name for d in plan.datasets] == ["demo", "other", CATALOG_ENTRY]
     assert plan.has_changes and target.files == rendered(site_proj)
     again = StaticTarget(site_proj / "site", settings=settings)
-    _, result = publish_site(paths, again, settings=settings)
+    _, result = publish(paths, again, settings=settings)
     assert result.ok and [d.name for d in result.datasets] == ["demo", "other", CATALOG_ENTRY]
     assert result.uploaded_bytes == sum(len(v) for v in rendered(site_proj).values())
-    assert not plan_site(paths, StaticTarget(site_proj / "site", settings=settings), settings=settings).has_changes
+    assert not plan_packages(paths, StaticTarget(site_proj / "site", settings=settings), settings=settings).has_changes

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from opendata_pub import actions
 from opendata_pub.config import load_config
 from opendata_pub.folderlock import LOCK_NAME, FolderBusy, FolderLock
-from opendata_pub.portals import MANIFEST_NAME, StaticTarget, publish_site
+from opendata_pub.portals import MANIFEST_NAME, StaticTarget
 from tests.conftest import GOOD_DESCRIPTOR, write
 
 CONFIG = """
@@ -48,7 +49,7 @@ def publish(proj: Path, name: str, site: Path, results: dict[str, object], barri
     target = StaticTarget(site, settings=settings, lock_timeout=60)
     try:
         barrier.wait()
-        _, result = publish_site([proj / "datapackages" / name], target, settings=settings, validate=False)
+        _, result = actions.publish([proj / "datapackages" / name], target, settings=settings, validate=False)
         results[name] = True if result.ok else " / ".join(d.error or "" for d in result.failed)
     except Exception as exc:  # noqa: BLE001 - the test reports what happened
         results[name] = exc
@@ -62,7 +63,7 @@ def test_two_publishes_at_once_both_land(proj: Path, existing: bool) -> None:
     for round_ in range(4):
         site = proj / f"site{round_}"
         if existing:  # the usual case: a site that is already there
-            publish_site([proj / "datapackages" / "gamma"], StaticTarget(site, settings=settings),
+            actions.publish([proj / "datapackages" / "gamma"], StaticTarget(site, settings=settings),
                          settings=settings, validate=False)
         results: dict[str, object] = {}
         barrier = threading.Barrier(2)
@@ -80,7 +81,7 @@ def test_two_publishes_at_once_both_land(proj: Path, existing: bool) -> None:
             assert all(r is True or "別の公開" in str(r) for r in results.values()), results
             if not all(r is True for r in results.values()):
                 loser = next(n for n, r in results.items() if r is not True)
-                publish_site([proj / "datapackages" / loser], StaticTarget(site, settings=settings),
+                actions.publish([proj / "datapackages" / loser], StaticTarget(site, settings=settings),
                              settings=settings, validate=False)
         assert {"alpha", "beta"} <= manifest_datasets(site)
         assert index_lists(site, "alpha") and index_lists(site, "beta")
@@ -91,12 +92,12 @@ def test_two_publishes_at_once_both_land(proj: Path, existing: bool) -> None:
 def test_a_second_publish_waits_then_fails_clearly(proj: Path) -> None:
     settings = load_config(proj / "opendata.yaml")
     site = proj / "site"
-    publish_site([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings), settings=settings,
+    actions.publish([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings), settings=settings,
                  validate=False)
     with FolderLock(site, what="テスト"):
         started = time.monotonic()
         with pytest.raises(FolderBusy, match="別の公開 \\(publish/plan\\)が実行中です"):
-            publish_site([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings, lock_timeout=0.5),
+            actions.publish([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings, lock_timeout=0.5),
                          settings=settings, validate=False)
         assert 0.4 < time.monotonic() - started < 5
     assert manifest_datasets(site) == {"alpha"}  # nothing written by the refused run
@@ -117,14 +118,14 @@ def test_cli_reports_a_busy_folder_in_one_line(cli, proj: Path, monkeypatch: pyt
 def test_rerun_adopts_files_a_lost_race_left_untracked(proj: Path) -> None:
     settings = load_config(proj / "opendata.yaml")
     site = proj / "site"
-    publish_site([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings), settings=settings,
+    actions.publish([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings), settings=settings,
                  validate=False)
     only_alpha = (site / MANIFEST_NAME).read_bytes()
-    publish_site([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings), settings=settings,
+    actions.publish([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings), settings=settings,
                  validate=False)
     (site / MANIFEST_NAME).write_bytes(only_alpha)  # what the lost race of the issue left: beta untracked
     assert manifest_datasets(site) == {"alpha"}
-    publish_site([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings), settings=settings,
+    actions.publish([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings), settings=settings,
                  validate=False)
     assert manifest_datasets(site) == {"alpha", "beta"}
     assert index_lists(site, "alpha") and index_lists(site, "beta")
@@ -133,12 +134,12 @@ def test_rerun_adopts_files_a_lost_race_left_untracked(proj: Path) -> None:
 def test_lock_file_is_not_part_of_the_site(proj: Path) -> None:
     settings = load_config(proj / "opendata.yaml")
     site = proj / "site"
-    publish_site([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings),
+    actions.publish([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings),
                            settings=settings, validate=False)
     assert (site / LOCK_NAME).is_file()
     files = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
     assert LOCK_NAME not in files
-    again, _ = publish_site([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings),
+    again, _ = actions.publish([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings),
                             settings=settings, validate=False)
     notes = " ".join(n for d in again.datasets for n in d.notes)
     assert LOCK_NAME not in notes  # not reported as a foreign file either
@@ -147,7 +148,7 @@ def test_lock_file_is_not_part_of_the_site(proj: Path) -> None:
 def test_stale_temp_files_are_removed_and_never_listed(proj: Path) -> None:
     settings = load_config(proj / "opendata.yaml")
     site = proj / "site"
-    publish_site([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings), settings=settings,
+    actions.publish([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings), settings=settings,
                  validate=False)
     # what kill -9 inside atomic_open's write window leaves
     stale = [write(site / ".catalog.ttl.k3j_x9q2.tmp", "half"),
@@ -155,7 +156,7 @@ def test_stale_temp_files_are_removed_and_never_listed(proj: Path) -> None:
              write(site / f".{MANIFEST_NAME}.zz_00000.tmp", "{")]
     foreign = [write(site / ".notes.txt.abcd1234.tmp", "a person's file"),  # no site file by that name
                write(site / "alpha" / ".catalog.ttl.abcd1234.tmp", "not beside its file")]
-    plan, result = publish_site([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings),
+    plan, result = actions.publish([proj / "datapackages" / "alpha"], StaticTarget(site, settings=settings),
                                 settings=settings, validate=False)
     assert result.ok
     notes = " ".join(n for d in plan.datasets for n in d.notes)

@@ -12,18 +12,9 @@ import click
 from rich.markup import escape
 
 from .. import actions
-from ..errors import UsageError, redact
-from ..portals import (
-    DatasetAction,
-    Plan,
-    ResourceAction,
-    apply_plan,
-    plan_packages,
-    resolve_target,
-)
-from ..portals.engine import ApplyResult
+from ..errors import redact
+from ..portals import CATALOG_ENTRY, ApplyResult, DatasetAction, Plan, ResourceAction, StaticTarget
 from ..portals.pull import DEFAULT_TIMEOUT
-from ..portals.static import CATALOG_ENTRY, StaticTarget, apply_site, plan_site
 from .app import (
     EXIT_CHANGES,
     EXIT_FAILED,
@@ -129,11 +120,6 @@ def print_site_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
               f"公開しない {counts['refused']}{whole} — 書き込むファイル {writes} 件 ({size:,} バイト)、削除 {deletes} 件")
 
 
-def _target(to: str | None, organization: str | None, allow_insecure: bool, *, force: bool = False) -> Any:
-    return resolve_target(to, current_settings(), organization=organization, allow_insecure=allow_insecure,
-                          force=force)
-
-
 @app.command()
 @click.argument("packages", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--to", "to", metavar="TARGET", help="CKAN URL, portal name from opendata.yaml, or folder (default: default_target).")
@@ -149,16 +135,8 @@ def _target(to: str | None, organization: str | None, allow_insecure: bool, *, f
 def plan(packages: tuple[Path, ...], to: str | None, organization: str | None, output: Path | None, fmt: str,
          exit_code: bool, prune: bool, force: bool, allow_insecure: bool) -> None:
     """Show what publish would change on the target: datasets and resources, field by field."""
-    settings = current_settings()
-    paths = actions.resolve_packages(packages, settings)
-    target = _target(to, organization, allow_insecure, force=force)
-    try:
-        if isinstance(target, StaticTarget):  # the site: the packages plus the catalog-level entry
-            the_plan = plan_site(paths, target, settings=settings, prune=prune, force=force)
-        else:
-            the_plan = plan_packages(paths, target, settings=settings, prune=prune, force=force)
-    finally:
-        target.close()
+    the_plan = actions.plan(packages, to, organization=organization, settings=current_settings(), prune=prune,
+                            force=force, allow_insecure=allow_insecure)
     if output is not None:
         the_plan.save(output)
     if fmt == "json":
@@ -213,37 +191,15 @@ def publish(packages: tuple[Path, ...], to: str | None, organization: str | None
     With no PACKAGES, every package under the configured folder. Validation errors refuse a
     package unless --force.
     """
-    settings = current_settings()
-    if plan_file is not None:
-        if packages or prune:
-            raise UsageError("--plan のときはパッケージや --prune を指定できません (計画に含まれています)")
-        the_plan = Plan.load(plan_file)
-        if organization is None:
-            organization = the_plan.target.get("organization")
-        if to is None and the_plan.target.get("kind") == StaticTarget.kind:
-            to = str(the_plan.target.get("path"))  # a folder plan names its folder (absolute)
-        target = _target(to, organization, allow_insecure, force=force)
-    else:
-        target = _target(to, organization, allow_insecure, force=force)
-    site = isinstance(target, StaticTarget)
-    try:
-        if plan_file is None:
-            paths = actions.resolve_packages(packages, settings)
-            if site:
-                the_plan = plan_site(paths, target, settings=settings, prune=prune, force=force)
-            else:
-                the_plan = plan_packages(paths, target, settings=settings, prune=prune, force=force)
-        with progress_bar() as progress:
-            if site:
-                result = apply_site(the_plan, target, jobs=jobs, progress=progress, saved=plan_file is not None)
-            else:
-                result = apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=plan_file is not None)
-    finally:
-        target.close()
+    with progress_bar() as progress:
+        the_plan, result = actions.publish(packages, to, plan=plan_file, organization=organization,
+                                           settings=current_settings(), prune=prune, force=force, jobs=jobs,
+                                           progress=progress, allow_insecure=allow_insecure)
     if fmt == "json":
         print_json({"plan": the_plan.to_dict(), "result": result.to_dict()})
     else:
-        print_result(result, folder=target.root if site else None)
+        site = the_plan.target.get("kind") == StaticTarget.kind
+        print_result(result, folder=Path(str(the_plan.target.get("path"))) if site else None)
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 

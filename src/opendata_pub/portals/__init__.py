@@ -5,12 +5,12 @@ datasets back as packages.
 
     target = resolve_target("https://ckan.example.jp", settings)      # or a portal name from opendata.yaml
     plan = plan_packages(["datapackages/demo"], target, settings=settings)
-    result = apply_plan(plan, target, jobs=4)                          # or publish_packages(...)
+    result = apply_plan(plan, target, jobs=4)                          # both at once: actions.publish
     pull_dataset("demo", target, "demo/")
 
     site = resolve_target("site/", settings)                           # a folder: the static catalog
-    plan = plan_site(paths, site, settings=settings)                   # + the catalog-level entry
-    result = apply_site(plan, site)                                    # or publish_site(...)
+    plan = plan_packages(paths, site, settings=settings)               # + the catalog-level entry, last
+    result = apply_plan(plan, site)                                    # writes it after the datasets
     pull_static("demo", "https://opendata.example.jp/", "demo/")       # from a static catalog
 
 Modules: resolve (``--to``/``--from`` resolution: the factory above the targets), target (the
@@ -21,16 +21,17 @@ pull, http (the HTTP client), multipart (streamed uploads), retry (backoff polic
 """
 
 from .ckan import CkanTarget
-from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages, publish_packages
+from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages
 from .http import CkanClient, Timeouts
 from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
 from .pull import NotAStaticCatalog, PullResult, pull_dataset, pull_static
 from .resolve import resolve_source, resolve_target
 from .retry import RetryPolicy
-from .static import MANIFEST_NAME, StaticTarget, apply_site, plan_site, publish_site
-from .target import ConflictError, PreflightError, PullSource, Target
+from .static import MANIFEST_NAME, StaticTarget
+from .target import CATALOG_ENTRY, ConflictError, PreflightError, PullSource, Target
 
 __all__ = [
+    "CATALOG_ENTRY",
     "MANIFEST_NAME",
     "ApplyResult",
     "Change",
@@ -52,11 +53,7 @@ __all__ = [
     "Target",
     "Timeouts",
     "apply_plan",
-    "apply_site",
     "plan_packages",
-    "plan_site",
-    "publish_packages",
-    "publish_site",
     "pull_dataset",
     "pull_static",
     "resolve_source",

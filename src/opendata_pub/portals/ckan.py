@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from .mapping import (
     to_ckan_resource,
 )
 from .multipart import FilePart
-from .plan import Change, DatasetAction, DatasetPlan, PlannedFile, ResourceAction, ResourcePlan
+from .plan import Change, DatasetAction, DatasetPlan, Plan, PlannedFile, ResourceAction, ResourcePlan
 from .retry import RetryPolicy
 from .rules import dataset_name_problem, tag_problems
 from .source import DESCRIPTOR_RESOURCE, SourceFile, SourcePackage
@@ -108,6 +109,17 @@ class CkanTarget:
 
     def close(self) -> None:
         self.client.close()
+
+    # -- the catalog-level entry: a CKAN has none (its catalog is the portal itself) ----------------
+    def plan_catalog(self, plan: Plan) -> DatasetPlan | None:
+        return None
+
+    def applying(self, plan: Plan, *, saved: bool) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def apply_catalog(self, entry: DatasetPlan, *, progress: TransferProgress) -> dict[str, str]:
+        raise UsageError("CKAN の公開先にはカタログ全体の項目はありません (静的カタログの計画です)",
+                         hint="plan のときと同じ --to を指定してください")
 
     # -- reads ------------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

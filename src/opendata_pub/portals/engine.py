@@ -1,5 +1,7 @@
 """The plan/apply engine: which packages, validated or refused, planned against a target, applied
-in parallel. Knows only the Target protocol (target.py), not CKAN.
+in parallel. Knows only the Target protocol (target.py), not CKAN nor the static catalog: a target's
+catalog-level entry (a static catalog's index.html, catalog.ttl …) is planned and applied through the
+protocol's ``plan_catalog`` / ``applying`` / ``apply_catalog``, so no caller can leave it out.
 
 ``--jobs N`` applies N datasets at a time on threads (the target gives each thread its own HTTP
 session); the resources of one dataset are always written one after another, since each write
@@ -22,9 +24,9 @@ from ..progress import NullProgress, Progress
 from ..validation.validator import validate_package
 from .plan import DatasetAction, DatasetPlan, Plan
 from .source import SourcePackage, load_source
-from .target import ConflictError, Target
+from .target import CATALOG_ENTRY, ConflictError, Target
 
-__all__ = ["ApplyResult", "DatasetResult", "apply_plan", "plan_packages", "publish_packages"]
+__all__ = ["ApplyResult", "DatasetResult", "apply_plan", "plan_packages"]
 
 
 @dataclass(slots=True)
@@ -96,7 +98,8 @@ def plan_packages(
     validate: bool = True,
 ) -> Plan:
     """Validate each package (refused when it has errors, unless ``force``), check the target before
-    anything (preflight), and compare each package with the target's current state."""
+    anything (preflight), and compare each package with the target's current state; the target's
+    catalog-level entry, if it has one (Target.plan_catalog), comes last."""
     if not paths:
         raise UsageError("公開するパッケージがありません")
     refused: list[DatasetPlan] = []
@@ -114,7 +117,11 @@ def plan_packages(
     planned = [target.plan_dataset(s, prune=prune) for s in sources]
     order = {str(p): i for i, p in enumerate(paths)}
     datasets = sorted(planned + refused, key=lambda d: order.get(d.package, len(order)))
-    return Plan(target=target.describe(), datasets=datasets, prune=prune)
+    plan = Plan(target=target.describe(), datasets=datasets, prune=prune)
+    catalog = target.plan_catalog(plan)  # a static catalog's index.html, catalog.ttl …
+    if catalog is not None:
+        plan.datasets.append(catalog)
+    return plan
 
 
 def _check_saved(plan: DatasetPlan, source: SourcePackage) -> None:
@@ -128,6 +135,20 @@ def _check_saved(plan: DatasetPlan, source: SourcePackage) -> None:
                                 hint="opendata-pub plan で計画を作り直してください")
 
 
+def _other_target(planned: dict[str, object], here: dict[str, object]) -> UsageError:
+    if "organization" not in here:  # a folder: named by its path
+        return UsageError(f"計画は別の公開先のものです: {planned.get('path') or planned.get('url')}",
+                          hint="plan のときと同じ --to を指定してください")
+    return UsageError(f"計画は別の公開先のものです: {planned.get('url')} (組織 {planned.get('organization')})",
+                      hint="plan のときと同じ --to と --organization を指定してください")
+
+
+def _catalog_entry(plan: Plan) -> DatasetPlan | None:
+    """The plan's catalog-level entry (Target.plan_catalog), if it has one."""
+    found = [d for d in plan.datasets if d.name == CATALOG_ENTRY]
+    return found[-1] if found else None
+
+
 def apply_plan(
     plan: Plan,
     target: Target,
@@ -136,7 +157,9 @@ def apply_plan(
     progress: Progress | None = None,
     saved: bool = False,
 ) -> ApplyResult:
-    """Apply ``plan`` to ``target``: exactly the changes it lists, nothing more.
+    """Apply ``plan`` to ``target``: exactly the changes it lists, nothing more. The datasets first,
+    then the catalog-level entry (Target.plan_catalog), only when no dataset failed: a catalog never
+    lists a half-written dataset.
 
     ``saved``: the plan was read from a file. Then the target must be the one it was made for, each
     package must be unchanged since (sizes and checksums), and the preflight runs again.
@@ -144,26 +167,68 @@ def apply_plan(
     if jobs < 1:
         raise UsageError("--jobs は 1 以上にしてください")
     progress = progress or NullProgress()
-    if saved and plan.target != target.describe():
-        raise UsageError(f"計画は別の公開先のものです: {plan.target.get('url')} (組織 {plan.target.get('organization')})",
-                         hint="plan のときと同じ --to と --organization を指定してください")
-    todo = [d for d in plan.datasets if d.has_changes]
+    if saved and plan.target != (here := target.describe()):
+        raise _other_target(plan.target, here)
+    catalog = _catalog_entry(plan)
+    datasets = [d for d in plan.datasets if d is not catalog]
+    with target.applying(plan, saved=saved):
+        results = _apply_datasets(datasets, target, jobs=jobs, progress=progress, saved=saved)
+        if catalog is not None:
+            results.append(_apply_catalog(catalog, target, results))
+    return ApplyResult(results)
+
+
+def _apply_catalog(entry: DatasetPlan, target: Target, results: Sequence[DatasetResult]) -> DatasetResult:
+    if not entry.has_changes:
+        return DatasetResult(entry.name, entry.action, ok=True)
+    if any(not r.ok and r.action is not DatasetAction.REFUSED for r in results):
+        return DatasetResult(entry.name, entry.action, ok=False,
+                             error="失敗したデータセットがあるため、カタログのファイル (index.html など) は更新していません",
+                             hint="原因を直して再実行してください (書けたファイルはそのまま使われます)")
+    counter = _Count()
+    try:
+        ids = target.apply_catalog(entry, progress=counter)
+    except OpendataPubError as exc:
+        return DatasetResult(entry.name, entry.action, ok=False, error=exc.message, hint=exc.hint,
+                             uploaded_bytes=counter.total, exception=exc)
+    return DatasetResult(entry.name, entry.action, ok=True, uploaded_bytes=counter.total, resources=ids)
+
+
+class _Count:
+    """A TransferProgress for the catalog entry that only counts."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def sent(self, key: str, completed: int) -> None:
+        self.total += completed
+
+
+def _recheck(todo: list[DatasetPlan], target: Target, results: dict[str, DatasetResult]) -> list[DatasetPlan]:
+    """A saved plan's datasets to apply: each package unchanged since the plan (the others fail), then
+    the preflight again."""
+    checked = []
+    for d in todo:
+        try:
+            d.source = load_source(d.package)
+            _check_saved(d, d.source)
+            checked.append(d)
+        except OpendataPubError as exc:
+            results[d.name] = DatasetResult(d.name, d.action, ok=False, error=exc.message, hint=exc.hint,
+                                            exception=exc)
+    if checked:
+        target.preflight([d.source for d in checked if d.source is not None])
+    return checked
+
+
+def _apply_datasets(datasets: list[DatasetPlan], target: Target, *, jobs: int, progress: Progress,
+                    saved: bool) -> list[DatasetResult]:
+    todo = [d for d in datasets if d.has_changes]
     results: dict[str, DatasetResult] = {
         d.name: DatasetResult(d.name, d.action, ok=d.action is not DatasetAction.REFUSED, error=d.reason)
-        for d in plan.datasets if not d.has_changes}
+        for d in datasets if not d.has_changes}
     if saved and todo:
-        checked = []
-        for d in todo:
-            try:
-                d.source = load_source(d.package)
-                _check_saved(d, d.source)
-                checked.append(d)
-            except OpendataPubError as exc:
-                results[d.name] = DatasetResult(d.name, d.action, ok=False, error=exc.message, hint=exc.hint,
-                                                exception=exc)
-        todo = checked
-        if todo:
-            target.preflight([d.source for d in todo if d.source is not None])
+        todo = _recheck(todo, target, results)
 
     transfer = _Transfer(progress)
     progress.start("datasets", "データセット", len(todo), unit="datasets")
@@ -201,20 +266,4 @@ def apply_plan(
     finally:
         progress.finish("datasets")
         progress.finish("bytes")
-    return ApplyResult([results[d.name] for d in plan.datasets if d.name in results])
-
-
-def publish_packages(
-    paths: Sequence[str | os.PathLike[str]],
-    target: Target,
-    *,
-    settings: Settings | None = None,
-    prune: bool = False,
-    force: bool = False,
-    validate: bool = True,
-    jobs: int = 1,
-    progress: Progress | None = None,
-) -> tuple[Plan, ApplyResult]:
-    """Plan, then apply at once (``publish`` without ``--plan``)."""
-    plan = plan_packages(paths, target, settings=settings, prune=prune, force=force, validate=validate)
-    return plan, apply_plan(plan, target, jobs=jobs, progress=progress)
+    return [results[d.name] for d in datasets if d.name in results]

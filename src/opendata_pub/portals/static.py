@@ -22,7 +22,7 @@ through the same plan/apply engine as a CKAN portal:
 * One run at a time: a publish (and a plan) holds an exclusive lock on the folder (``folderlock``,
   the file ``.opendata-pub.lock``) from reading the manifest to writing it back, so two publishes
   into one folder never lose each other's datasets; the second waits, then fails with ``FolderBusy``.
-  ``close()`` (or the end of ``apply_site``) lets go. A folder that did not exist when planned is
+  ``close()`` (or the end of applying a plan) lets go. A folder that did not exist when planned is
   locked when it is created; if another publish created it meanwhile, nothing is written
   (``ConflictError``). Under the lock, temporary files a killed publish left (``.NAME.XXXXXXXX.tmp``
   beside a file of the site) are removed; they are never listed, indexed or counted as ours.
@@ -33,8 +33,9 @@ through the same plan/apply engine as a CKAN portal:
   (``id``). Applied later (``publish --plan``), a package that changed since or a file that changed in
   the folder since refuses the whole plan before anything is written (``ConflictError``).
 
-Use ``plan_site`` / ``apply_site`` / ``publish_site`` (the CLI does): they wrap the engine's
-``plan_packages`` / ``apply_plan`` and add the catalog entry, which the engine does not know about.
+The catalog entry goes through the engine like the datasets: ``plan_packages`` asks the target for it
+(``plan_catalog``) and ``apply_plan`` applies it last (``apply_catalog``, inside ``applying``), so
+every way of publishing (``actions.publish``, or the engine's verbs) writes it.
 """
 
 from __future__ import annotations
@@ -44,24 +45,23 @@ import json
 import mimetypes
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..atomicfile import remove_stale_temps, temp_target, write_bytes
 from ..config import Settings
-from ..errors import InputError, OpendataPubError, UsageError
+from ..errors import InputError, UsageError
 from ..folderlock import DEFAULT_TIMEOUT, LOCK_NAME, FolderLock
 from ..inputfile import UnreadableInput, parse_json, read_input_bytes
 from ..inventory import build_inventory
 from ..packaging.package import LocalPackage, load_package
-from ..progress import NullProgress, Progress
 from ..site import RESERVED_NAMES, render_site
-from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages
 from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
 from .source import SourcePackage, file_digest, load_source
-from .target import ConflictError, PreflightError, TransferProgress
+from .target import CATALOG_ENTRY, ConflictError, PreflightError, TransferProgress
 
 __all__ = [
     "CATALOG_ENTRY",
@@ -69,16 +69,12 @@ __all__ = [
     "Manifest",
     "ManifestEntry",
     "StaticTarget",
-    "apply_site",
-    "plan_site",
-    "publish_site",
 ]
 
 MANIFEST_NAME = ".opendata-pub-manifest.json"
 MANIFEST_VERSION = 1
 # One line per file of the site: a few megabytes for a very large catalog.
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
-CATALOG_ENTRY = "(catalog)"  # never a package name: names have no parentheses
 _NOTE = ("opendata-pub がこのフォルダに書いたファイルの記録です。--prune はここにあり、内容が変わっていない"
          "ファイルだけを削除します。手で編集しないでください。")
 _REFRESH = "opendata-pub plan で計画を作り直してください"
@@ -504,6 +500,16 @@ class StaticTarget:
         return out
 
     def plan_catalog(self, plan: Plan) -> DatasetPlan:
+        """Target.plan_catalog: the catalog-level entry (below); when it keeps a package refused by
+        validation on the site, the pages may differ, so the datasets of ``plan`` are planned again."""
+        key = self._render_key
+        entry = self._catalog_entry(plan)
+        if self._render_key != key:
+            plan.datasets = [self.plan_dataset(d.source, prune=plan.prune) if d.source is not None else d
+                             for d in plan.datasets]
+        return entry
+
+    def _catalog_entry(self, plan: Plan) -> DatasetPlan:
         """The catalog-level entry: index.html, catalog.ttl/jsonld, assets/, opendata-list/, and (with
         --prune) the files of datasets no longer on the site."""
         prune = plan.prune
@@ -701,10 +707,26 @@ class StaticTarget:
                 return  # not empty (or gone): leave it
             folder = folder.parent
 
-    def apply_catalog(self, entry: DatasetPlan, progress: TransferProgress | None = None) -> dict[str, str]:
+    def apply_catalog(self, entry: DatasetPlan, *, progress: TransferProgress) -> dict[str, str]:
+        """Target.apply_catalog: write the catalog's files (the engine calls it after every dataset)."""
         if not entry.has_changes:
             return {}
         return self._apply(entry, progress)
+
+    @contextmanager
+    def applying(self, plan: Plan, *, saved: bool) -> Iterator[None]:
+        """Target.applying: a saved plan is checked first (``prepare``); after the last write the
+        manifest is brought up to date and stale temporary files go; the folder is let go in any case."""
+        _catalog_of(plan)  # a folder's plan always has its catalog entry
+        try:
+            if saved:
+                self.prepare(plan)
+            yield
+            self.finish()
+            self.remove_stale_temps()
+        finally:
+            self.release()
+            self.unlock()  # the manifest is written back: the next publish may start
 
     def finish(self) -> None:
         """After a publish: record unchanged files the manifest lacked (a folder taken over with
@@ -764,97 +786,3 @@ def _catalog_of(plan: Plan) -> DatasetPlan:
         raise UsageError("静的カタログの計画ではありません (カタログの項目がありません)",
                          hint="opendata-pub plan --to フォルダ -o で計画を作ってください")
     return found[0]
-
-
-# ---------------------------------------------------------------------------------------------
-# plan / apply with the catalog entry
-
-
-def plan_site(
-    paths: Sequence[str | os.PathLike[str]],
-    target: StaticTarget,
-    *,
-    settings: Settings | None = None,
-    prune: bool = False,
-    force: bool = False,
-    validate: bool = True,
-) -> Plan:
-    """``plan_packages`` for a folder, plus the catalog-level entry (last in ``plan.datasets``)."""
-    plan = plan_packages(paths, target, settings=settings, prune=prune, force=force, validate=validate)
-    key = target._render_key
-    catalog = target.plan_catalog(plan)
-    if target._render_key != key:  # a refused package is kept on the site: the pages may differ
-        plan.datasets = [target.plan_dataset(d.source, prune=prune) if d.source is not None else d
-                         for d in plan.datasets]
-    plan.datasets.append(catalog)
-    return plan
-
-
-class _Bytes:
-    """A TransferProgress for the catalog entry that only counts."""
-
-    def __init__(self) -> None:
-        self.total = 0
-
-    def sent(self, key: str, completed: int) -> None:
-        self.total += completed
-
-
-def apply_site(
-    plan: Plan,
-    target: StaticTarget,
-    *,
-    jobs: int = 1,
-    progress: Progress | None = None,
-    saved: bool = False,
-) -> ApplyResult:
-    """Apply a ``plan_site`` plan: the datasets through the engine, then the catalog entry (only when
-    no dataset failed: the index never links to a half-written dataset), then the manifest."""
-    catalog = _catalog_of(plan)
-    datasets = Plan(target=plan.target, datasets=[d for d in plan.datasets if d is not catalog], prune=plan.prune,
-                    created=plan.created)
-    if saved:
-        if plan.target != target.describe():
-            raise UsageError(f"計画は別の公開先のものです: {plan.target.get('path') or plan.target.get('url')}",
-                             hint="plan のときと同じ --to を指定してください")
-        target.prepare(plan)
-    try:
-        result = apply_plan(datasets, target, jobs=jobs, progress=progress or NullProgress(), saved=saved)
-        failed = [r for r in result.datasets if not r.ok and r.action is not DatasetAction.REFUSED]
-        if not catalog.has_changes:
-            done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=True)
-        elif failed:
-            done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=False,
-                                 error="失敗したデータセットがあるため、カタログのファイル (index.html など) は更新していません",
-                                 hint="原因を直して再実行してください (書けたファイルはそのまま使われます)")
-        else:
-            counter = _Bytes()
-            try:
-                ids = target.apply_catalog(catalog, counter)
-                done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=True, uploaded_bytes=counter.total,
-                                     resources=ids)
-            except OpendataPubError as exc:
-                done = DatasetResult(CATALOG_ENTRY, catalog.action, ok=False, error=exc.message, hint=exc.hint,
-                                     uploaded_bytes=counter.total, exception=exc)
-        target.finish()
-        target.remove_stale_temps()
-    finally:
-        target.release()
-        target.unlock()  # the manifest is written back: the next publish may start
-    return ApplyResult([*result.datasets, done])
-
-
-def publish_site(
-    paths: Sequence[str | os.PathLike[str]],
-    target: StaticTarget,
-    *,
-    settings: Settings | None = None,
-    prune: bool = False,
-    force: bool = False,
-    validate: bool = True,
-    jobs: int = 1,
-    progress: Progress | None = None,
-) -> tuple[Plan, ApplyResult]:
-    """Plan, then apply at once."""
-    plan = plan_site(paths, target, settings=settings, prune=prune, force=force, validate=validate)
-    return plan, apply_site(plan, target, jobs=jobs, progress=progress)

@@ -9,18 +9,22 @@ beside the CKAN one. How ``--to`` and ``pull --from`` are resolved: resolve.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from ..errors import PortalError, PortalRejected
-from .plan import DatasetPlan
+from .plan import DatasetPlan, Plan
 from .source import SourcePackage
 
-__all__ = ["DEFAULT_SITE", "TOKEN_ENV", "ConflictError", "PreflightError", "PullSource", "Target", "TransferProgress",
+__all__ = ["CATALOG_ENTRY", "DEFAULT_SITE", "TOKEN_ENV", "ConflictError", "PreflightError", "PullSource", "Target", "TransferProgress",
            "token_env"]
 
 TOKEN_ENV = "CKAN_API_TOKEN"
 DEFAULT_SITE = "site/"  # the static catalog's folder when nothing names a target (relative to the project)
+# The name of a plan's catalog-level entry (Target.plan_catalog), always its last; never a package
+# name: names have no parentheses.
+CATALOG_ENTRY = "(catalog)"
 
 
 def token_env() -> str:
@@ -72,6 +76,18 @@ class Target(Protocol):
                       ) -> dict[str, str]:
         """Make the target match the plan; return resource name → id. Raise ConflictError when the
         target changed since the plan."""
+
+    def plan_catalog(self, plan: Plan) -> DatasetPlan | None:
+        """The catalog-level entry (named CATALOG_ENTRY) for ``plan``, whose packages are planned;
+        None when the target has none (CKAN). The engine appends it to ``plan.datasets``. It may
+        re-plan the datasets of ``plan`` (a static catalog's pages list every dataset on the site)."""
+
+    def applying(self, plan: Plan, *, saved: bool) -> AbstractContextManager[None]:
+        """Around applying ``plan`` (``saved``: read back from a file, to be checked for drift before
+        any write); what a target must do after the last write happens on leaving without an error."""
+
+    def apply_catalog(self, entry: DatasetPlan, *, progress: TransferProgress) -> dict[str, str]:
+        """Apply the catalog-level entry, after every dataset of the plan was applied without a failure."""
 
     def close(self) -> None:
         ...
