@@ -192,6 +192,87 @@ def default_metadata(records: Sequence[EvaluationRecord], settings: Settings | N
     return meta
 
 
+def _municipality_name(municipality_code: str, municipality_name: str | None, settings: Settings | None) -> str:
+    """The name to record: given, else the configured publisher's (no sheet prints it)."""
+    problem = lg_code_problem(municipality_code)
+    if problem:
+        raise UsageError(f"--municipality {municipality_code}: {problem}")
+    pub = settings.publisher(municipality_code) if settings else None
+    name = municipality_name or (pub.name if pub else None)
+    if not name:
+        raise UsageError(f"団体コード {municipality_code} の名称がわかりません: --name で指定してください",
+                         hint="opendata.yaml の publishers に登録すると --name は不要です")
+    return name
+
+
+def _check_dates(*days: str | None) -> None:
+    for d in days:
+        if d is not None:
+            try:
+                date.fromisoformat(d)
+            except ValueError as exc:
+                raise UsageError(f"日付は YYYY-MM-DD で指定してください: {d}") from exc
+
+
+def _import_sheets(sheets: Sequence[str | Path], *, municipality_code: str, name: str,
+                   layout: str | None) -> list[ImportResult]:
+    """Every sheet read; two sheets of one evaluation would overwrite each other's record."""
+    results = [import_sheet(Path(s), municipality_code=municipality_code, municipality_name=name, layout=layout)
+               for s in sheets]
+    ids = [r.record.evaluation_id for r in results]
+    if len(set(ids)) != len(ids):
+        raise UsageError(f"同じ評価 (evaluation_id) のシートが複数あります: {', '.join(sorted(ids))}")
+    return results
+
+
+def _import_meta(root: Path, records: Sequence[EvaluationRecord], settings: Settings | None, *,
+                 day: str, modified: str | None) -> dict[str, Any]:
+    """The package metadata: the existing sources/package.yaml (with a new modified), else a default."""
+    meta_path = root / SOURCES / PACKAGE_META
+    if not meta_path.is_file():
+        return default_metadata(records, settings, name=package_name_for(root, records), day=modified or day)
+    meta = _load_meta(meta_path)
+    if modified:
+        meta["modified"] = modified
+    return meta
+
+
+def _merged_records(root: Path, records: Sequence[EvaluationRecord]) -> list[EvaluationRecord]:
+    """The package's records after the import: the imported ones replace those with their ids."""
+    folder = root / SOURCES / EVALUATIONS
+    ids = {r.evaluation_id for r in records}
+    existing: list[EvaluationRecord] = []
+    if folder.is_dir() and any(folder.glob("*.yaml")):
+        existing = [r for r in _load_records(folder) if r.evaluation_id not in ids]
+    return sorted([*existing, *records], key=lambda r: r.evaluation_id)
+
+
+def _check_kept_sheets(root: Path, sheets: Sequence[str | Path], records: Sequence[EvaluationRecord]) -> None:
+    """A kept sheet is provenance: another sheet of the same file name must not replace it."""
+    for s, r in zip(sheets, records):
+        sheet_target = root / SOURCES / SHEETS / r.source.file
+        if sheet_target.exists() and _read_sheet_bytes(sheet_target) != _read_sheet_bytes(Path(s)):
+            raise UsageError(f"{sheet_target}: 同じ名前の別のシートがすでにあります")
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    # Unchanged sources keep their bytes and mtime, so a re-run of the same import writes nothing.
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_text(path, text)
+
+
+def _write_sources(root: Path, sheets: Sequence[str | Path], records: Sequence[EvaluationRecord],
+                   meta: dict[str, Any]) -> None:
+    """The sheets (kept once, never replaced), the records and package.yaml into sources/."""
+    for s, r in zip(sheets, records):
+        target = root / SOURCES / SHEETS / r.source.file
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(target, _read_sheet_bytes(Path(s)))
+        _write_if_changed(root / SOURCES / EVALUATIONS / f"{r.evaluation_id}.yaml", dump_record(r))
+    _write_if_changed(root / SOURCES / PACKAGE_META, dump_yaml(meta))
+
+
 def import_evaluations(
     sheets: Sequence[str | Path],
     *,
@@ -211,44 +292,16 @@ def import_evaluations(
     """
     if not sheets:
         raise UsageError("評価シートを一つ以上指定してください")
-    problem = lg_code_problem(municipality_code)
-    if problem:
-        raise UsageError(f"--municipality {municipality_code}: {problem}")
-    pub = settings.publisher(municipality_code) if settings else None
-    name = municipality_name or (pub.name if pub else None)
-    if not name:
-        raise UsageError(f"団体コード {municipality_code} の名称がわかりません: --name で指定してください",
-                         hint="opendata.yaml の publishers に登録すると --name は不要です")
-    for d in (day, modified):
-        if d is not None:
-            try:
-                date.fromisoformat(d)
-            except ValueError as exc:
-                raise UsageError(f"日付は YYYY-MM-DD で指定してください: {d}") from exc
+    name = _municipality_name(municipality_code, municipality_name, settings)
+    _check_dates(day, modified)
     root = Path(package_dir)
-    results = [import_sheet(Path(s), municipality_code=municipality_code, municipality_name=name, layout=layout)
-               for s in sheets]
+    results = _import_sheets(sheets, municipality_code=municipality_code, name=name, layout=layout)
     records = [r.record for r in results]
-    ids = [r.evaluation_id for r in records]
-    if len(set(ids)) != len(ids):
-        raise UsageError(f"同じ評価 (evaluation_id) のシートが複数あります: {', '.join(sorted(ids))}")
 
     # Everything is read and checked before anything is written.
-    meta_path = root / SOURCES / PACKAGE_META
-    if meta_path.is_file():
-        meta = _load_meta(meta_path)
-        if modified:
-            meta["modified"] = modified
-    else:
-        meta = default_metadata(records, settings, name=package_name_for(root, records), day=modified or day)
-    existing: list[EvaluationRecord] = []
-    if (root / SOURCES / EVALUATIONS).is_dir() and any((root / SOURCES / EVALUATIONS).glob("*.yaml")):
-        existing = [r for r in _load_records(root / SOURCES / EVALUATIONS) if r.evaluation_id not in ids]
-    all_records = sorted([*existing, *records], key=lambda r: r.evaluation_id)
-    for s, r in zip(sheets, records):
-        sheet_target = root / SOURCES / SHEETS / r.source.file
-        if sheet_target.exists() and _read_sheet_bytes(sheet_target) != _read_sheet_bytes(Path(s)):
-            raise UsageError(f"{sheet_target}: 同じ名前の別のシートがすでにあります")
+    meta = _import_meta(root, records, settings, day=day, modified=modified)
+    all_records = _merged_records(root, records)
+    _check_kept_sheets(root, sheets, records)
 
     # Build first: it refuses (StaleModifiedError) before writing anything, so a refused import
     # leaves sources/ untouched. The sources are written after, and a re-run converges.
@@ -256,17 +309,5 @@ def import_evaluations(
     staged = {"sources": _sources_entries(root, all_records, sheets_kept=True), **meta}
     result = build_package(root, staged, evaluation_resources(), evaluation_tables(all_records),
                            descriptor_name=descriptor_name)
-    for s, r in zip(sheets, records):
-        target = root / SOURCES / SHEETS / r.source.file
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(target, _read_sheet_bytes(Path(s)))
-        rec_path = root / SOURCES / EVALUATIONS / f"{r.evaluation_id}.yaml"
-        text = dump_record(r)
-        if not rec_path.is_file() or rec_path.read_text(encoding="utf-8") != text:
-            write_text(rec_path, text)
-    meta_text = dump_yaml(meta)
-    if not meta_path.is_file() or meta_path.read_text(encoding="utf-8") != meta_text:
-        write_text(meta_path, meta_text)
+    _write_sources(root, sheets, records, meta)
     return ImportOutcome(tuple(results), result)
-
