@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 from rdflib.term import Node
 
-from ..config import Settings
+from ..config import Catalog, Settings
 from ..inventory.model import Inventory
 from ..metadata.properties import (
     PROPERTIES,
@@ -189,69 +189,98 @@ def _write_properties(
                 _index_objects(ctx.g, o, info, index)
 
 
-def _catalog(g: Graph, settings: Settings | None, base: str, datasets: list[tuple[URIRef, Mapping[str, Any]]],
-             index: dict[Node, NodeInfo], problems: _Problems | None = None) -> URIRef:
-    """The catalog node: from opendata.yaml, linking the datasets."""
-    problems = problems or _Problems()
-    config = _config_file(settings)
-    node = catalog_iri(base)
-    index[node] = NodeInfo("catalog")
-    g.add((node, RDF.type, DCAT.Catalog))
-    cat = settings.catalog if settings is not None else None
-    lang = cat.language if cat is not None else "ja"
-    title = cat.title if cat is not None else "opendata-pub catalog"
+# The catalog when there is no opendata.yaml: Catalog's own defaults (language "ja", no operator).
+_DEFAULT_CATALOG = Catalog(title="opendata-pub catalog")
+
+
+def _package_property(key: str) -> Property:
+    return next(p for p in PROPERTIES if p.level is Level.PACKAGE and p.key == key)
+
+
+def _write_value(ctx: Context, subject: URIRef, predicate: URIRef, key: str, value: Any) -> None:
+    """A catalog value shaped as the package property ``key`` is (the catalog has no table of its own)."""
+    prop = _package_property(key)
+    shape_of(prop.kind, prop.term or "").write(ctx, subject, predicate, value)
+
+
+def _catalog_texts(g: Graph, node: URIRef, cat: Catalog, problems: _Problems, config: str) -> None:
+    """Title, description and homepage, each reported against its opendata.yaml key when unsafe."""
     # dct:description is mandatory on a catalog; without one configured the title says what it is.
-    description = cat.description if cat and cat.description else title
-    texts = [("catalog.title", DCTERMS.title, title, lang), ("catalog.description", DCTERMS.description, description, lang)]
-    if cat is not None and cat.title_en:
+    texts = [("catalog.title", DCTERMS.title, cat.title, cat.language),
+             ("catalog.description", DCTERMS.description, cat.description or cat.title, cat.language)]
+    if cat.title_en:
         texts.append(("catalog.title_en", DCTERMS.title, cat.title_en, "en"))
     for key, predicate, text, text_lang in texts:
         try:
             g.add((node, predicate, literal(text, lang=text_lang)))
         except UnsafeTerm as exc:
             problems.report(exc, config, key)
-    if cat is not None and cat.homepage:
-        try:
-            home = iri(cat.homepage)
-        except UnsafeTerm as exc:
-            problems.report(exc, config, "catalog.homepage")
-        else:
-            g.add((node, FOAF.homepage, home))
-            g.add((home, RDF.type, FOAF.Document))
+    if not cat.homepage:
+        return
+    try:
+        home = iri(cat.homepage)
+    except UnsafeTerm as exc:
+        problems.report(exc, config, "catalog.homepage")
+    else:
+        g.add((node, FOAF.homepage, home))
+        g.add((home, RDF.type, FOAF.Document))
+
+
+def _theme_taxonomy(g: Graph, node: URIRef) -> None:
     g.add((node, DCAT.themeTaxonomy, THEME_SCHEME))
     g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
     g.add((THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
 
-    by_key = {(p.level, p.key): p for p in PROPERTIES}
-    ctx = Context(g, base, "", node, settings)
-    lang_prop = by_key[(Level.PACKAGE, "language")]
-    shape_of(lang_prop.kind, lang_prop.term or "").write(ctx, node, DCTERMS.language, [lang])
 
-    # The operator publishes the catalog; without one, the datasets' publisher when they share one.
-    publisher: Any = cat.operator if cat is not None else None
-    if publisher is None:
-        publishers = {str(d.get("publisher")) for _, d in datasets if d.get("publisher") is not None}
-        publisher = publishers.pop() if len(publishers) == 1 else None
-    if publisher is not None:
-        pub_prop = by_key[(Level.PACKAGE, "publisher")]
-        scratch = Context(Graph(bind_namespaces="none"), base, "", node, settings)
+def _catalog_publisher(cat: Catalog, datasets: list[tuple[URIRef, Mapping[str, Any]]]) -> Any:
+    """The operator publishes the catalog; without one, the datasets' publisher when they share one."""
+    if cat.operator is not None:
+        return cat.operator
+    publishers = {str(d.get("publisher")) for _, d in datasets if d.get("publisher") is not None}
+    return publishers.pop() if len(publishers) == 1 else None
+
+
+def _write_publisher(ctx: Context, node: URIRef, publisher: Any, problems: _Problems, config: str) -> None:
+    # Written into a scratch graph first, so an unsafe contact leaves no half of the publisher behind.
+    scratch = Context(Graph(bind_namespaces="none"), ctx.base, "", node, ctx.settings)
+    try:
+        _write_value(scratch, node, DCTERMS.publisher, "publisher", publisher)
+    except UnsafeTerm as exc:
+        problems.report(exc, config, _publisher_key(ctx.settings, publisher) or "catalog.operator")
+    else:
+        for triple in scratch.g:
+            ctx.g.add(triple)
+
+
+def _catalog_dates(ctx: Context, node: URIRef, datasets: list[tuple[URIRef, Mapping[str, Any]]]) -> None:
+    """Issued: the earliest dataset's; modified: the latest dataset's."""
+    for predicate, key, pick in ((DCTERMS.issued, "issued", 0), (DCTERMS.modified, "modified", -1)):
+        dates = sorted(str(d[key]) for _, d in datasets if d.get(key))
+        if not dates:
+            continue
         try:
-            shape_of(pub_prop.kind, pub_prop.term or "").write(scratch, node, DCTERMS.publisher, publisher)
-        except UnsafeTerm as exc:
-            problems.report(exc, config, _publisher_key(settings, publisher) or "catalog.operator")
-        else:
-            for triple in scratch.g:
-                g.add(triple)
+            _write_value(ctx, node, predicate, "issued", dates[pick])
+        except UnsafeTerm:
+            pass  # not a date at all: the dataset that holds it has already reported it
 
-    issued = sorted(str(d["issued"]) for _, d in datasets if d.get("issued"))
-    modified = sorted(str(d["modified"]) for _, d in datasets if d.get("modified"))
-    date_prop = by_key[(Level.PACKAGE, "issued")]
-    for predicate, dates, pick in ((DCTERMS.issued, issued, 0), (DCTERMS.modified, modified, -1)):
-        if dates:
-            try:
-                shape_of(date_prop.kind, date_prop.term or "").write(ctx, node, predicate, dates[pick])
-            except UnsafeTerm:
-                pass  # not a date at all: the dataset that holds it has already reported it
+
+def _catalog(g: Graph, settings: Settings | None, base: str, datasets: list[tuple[URIRef, Mapping[str, Any]]],
+             index: dict[Node, NodeInfo], problems: _Problems | None = None) -> URIRef:
+    """The catalog node: from opendata.yaml, linking the datasets."""
+    problems = problems or _Problems()
+    config = _config_file(settings)
+    cat = settings.catalog if settings is not None else _DEFAULT_CATALOG
+    node = catalog_iri(base)
+    index[node] = NodeInfo("catalog")
+    g.add((node, RDF.type, DCAT.Catalog))
+    _catalog_texts(g, node, cat, problems, config)
+    _theme_taxonomy(g, node)
+    ctx = Context(g, base, "", node, settings)
+    _write_value(ctx, node, DCTERMS.language, "language", [cat.language])
+    publisher = _catalog_publisher(cat, datasets)
+    if publisher is not None:
+        _write_publisher(ctx, node, publisher, problems, config)
+    _catalog_dates(ctx, node, datasets)
     for dataset, _ in datasets:
         g.add((node, DCAT.dataset, dataset))
     _index_objects(g, node, NodeInfo("catalog"), index, depth=2)
