@@ -6,16 +6,17 @@ from __future__ import annotations
 import http.client
 import itertools
 import socket
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 import pytest
 
 from opendata_pub.actions import publish as publish_packages
 from opendata_pub.portals import RetryPolicy, Timeouts, plan_packages
+from tests.localserver import serve
 from tests.portals.integration_support import CSV, Counter, package_show, project, settings_of, target
 
 TABLES = {"towns": CSV, "more": CSV + "131016,千代田区,67000\n"}
@@ -126,15 +127,12 @@ class FaultyProxy:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
+        # Started here and stopped by close(): the test holds the proxy as an object.
+        self._running = ExitStack()
+        self.url = self._running.enter_context(serve(Handler, name="faulty-proxy"))
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._running.close()
 
 
 def test_faulty_network_between_client_and_portal_still_converges(ckan, ckan_org, tmp_path):

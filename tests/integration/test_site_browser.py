@@ -26,14 +26,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -44,6 +41,7 @@ from opendata_pub.config import Settings, load_config
 from opendata_pub.inventory import Inventory, InventoryEntry, build_inventory
 from opendata_pub.packaging.project import load_packages
 from opendata_pub.portals import MANIFEST_NAME
+from tests.localserver import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -195,23 +193,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return Site(folder, files, inventory, settings)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(site: Site) -> Iterator[str]:
     _require_browser()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.folder)))
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serve(directory=site.folder, name="site-server") as url:
+        yield f"{url}/"
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,15 @@ import json
 import threading
 import time
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.localserver import serve
 
 GOOD_TOKEN = "odp-test-TOKEN-7f3a9c51d2"  # not JWT-shaped: redact()'s patterns must not be what hides it
 LICENSES = [
@@ -61,15 +64,12 @@ class FakeCkan:
         self.log: list[Logged] = []
         self.max_upload = max_upload
         self._clock = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self.thread.start()
+        # Started here and stopped by close(): fixtures hold the fake as an object, not a with block.
+        self._running = ExitStack()
+        self.url = self._running.enter_context(serve(self._handler(), name="fake-ckan"))
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._running.close()
 
     # -- helpers for tests --------------------------------------------------------------------------
     def fail(self, action: str, kind: str = "status", **kw: Any) -> None:

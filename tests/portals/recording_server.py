@@ -12,10 +12,13 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
+
+from tests.localserver import serve
 
 Writer = Callable[[BinaryIO], None]
 
@@ -72,16 +75,12 @@ class RecordingServer:
 
             do_POST = do_GET
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self.thread.start()
+        # Started here and stopped by close(): tests hold the server as an object, not a with block.
+        self._running = ExitStack()
+        self.url = self._running.enter_context(serve(Handler, name="recording-server"))
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        self._running.close()
 
     # -- routes ---------------------------------------------------------------------------------
     def add(self, path: str, body: bytes | Writer = b"", status: int = 200, **headers: str) -> None:

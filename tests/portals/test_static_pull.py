@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,38 +17,20 @@ import pytest
 
 from opendata_pub.portals import MANIFEST_NAME, NotAStaticCatalog, pull_static
 from tests.conftest import write
+from tests.localserver import QuietFiles, serve
 
 from .helpers import CSV, make_package
 from .test_static import CONFIG, OTHER_A, OTHER_B
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    hide_dotfiles = False
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+class _Hiding(QuietFiles):
+    """As many web servers are configured: no dotfiles."""
 
     def send_head(self):
-        if self.hide_dotfiles and "/." in self.path:
+        if "/." in self.path:
             self.send_error(403)
             return None
         return super().send_head()
-
-
-class _Hiding(_Quiet):
-    hide_dotfiles = True  # as many web servers are configured: no dotfiles
-
-
-def _serve(folder: Path, handler: type[SimpleHTTPRequestHandler] = _Quiet) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=httpd.serve_forever, name="static-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -73,7 +52,8 @@ def published(tmp_path: Path, cli: Any) -> Path:
 
 @pytest.fixture
 def server(published: Path) -> Iterator[str]:
-    yield from _serve(published / "site")
+    with serve(directory=published / "site") as url:
+        yield f"{url}/"
 
 
 def _same_package(got: Path, site: Path, package: Path) -> None:
@@ -110,8 +90,8 @@ def test_pull_from_the_default_target(cli, published, tmp_path):
 
 
 def test_pull_without_a_served_manifest(published, tmp_path):
-    for url in _serve(published / "site", _Hiding):
-        result = pull_static("other", url, tmp_path / "got")
+    with serve(_Hiding, directory=published / "site") as url:
+        result = pull_static("other", f"{url}/", tmp_path / "got")
         assert result.report is not None and result.report.valid
         assert sorted(result.files) == ["data/a.csv", "data/人口 b.csv", "datapackage.json"]
 
