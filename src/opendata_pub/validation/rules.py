@@ -17,7 +17,9 @@ from ..findings import Finding
 
 __all__ = ["RULE_MODULES", "PackageView", "Rule", "registered_rules", "rule", "run_rules"]
 
-# Modules that define rules; imported lazily by run_rules so the registry stays import-cycle free.
+# Modules that define rules. Each imports ``rule`` and ``PackageView`` from this module, so importing
+# them here at module level would be an import cycle (rules -> cell_rules -> rules); registered_rules
+# imports them on first use instead, when this module is complete.
 RULE_MODULES: tuple[str, ...] = (
     "opendata_pub.validation.cell_rules",
     "opendata_pub.validation.evaluation_rules",
