@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -62,3 +63,21 @@ def test_json_ld_is_compact_with_our_context(full_package: Path, settings: Setti
 def test_unknown_format() -> None:
     with pytest.raises(ValueError):
         serialize(Graph(), "n-quads")
+
+
+def test_an_rdf_list_keeps_its_order_and_the_graph_its_own_prefix() -> None:
+    from rdflib import BNode, Literal, Namespace
+    from rdflib.collection import Collection
+
+
+    ex = Namespace("http://example.org/")
+    g = Graph()
+    g.bind("ex", ex)
+    head = BNode()
+    Collection(g, head, [Literal("c"), Literal("a"), Literal("b")])
+    g.add((ex.s, ex.p, head))
+    doc = json.loads(serialize(g, "json-ld"))
+    assert doc["@context"]["ex"] == str(ex)
+    assert doc["ex:p"]["@list"] == ["c", "a", "b"]  # an @list is ordered: never sorted
+    back = parse(serialize(g, "json-ld"), "json-ld")
+    assert [str(x) for x in Collection(back, back.value(ex.s, ex.p))] == ["c", "a", "b"]

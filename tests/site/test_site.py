@@ -347,8 +347,6 @@ def test_rdf_slot(project: Any) -> None:
     assert default["catalog.ttl"] == render_site(packages, settings, inventory, rdf=rdf_catalog_graph)["catalog.ttl"]
 
 
-@pytest.mark.xfail(strict=True, reason="rdf.serialize writes blank nodes with their random ids and keeps only our "
-                                       "prefixes; the site used to canonicalise them (reported, issue 10)")
 def test_blank_nodes_give_the_same_bytes(project: Any) -> None:
     settings, packages, inventory = project
 

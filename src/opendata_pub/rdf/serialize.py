@@ -2,8 +2,9 @@
 
 rdflib's Turtle writer sorts subjects and predicates itself. Its JSON-LD writer takes node and value
 arrays from sets, so the document is sorted afterwards; its RDF/XML writers order subjects and
-namespace declarations as sets iterate, so RDF/XML is written here, flat and sorted. Our graphs have
-no blank nodes, which is what makes the sorted order total.
+namespace declarations as sets iterate, so RDF/XML is written here, flat and sorted. Blank nodes get
+labels derived from their content (``to_canonical_graph``) before sorting, so a graph that has them
+gives the same bytes in every process too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 from .namespaces import PREFIXES
@@ -31,11 +33,21 @@ _PARSERS: dict[str, str] = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xm
                             "jsonld": "json-ld", "rdf": "xml", "rdfxml": "xml"}
 
 
+def _own_prefixes(graph: Graph) -> dict[str, str]:
+    """The graph's own bindings that its triples use and ours do not cover (rdflib binds dozens)."""
+    used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    ours = set(PREFIXES.values())
+    return {prefix: str(ns) for prefix, ns in sorted(graph.namespaces())
+            if prefix and prefix not in PREFIXES and str(ns) not in ours and any(u.startswith(str(ns)) for u in used)}
+
+
 def _sorted_copy(graph: Graph) -> Graph:
     out = Graph(bind_namespaces="core")  # rdf: and xml: too, which RDF/XML needs
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in {**PREFIXES, **_own_prefixes(graph)}.items():
         out.bind(prefix, ns)
-    for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
+    # random blank-node ids would make the sort, and so the bytes, differ from run to run
+    source = to_canonical_graph(graph) if any(isinstance(t, BNode) for triple in graph for t in triple) else graph
+    for triple in sorted(source, key=lambda t: tuple(x.n3() for x in t)):
         out.add(triple)
     return out
 
@@ -47,17 +59,20 @@ def serialize(graph: Graph, fmt: str = "turtle") -> str:
     g = _sorted_copy(graph)
     if fmt == "json-ld":
         # Compact with our prefixes so the document reads like the Turtle.
-        text = g.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, ensure_ascii=False)
+        context = {**PREFIXES, **_own_prefixes(graph)}
+        text = g.serialize(format="json-ld", context=context, auto_compact=True, ensure_ascii=False)
         return _stable_json_ld(text)
     if fmt == "xml":
         return _rdf_xml(g)
     return g.serialize(format=FORMATS[fmt])
 
 
-def _sort_values(value: Any) -> Any:
-    # Value arrays of a compacted node are unordered in JSON-LD (our graphs use no @list).
+def _sort_values(value: Any, *, ordered: bool = False) -> Any:
+    # Value arrays of a compacted node are unordered in JSON-LD; an @list's array is ordered.
     if isinstance(value, dict):
-        return {k: _sort_values(v) for k, v in value.items()}
+        return {k: _sort_values(v, ordered=k == "@list") for k, v in value.items()}
+    if isinstance(value, list) and ordered:
+        return [_sort_values(v) for v in value]
     if isinstance(value, list):
         items = [_sort_values(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
