@@ -241,3 +241,21 @@ def test_csv_in_no_encoding(tmp_path: Path) -> None:
     path.write_bytes(b"a,b\r\n\x80\xfd\xff\r\n")  # neither UTF-8 nor CP932
     _refused(path, "文字コード")
 
+
+
+def test_directory_that_lies_about_a_size(tmp_path: Path, built: BuiltWorkbook) -> None:
+    # The central directory says 100 bytes for the shared strings; the data holds more.
+    path = _zip(tmp_path / "liar.xlsx", {"xl/sharedStrings.xml": b"<sst>" + b"x" * 5000 + b"</sst>"})
+    data = bytearray(path.read_bytes())
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 24:central + 28] = (100).to_bytes(4, "little")  # uncompressed size
+    path.write_bytes(bytes(data))
+    _refused(path, "読めません")
+
+
+def test_chart_sheets_are_skipped(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    book.create_chartsheet("グラフ")
+    book.save(tmp_path / "chart.xlsx")
+    assert [s.name for s in read_workbook(tmp_path / "chart.xlsx")] == ["Sheet"]

@@ -228,7 +228,9 @@ def _read_excel(data: bytes, file: Path) -> list[TableSheet]:
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise InputError(f"Excel ブックとして読めません: {_first_line(exc)}", path=str(file)) from exc
     try:
-        return [_read_sheet(book, name, file) for name in book.sheet_names]
+        # Chart and dialog sheets hold no table; hidden worksheets are read like the others.
+        names = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        return [_read_sheet(book, name, file) for name in names]
     finally:
         book.close()
 
@@ -253,9 +255,9 @@ def _read_sheet(book: Any, name: str, file: Path) -> TableSheet:
 def _check_archive(data: bytes, file: Path) -> None:
     """Refuse a zip whose members would unpack to too much, before anything unpacks them.
 
-    The directory's sizes are checked first (cheap); then every sheet is streamed, which checks
-    the sizes the directory claims (zipfile stops at them and checks the CRC) and measures how far
-    the sheet's values reach.
+    The directory's sizes are checked first (cheap); then every member is streamed once, which
+    holds each to the size the directory claims (zipfile stops there and checks the CRC, so a
+    directory that lies ends here, not in the reader), and each sheet's values are measured.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -264,8 +266,16 @@ def _check_archive(data: bytes, file: Path) -> None:
             for info in members:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     _check_extent(archive, info, file)
+                else:
+                    _check_member(archive, info)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
         raise InputError(f"Excel ブックとして読めません (壊れた zip): {_first_line(exc)}", path=str(file)) from exc
+
+
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    with archive.open(info) as stream:
+        while stream.read(1 << 20):
+            pass
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], file: Path) -> None:
