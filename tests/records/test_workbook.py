@@ -215,7 +215,7 @@ def test_one_far_cell_does_not_allocate_the_sheet(tmp_path: Path) -> None:
     book.active["XFD1048576"] = "y"
     path = tmp_path / "far.xlsx"
     book.save(path)
-    _refused(path, "広すぎます")
+    assert _refused(path, "広すぎます").where == "シート Sheet"
 
 
 def test_far_cell_without_references_is_found_by_the_walk(tmp_path: Path) -> None:

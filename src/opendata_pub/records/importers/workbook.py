@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import os
 import re
@@ -263,13 +264,48 @@ def _check_archive(data: bytes, file: Path) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             _check_sizes(members, file)
+            names = _sheet_names(archive)
             for info in members:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    _check_extent(archive, info, file)
+                    _check_extent(archive, info, file, names.get(info.filename, info.filename))
                 else:
                     _check_member(archive, info)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
         raise InputError(f"Excel ブックとして読めません (壊れた zip): {_first_line(exc)}", path=str(file)) from exc
+
+
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_RELATIONSHIP_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_SMALL = 1 << 20  # workbook.xml and its relationships are a few kB
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    return {k.decode().rpartition(":")[2]: html.unescape(v.decode("utf-8", "replace")) for k, v in _ATTRIBUTE.findall(text)}
+
+
+def _small_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return b""
+    return archive.read(info) if info.file_size <= _SMALL else b""
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Member path → sheet name, so that a refusal names the sheet the user knows ("xl/worksheets/
+    sheet1.xml" → "評価"). Best effort: a member missing from it is named by its path."""
+    targets = {}
+    for match in _RELATIONSHIP_TAG.finditer(_small_member(archive, "xl/_rels/workbook.xml.rels")):
+        attributes = _attributes(match.group(1))
+        target = attributes.get("Target", "")
+        targets[attributes.get("Id", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    names = {}
+    for match in _SHEET_TAG.finditer(_small_member(archive, "xl/workbook.xml")):
+        attributes = _attributes(match.group(1))
+        if attributes.get("id") in targets:
+            names[targets[attributes["id"]]] = attributes.get("name", "")
+    return names
 
 
 def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -325,9 +361,10 @@ def _extent_by_reference(chunks: Iterator[bytes]) -> tuple[int, int] | None:
     for chunk in chunks:
         if _UNUSUAL.search(chunk):
             return None
-        for match in _VALUED.finditer(chunk):
-            max_row = max(max_row, int(match.group(2)))
-            max_col = max(max_col, _column_number(match.group(1)))
+        found = _VALUED.findall(chunk)
+        if found:  # a few hundred distinct column letters, however many cells
+            max_row = max(max_row, max(int(row) for _, row in found))
+            max_col = max(max_col, max(_column_number(letters) for letters in {letters for letters, _ in found}))
     return max_row, max_col
 
 
@@ -348,7 +385,7 @@ def _extent_by_walk(chunks: Iterator[bytes]) -> tuple[int, int]:
     return max_row, max_col
 
 
-def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path) -> None:
+def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path, sheet: str) -> None:
     """Refuse a sheet whose values span more than ``_MAX_CELLS`` cells of the reader's dense grid."""
     with archive.open(info) as stream:
         extent = _extent_by_reference(_chunks(stream))
@@ -358,4 +395,4 @@ def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path) -
     max_row, max_col = extent
     if max_row * max_col > _MAX_CELLS:
         raise InputError(f"値のある範囲が広すぎます ({max_row:,} 行 × {max_col:,} 列、上限 {_MAX_CELLS:,} セル)",
-                         path=str(file), where=info.filename)
+                         path=str(file), where=f"シート {sheet}")
