@@ -22,14 +22,15 @@ def main() -> int:
         name = f"bench-{tool}-" + uuid.uuid4().hex[:8]
         pkg = c.write_package(root, name, {"big": file})
         if tool == "ours":
+            from opendata_pub.actions import publish
             from opendata_pub.config import parse_config
-            from opendata_pub.portals import CkanTarget, publish_packages
+            from opendata_pub.portals import CkanTarget
 
             settings = parse_config({"catalog": {"title": "bench"}, "publishers": [
                 {"code": "132217", "name": "清瀬市", "organization": env["CKAN_ORGANIZATION"]}]}, root=root)
             target = CkanTarget(env["CKAN_URL"], token=env["CKAN_API_TOKEN"], settings=settings,
                                 session_factory=c.session_factory)
-            _, result = publish_packages([pkg], target, settings=settings, validate=False)
+            _, result = publish([pkg], target, settings=settings, validate=False)
             if not result.ok:
                 print(result.to_dict(), file=sys.stderr)
                 return 1

@@ -30,8 +30,9 @@ def resources_on_portal(env: dict[str, str], name: str) -> int:
 
 
 def run_ours(env: dict[str, str], work: Path, files: dict[str, Path], changed: Path) -> list[dict]:
+    from opendata_pub.actions import publish
     from opendata_pub.config import load_config
-    from opendata_pub.portals import CkanTarget, publish_packages
+    from opendata_pub.portals import CkanTarget
 
     name = "bench-ours-" + uuid.uuid4().hex[:8]
     (work / "ours").mkdir()
@@ -44,7 +45,7 @@ def run_ours(env: dict[str, str], work: Path, files: dict[str, Path], changed: P
                           ("one CSV changed", {**files, "b": changed})):
         pkg = c.write_package(work / "ours", name, fileset)
         c.COUNT.reset()
-        _, result = publish_packages([pkg], target, settings=settings)
+        _, result = publish([pkg], target, settings=settings)
         assert result.ok, result.to_dict()
         rows.append({"tool": "opendata-pub", "step": step, **c.COUNT.snapshot(),
                      "resources_after": resources_on_portal(env, name)})
