@@ -18,22 +18,29 @@ from enum import Enum
 
 __all__ = [
     "GRADES",
+    "Assessment",
     "Challenge",
+    "Contact",
     "Cost",
     "CostCategory",
     "Direction",
+    "FUNDING_SOURCES",
     "EvaluationRecord",
     "Indicator",
+    "IndicatorKind",
     "IndicatorValue",
     "Level",
     "Narrative",
     "NarrativeKind",
     "Program",
     "Source",
+    "Staffing",
     "Stage",
 ]
 
-# The grades a 施策評価 prints (清瀬: ※順調 / 維持 / 停滞). Other words are kept but flagged by a rule.
+# The grades a 施策評価 prints (清瀬: ※順調 / 維持 / 停滞): the default scale. A record whose layout or
+# publisher declares another scale carries it in ``EvaluationRecord.grade_scale``; words outside the
+# scale in force are kept but flagged by a rule.
 GRADES: tuple[str, ...] = ("順調", "維持", "停滞")
 
 
@@ -53,11 +60,28 @@ class Stage(str, Enum):
 
 
 class CostCategory(str, Enum):
-    """Which part of the cost an amount is (江東 prints all three; 清瀬・常総 only totals)."""
+    """Which part of the cost an amount is (江東 prints total, business and personnel; 清瀬・常総 only
+    totals). The funding sources split the business cost by where the money comes from, as the
+    事務事業評価 forms print them (国庫支出金 + 都道府県支出金 + 地方債 + その他 + 一般財源 = 事業費)."""
 
     TOTAL = "total"  # 決算額, 予算額, トータルコスト
     BUSINESS = "business"  # 事業費
     PERSONNEL = "personnel"  # 人件費
+    NATIONAL_SUBSIDY = "national_subsidy"  # 国庫支出金
+    PREFECTURAL_SUBSIDY = "prefectural_subsidy"  # 都道府県支出金
+    LOCAL_BOND = "local_bond"  # 地方債
+    OTHER_REVENUE = "other_revenue"  # その他 (other specific revenue: fees, funds …)
+    GENERAL_REVENUE = "general_revenue"  # 一般財源
+
+
+# The categories that together make up the business cost, in print order.
+FUNDING_SOURCES: tuple[CostCategory, ...] = (
+    CostCategory.NATIONAL_SUBSIDY,
+    CostCategory.PREFECTURAL_SUBSIDY,
+    CostCategory.LOCAL_BOND,
+    CostCategory.OTHER_REVENUE,
+    CostCategory.GENERAL_REVENUE,
+)
 
 
 class Direction(str, Enum):
@@ -66,6 +90,14 @@ class Direction(str, Enum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
     UNKNOWN = "unknown"
+
+
+class IndicatorKind(str, Enum):
+    """What an indicator measures, as the 事務事業評価 forms group them (活動/対象/成果指標)."""
+
+    ACTIVITY = "activity"  # 活動指標: what the program did (回数, 件数)
+    TARGET = "target"  # 対象指標: how many it is for (人数, 世帯数)
+    OUTCOME = "outcome"  # 成果指標: what changed for them
 
 
 class NarrativeKind(str, Enum):
@@ -85,6 +117,22 @@ class Source:
     layout: str
 
 
+# Fields added to the contract after version 1 of the YAML format carry this metadata: they are left
+# out of a record's YAML while empty, so the files written before them stay byte for byte the same.
+OPTIONAL = {"omit_empty": True}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who answers for an evaluation, as the form prints it (部課名 are the record's lead_*)."""
+
+    team: str | None = None  # 係名
+    manager: str | None = None  # 課長名
+    person: str | None = None  # 担当者
+    phone: str | None = None  # 電話 (as printed, hyphens kept)
+    extension: str | None = None  # 内線
+
+
 @dataclass(frozen=True)
 class Program:
     """One program (事務事業 or 取組方針) of the evaluated 施策, numbered from 1 in print order."""
@@ -96,6 +144,7 @@ class Program:
     section: str | None = None  # 担当課 / 主管課
     department: str | None = None  # the 部 printed with it (江東: 主管部長(課) → 政策経営部)
     line: int | None = None  # sheet line it was read from
+    code: str | None = field(default=None, metadata=OPTIONAL)  # 事務事業ID as printed ('0086': zeros kept)
 
 
 @dataclass(frozen=True)
@@ -106,6 +155,18 @@ class Cost:
     stage: Stage
     category: CostCategory
     amount_jpy: int  # yen; a 千円 figure × 1000
+    program_no: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """The staff time one program (or the policy) took in one fiscal year, as printed."""
+
+    fiscal_year: int
+    stage: Stage
+    staff_count: Decimal | None = None  # 正規職員従事人数 (人; may be fractional: 0.5)
+    work_hours: Decimal | None = None  # 延べ業務時間 (時間)
     program_no: int | None = None
     line: int | None = None
 
@@ -136,6 +197,8 @@ class Indicator:
     program_no: int | None = None  # the program whose 成果指標 this is; None for a policy indicator
     values: tuple[IndicatorValue, ...] = ()  # ordered by fiscal year, one per year
     line: int | None = None
+    kind: IndicatorKind | None = field(default=None, metadata=OPTIONAL)  # 活動/対象/成果指標
+    code: str | None = field(default=None, metadata=OPTIONAL)  # the label printed with it: ア, カ, サ
 
 
 @dataclass(frozen=True)
@@ -145,6 +208,18 @@ class Challenge:
     number: int  # ① = 1
     challenge: str
     next_action: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One criterion of the evaluation (妥当性・有効性・効率性 …): the grade word as printed and why."""
+
+    number: int  # ① = 1
+    criterion: str  # 政策体系との整合性, 公共関与の妥当性 …
+    grade: str | None = None  # as printed: 結びついている, 妥当である, 向上余地がある …
+    reason: str | None = None
+    program_no: int | None = None
     line: int | None = None
 
 
@@ -183,6 +258,17 @@ class EvaluationRecord:
     indicators: tuple[Indicator, ...] = ()
     challenges: tuple[Challenge, ...] = ()
     narratives: tuple[Narrative, ...] = field(default=())
+    # the 施策体系 around the evaluated 施策 (政策 above it, 基本事業 below it)
+    policy_area_code: str | None = field(default=None, metadata=OPTIONAL)  # 政策番号
+    policy_area_name: str | None = field(default=None, metadata=OPTIONAL)  # 政策名
+    basic_program_code: str | None = field(default=None, metadata=OPTIONAL)  # 基本事業番号
+    basic_program_name: str | None = field(default=None, metadata=OPTIONAL)  # 基本事業名
+    reform_direction: str | None = field(default=None, metadata=OPTIONAL)  # 改革改善の方向性, as printed
+    contact: Contact | None = field(default=None, metadata=OPTIONAL)
+    # the grade words in force, best first; empty: GRADES (the three seed layouts)
+    grade_scale: tuple[str, ...] = field(default=(), metadata=OPTIONAL)
+    staffing: tuple[Staffing, ...] = field(default=(), metadata=OPTIONAL)
+    assessments: tuple[Assessment, ...] = field(default=(), metadata=OPTIONAL)
 
     def program_id(self, number: int) -> str:
         """The stable id of program ``number`` of this evaluation, e.g. ``132217-2020-513-p1``."""
@@ -191,6 +277,11 @@ class EvaluationRecord:
     def indicator_id(self, number: int) -> str:
         """The stable id of indicator ``number`` of this evaluation, e.g. ``132217-2020-513-i2``."""
         return f"{self.evaluation_id}-i{number}"
+
+    @property
+    def grades(self) -> tuple[str, ...]:
+        """The grade scale in force: the declared one, else ``GRADES``."""
+        return self.grade_scale or GRADES
 
     @property
     def vision(self) -> Narrative | None:

@@ -8,6 +8,12 @@ names the file, the line and the key path of anything it cannot accept. YAML →
 lossless: re-dumping a loaded file gives the same bytes. The format is described in README.md and
 versioned by ``FORMAT_VERSION``.
 
+Fields the contract gained after the format was first written (the model marks them with the
+metadata ``omit_empty``: 施策体系, contact, grade_scale, staffing, assessments, a program's code, an
+indicator's kind and code) are left out while empty. So a file that uses none of them is still a
+version 1 file, byte for byte what this module wrote before they existed, and FORMAT_VERSION stays
+1: an older reader rejects only files that use the new keys, with its "unknown key" message.
+
 This module must not print, read files, or judge the content (sums, grades, codes): that is the
 validation rules' job. It only checks that each value has the type the model needs.
 """
@@ -68,9 +74,18 @@ def _str_style(value: str) -> str | None:
     return None
 
 
+def _omitted(f: dataclasses.Field[Any], value: Any) -> bool:
+    # Only None and the empty tuple: an empty string or a 0 was printed, and is kept.
+    return bool(f.metadata.get("omit_empty")) and (value is None or value == ())
+
+
 def _to_plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _to_plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not _omitted(f, getattr(value, f.name))
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple):
@@ -157,6 +172,26 @@ def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
     return hint, False
 
 
+def _convert_tuple(hint: Any, value: Any, where: str, value_line: int | None) -> tuple[Any, ...]:
+    """A list of dataclass items (programs, costs …) or of scalars (grade_scale)."""
+    item_cls = typing.get_args(hint)[0]
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _Bad(where, value_line, f"リスト（- で始まる項目）を書いてください（{_describe(value)}）")
+    item_lines = getattr(value, "item_lines", [value_line] * len(value))
+    items = []
+    for i, item in enumerate(value):
+        item_where = f"{where}[{i}]"
+        if isinstance(item_cls, type) and dataclasses.is_dataclass(item_cls):
+            items.append(_convert(item_cls, item, item_where, item_lines[i]))
+        elif item is None:
+            raise _Bad(item_where, item_lines[i], "空にできません")
+        else:
+            items.append(_convert_scalar(item_cls, item, item_where, item_lines[i]))
+    return tuple(items)
+
+
 def _convert(cls: type, data: Any, path: str, line: int | None) -> Any:
     """Build dataclass ``cls`` from a loaded mapping, checking every key and type."""
     if not isinstance(data, Mapping):
@@ -180,16 +215,9 @@ def _convert(cls: type, data: Any, path: str, line: int | None) -> Any:
         value_line = key_lines.get(f.name, line)
         hint, optional = _unwrap_optional(hints[f.name])
         if typing.get_origin(hint) is tuple:
-            item_cls = typing.get_args(hint)[0]
-            if value is None:
-                kwargs[f.name] = ()
-                continue
-            if not isinstance(value, list):
-                raise _Bad(where, value_line, f"リスト（- で始まる項目）を書いてください（{_describe(value)}）")
-            item_lines = getattr(value, "item_lines", [value_line] * len(value))
-            kwargs[f.name] = tuple(
-                _convert(item_cls, item, f"{where}[{i}]", item_lines[i]) for i, item in enumerate(value)
-            )
+            kwargs[f.name] = _convert_tuple(hint, value, where, value_line)
+        elif value is None and optional:
+            kwargs[f.name] = None  # an empty key: also for a nested record such as contact
         elif dataclasses.is_dataclass(hint):
             assert isinstance(hint, type)
             kwargs[f.name] = _convert(hint, value, where, value_line)
@@ -208,6 +236,7 @@ def _check_unique(record: EvaluationRecord, data: Mapping[str, Any]) -> None:
         ("programs", [p.number for p in record.programs]),
         ("indicators", [i.number for i in record.indicators]),
         ("challenges", [c.number for c in record.challenges]),
+        ("assessments", [a.number for a in record.assessments]),
     )
     for name, numbers in numbered:
         seen: set[int] = set()
