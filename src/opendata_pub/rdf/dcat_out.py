@@ -41,6 +41,7 @@ from .evaluation import (
     RowPlace,
     Rows,
     add_evaluation_data,
+    declared_grade_scale,
     evaluation_rows,
     is_evaluation_package,
 )
@@ -315,7 +316,7 @@ def _add_dataset(
                           resource=name, index=index, problems=problems, file=file)
     if rows is not None:
         try:
-            add_evaluation_data(g, dataset, rows, index=row_index)
+            add_evaluation_data(g, dataset, rows, index=row_index, grade_scale=declared_grade_scale(descriptor))
         except UnsafeTerm as exc:  # a cell: validate's data layer reports it (cell-control-character)
             problems.report(exc, file, exc.where)
         for node, place in row_index.items():

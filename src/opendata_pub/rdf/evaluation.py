@@ -1,12 +1,19 @@
 """Evaluation data in our vocabulary (``eval:``), built from the CSV rows of an evaluation package.
 
-An evaluation package holds the seven tables of docs/evaluation-contract.md. Each row becomes one
+An evaluation package holds the nine tables of docs/evaluation-contract.md. Each row becomes one
 node whose IRI is built from the row's ids under the dataset IRI (see ``iris``); indicator values
 are RDF Data Cube observations (dimensions: indicator, fiscal year; measures: target, actual,
 achievement rate; attributes: unit, note) in one ``qb:DataSet`` per evaluation, whose structure is
-``eval:indicatorValueStructure`` (vocab/eval.ttl). Codes (grade, stage, category, direction, level,
-narrative kind) become the SKOS concepts of vocab/schemes.ttl, found by their ``skos:notation``; a
-code that is not in its scheme is written as a literal, so the SHACL layer reports it.
+``eval:indicatorValueStructure`` (vocab/eval.ttl). Staffing and assessment rows are plain nodes
+like cost rows. Codes (grade, stage, category, direction, level, narrative kind, indicator kind)
+become the SKOS concepts of vocab/schemes.ttl, found by their ``skos:notation``; a code that is
+not in its scheme is written as a literal, so the SHACL layer reports it.
+
+Grades are the publisher's: when the ``grade`` field of the ``evaluations`` schema declares
+``categories`` (Table Schema v2) that are not all of ``eval:grades``, the scale becomes a
+``skos:ConceptScheme`` minted under the dataset (``{dataset}/grade-scale``, one concept per
+category at ``{dataset}/grade-scale/{value}``), and a grade in it is that concept; a grade outside
+it is a literal, as above. A scale within ``eval:grades`` (or none) keeps our concepts.
 
 ``COLUMNS`` is the one table of which column goes to which predicate; the SHACL layer reads it
 backwards to name the column of a finding. Reading rows is I/O (``packaging.frictionless_io``);
@@ -22,27 +29,30 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, QB, RDF, XSD
+from rdflib.namespace import DCTERMS, QB, RDF, SKOS, XSD
 
 from ..errors import InputError
 from ..packaging.frictionless_io import read_rows
 from .iris import segment
 from .namespaces import EVAL
 from .terms import UnsafeTerm, literal
-from .vocab import concept
+from .vocab import concept, scheme_concepts
 
 __all__ = [
     "COLUMNS",
     "EVALUATION_TABLES",
     "Column",
     "RowPlace",
+    "GradeScale",
     "add_evaluation_data",
+    "declared_grade_scale",
     "evaluation_rows",
     "is_evaluation_package",
 ]
 
 EVALUATION_TABLES: tuple[str, ...] = (
-    "evaluations", "programs", "costs", "indicators", "indicator_values", "challenges", "narratives",
+    "evaluations", "programs", "costs", "staffing", "indicators", "indicator_values", "challenges", "narratives",
+    "assessments",
 )
 
 # Value kinds of a column: how its cell becomes an RDF term.
@@ -75,6 +85,16 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column("lead_section", EVAL.leadSection, TEXT),
         Column("grade", EVAL.grade, EVAL.grades),
         Column("grade_reason", EVAL.gradeReason, TEXT),
+        Column("policy_area_code", EVAL.policyAreaCode, STRING),
+        Column("policy_area_name", EVAL.policyAreaName, TEXT),
+        Column("basic_program_code", EVAL.basicProgramCode, STRING),
+        Column("basic_program_name", EVAL.basicProgramName, TEXT),
+        Column("reform_direction", EVAL.reformDirection, TEXT),
+        Column("contact_team", EVAL.contactTeam, TEXT),
+        Column("contact_manager", EVAL.contactManager, TEXT),
+        Column("contact_person", EVAL.contactPerson, TEXT),
+        Column("contact_phone", EVAL.contactPhone, STRING),
+        Column("contact_extension", EVAL.contactExtension, STRING),
     ),
     "programs": (
         Column("program_id", DCTERMS.identifier, STRING),
@@ -84,6 +104,7 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column("direction_name", EVAL.directionName, TEXT),
         Column("section", EVAL.section, TEXT),
         Column("department", EVAL.department, TEXT),
+        Column("program_code", EVAL.programCode, STRING),
     ),
     "costs": (
         Column("cost_id", DCTERMS.identifier, STRING),
@@ -91,6 +112,13 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column("stage", EVAL.stage, EVAL.costStages),
         Column("category", EVAL.category, EVAL.costCategories),
         Column("amount_jpy", EVAL.amountJPY, INTEGER),
+    ),
+    "staffing": (
+        Column("staffing_id", DCTERMS.identifier, STRING),
+        Column("fiscal_year", EVAL.fiscalYear, INTEGER),
+        Column("stage", EVAL.stage, EVAL.costStages),
+        Column("staff_count", EVAL.staffCount, DECIMAL),
+        Column("work_hours", EVAL.workHours, DECIMAL),
     ),
     "indicators": (
         Column("indicator_id", DCTERMS.identifier, STRING),
@@ -102,6 +130,8 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column("direction", EVAL.direction, EVAL.directions),
         Column("direction_text", EVAL.directionText, TEXT),
         Column("description", DCTERMS.description, TEXT),
+        Column("kind", EVAL.indicatorKind, EVAL.indicatorKinds),
+        Column("indicator_code", EVAL.indicatorCode, STRING),
     ),
     "indicator_values": (
         Column("fiscal_year", EVAL.fiscalYear, INTEGER),
@@ -123,6 +153,13 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column("section", EVAL.chapter, TEXT),
         Column("code", EVAL.printedNumber, STRING),
     ),
+    "assessments": (
+        Column("assessment_id", DCTERMS.identifier, STRING),
+        Column("assessment_no", EVAL.assessmentNo, INTEGER),
+        Column("criterion", EVAL.criterion, TEXT),
+        Column("grade", EVAL.assessmentGrade, TEXT),
+        Column("reason", EVAL.assessmentReason, TEXT),
+    ),
 }
 
 # Link columns (foreign keys) and the predicate each is written with, for naming findings.
@@ -134,6 +171,8 @@ LINK_COLUMNS: Mapping[URIRef, str] = {
     EVAL.hasIndicator: "evaluation_id",
     EVAL.hasChallenge: "evaluation_id",
     EVAL.hasNarrative: "evaluation_id",
+    EVAL.hasStaffing: "evaluation_id",
+    EVAL.hasAssessment: "evaluation_id",
     QB.dataSet: "evaluation_id",
 }
 
@@ -147,6 +186,38 @@ class RowPlace:
 
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
+
+# A publisher's grade scale: (value as written in CSV, label) in the declared order.
+GradeScale = tuple[tuple[str, str], ...]
+
+
+def _category(item: Any) -> tuple[str, str] | None:
+    """One Table Schema v2 category: a bare value or ``{"value": …, "label": …}``."""
+    if isinstance(item, Mapping):
+        value, label = item.get("value"), item.get("label")
+    else:
+        value, label = item, None
+    if value is None or isinstance(value, bool | Mapping | list):
+        return None
+    return str(value), str(label) if isinstance(label, str) and label else str(value)
+
+
+def declared_grade_scale(descriptor: Mapping[str, Any]) -> GradeScale | None:
+    """The ``categories`` of the ``grade`` field of the ``evaluations`` schema, or None.
+
+    None also when every category is a notation of ``eval:grades``: our concepts say the same.
+    """
+    resources = descriptor.get("resources")
+    for res in resources if isinstance(resources, list) else []:
+        schema = res.get("schema") if isinstance(res, Mapping) and res.get("name") == "evaluations" else None
+        fields = schema.get("fields") if isinstance(schema, Mapping) else None
+        for field in fields if isinstance(fields, list) else []:
+            if isinstance(field, Mapping) and field.get("name") == "grade" and isinstance(field.get("categories"), list):
+                scale = tuple(c for c in map(_category, field["categories"]) if c is not None)
+                if not scale or {v for v, _ in scale} <= set(scheme_concepts(EVAL.grades)):
+                    return None
+                return scale
+    return None
 
 
 def is_evaluation_package(descriptor: Mapping[str, Any]) -> bool:
@@ -195,7 +266,8 @@ def _decimal(value: Any) -> Literal:
     return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
 
 
-def _term(column: Column, value: Any) -> Literal | URIRef:
+def _term(column: Column, value: Any, grades: Mapping[str, URIRef] | None = None) -> Literal | URIRef:
+    """The RDF term of one cell; ``grades`` is the declared grade scale's concepts by value, if any."""
     if column.kind == STRING:
         return literal(value)
     if column.kind == TEXT:
@@ -205,7 +277,10 @@ def _term(column: Column, value: Any) -> Literal | URIRef:
     if column.kind == DECIMAL:
         return _decimal(value)
     assert isinstance(column.kind, URIRef)
-    found = concept(column.kind, str(value))
+    if column.kind == EVAL.grades and grades is not None:
+        found: URIRef | None = grades.get(str(value))
+    else:
+        found = concept(column.kind, str(value))
     # A code outside its scheme stays visible as a literal; the shapes' sh:in reports it.
     return found if found is not None else literal(value, lang="ja" if column.kind == EVAL.grades else None)
 
@@ -219,6 +294,7 @@ class _Builder:
 
     def __init__(self, g: Graph, dataset: URIRef, index: dict[URIRef, RowPlace]) -> None:
         self.g, self.dataset, self.index = g, dataset, index
+        self.grades: dict[str, URIRef] | None = None  # the declared grade scale's concepts by value
         self.indicator_eval: dict[str, str] = {}  # indicator_id → evaluation_id
         self.indicator_unit: dict[str, Any] = {}  # indicator_id → unit
         self.narrative_count: dict[str, int] = {}  # evaluation_id → narrative rows so far
@@ -234,10 +310,30 @@ class _Builder:
             value = row.get(column.name)
             if _present(value):
                 try:
-                    term = _term(column, value)
+                    term = _term(column, value, self.grades)
                 except UnsafeTerm as exc:
                     raise exc.located(None, f"{table}: row {row.get('__row__')}, field {column.name}") from None
                 self.g.add((subject, column.predicate, term))
+
+    def grade_scale(self, scale: GradeScale) -> None:
+        """Mint the publisher's grade scale as a concept scheme under the dataset."""
+        scheme = self.node("grade-scale")
+        self.g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        # dct:title and skos:prefLabel: what the DCAT-AP shapes ask of any scheme and concept
+        self.g.add((scheme, DCTERMS.title, Literal("評価の区分", lang="ja")))
+        self.g.add((scheme, SKOS.prefLabel, Literal("評価の区分", lang="ja")))
+        self.index.setdefault(scheme, RowPlace("evaluations", None))
+        self.grades = {}
+        for value, label in scale:
+            c = self.node("grade-scale", value)
+            self.grades[value] = c
+            self.g.add((c, RDF.type, SKOS.Concept))
+            self.g.add((c, SKOS.inScheme, scheme))
+            self.g.add((c, SKOS.topConceptOf, scheme))
+            self.g.add((scheme, SKOS.hasTopConcept, c))
+            self.g.add((c, SKOS.notation, literal(value)))
+            self.g.add((c, SKOS.prefLabel, literal(label, lang="ja")))
+            self.index.setdefault(c, RowPlace("evaluations", None))
 
     def place(self, subject: URIRef, table: str, row: Mapping[str, Any]) -> None:
         self.index.setdefault(subject, RowPlace(table, row.get("__row__")))
@@ -289,6 +385,20 @@ class _Builder:
         self.cells(c, "costs", {**row, "cost_id": cid})
         self.link_program(c, row)
         self.place(c, "costs", row)
+
+    def staffing_row(self, row: Mapping[str, Any]) -> None:
+        eid = row.get("evaluation_id")
+        if not _present(eid):
+            return
+        sid = row.get("staffing_id")
+        if not _present(sid):
+            sid = _scoped_id(str(eid), row, "stage")
+        s = self.node("staffing", str(sid))
+        self.g.add((s, RDF.type, EVAL.StaffingEntry))
+        self.g.add((self.evaluation(str(eid)), EVAL.hasStaffing, s))
+        self.cells(s, "staffing", {**row, "staffing_id": sid})
+        self.link_program(s, row)
+        self.place(s, "staffing", row)
 
     def indicator_row(self, row: Mapping[str, Any]) -> None:
         iid, eid = row.get("indicator_id"), row.get("evaluation_id")
@@ -348,21 +458,42 @@ class _Builder:
         self.place(n, "narratives", row)
 
 
+    def assessment_row(self, row: Mapping[str, Any]) -> None:
+        eid, aid = row.get("evaluation_id"), row.get("assessment_id")
+        if not _present(eid) or not (_present(aid) or _present(row.get("assessment_no"))):
+            return
+        if not _present(aid):
+            aid = f"{eid}-a{row['assessment_no']}"  # the key packaging.evaluation builds
+        a = self.node("assessment", str(aid))
+        self.g.add((a, RDF.type, EVAL.Assessment))
+        self.g.add((self.evaluation(str(eid)), EVAL.hasAssessment, a))
+        self.cells(a, "assessments", {**row, "assessment_id": aid})
+        self.link_program(a, row)
+        self.place(a, "assessments", row)
+
+
 # table → the method that adds one row's node; tables are added in EVALUATION_TABLES order, so a
 # value row finds its indicator's evaluation and unit, and a node's index entry is its first row.
 _ROW_NODES: Mapping[str, Callable[[_Builder, Mapping[str, Any]], None]] = {
     "evaluations": _Builder.evaluation_row,
     "programs": _Builder.program_row,
     "costs": _Builder.cost_row,
+    "staffing": _Builder.staffing_row,
     "indicators": _Builder.indicator_row,
     "indicator_values": _Builder.indicator_value_row,
     "challenges": _Builder.challenge_row,
     "narratives": _Builder.narrative_row,
+    "assessments": _Builder.assessment_row,
 }
 
 
 def _legacy_cost_id(eid: str, row: Mapping[str, Any]) -> str:
     """The key of a cost row of an older package (no cost_id column), as packaging.evaluation builds it."""
+    return _scoped_id(eid, row, "stage", "category")
+
+
+def _scoped_id(eid: str, row: Mapping[str, Any], *columns: str) -> str:
+    """``{eid}-{p1 or policy}-{fiscal_year}-{columns…}``: the key of a row without its id column."""
     pid = row.get("program_id")
     if not _present(pid):
         scope = "policy"
@@ -370,17 +501,25 @@ def _legacy_cost_id(eid: str, row: Mapping[str, Any]) -> str:
         scope = str(pid)[len(eid) + 1:]
     else:
         scope = str(pid)
-    return f"{eid}-{scope}-{row.get('fiscal_year')}-{row.get('stage')}-{row.get('category')}"
+    return "-".join([eid, scope, str(row.get("fiscal_year")), *(str(row.get(c)) for c in columns)])
 
 
 def add_evaluation_data(
-    g: Graph, dataset: URIRef, rows: Rows, *, index: dict[URIRef, RowPlace] | None = None
+    g: Graph,
+    dataset: URIRef,
+    rows: Rows,
+    *,
+    index: dict[URIRef, RowPlace] | None = None,
+    grade_scale: GradeScale | None = None,
 ) -> None:
     """Add the evaluation data of ``rows`` (by table name) to ``g`` under ``dataset``.
 
     ``index``, when given, receives the row each node was built from (for the SHACL layer).
+    ``grade_scale`` is the publisher's grade scale (``declared_grade_scale``); None: ``eval:grades``.
     """
     b = _Builder(g, dataset, index if index is not None else {})
+    if grade_scale:
+        b.grade_scale(grade_scale)
     for table in EVALUATION_TABLES:
         add_node = _ROW_NODES[table]
         for row in rows.get(table, ()):

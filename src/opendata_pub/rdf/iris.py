@@ -9,7 +9,9 @@ portal will serve it:
     distribution      {base}dataset/{package}/resource/{resource}
     publisher         {base}publisher/{全国地方公共団体コード}
     file (download)   {base}{package}/{path}
-    evaluation rows   {dataset}/evaluation/{evaluation_id}, {dataset}/program/{program_id} …
+    evaluation rows   {dataset}/evaluation/{evaluation_id}, {dataset}/program/{program_id},
+                      {dataset}/staffing/{staffing_id}, {dataset}/assessment/{assessment_id} …
+    grade scale       {dataset}/grade-scale, {dataset}/grade-scale/{value} (a publisher's own grades)
     auxiliary nodes   {dataset}#temporal, #contact, #provenance, {distribution}#checksum
 
 ``base`` always ends with a slash. Pure: no I/O.

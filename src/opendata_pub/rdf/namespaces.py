@@ -143,6 +143,8 @@ class EVAL(DefinedNamespace):
     IndicatorValue: URIRef
     Challenge: URIRef
     Narrative: URIRef
+    StaffingEntry: URIRef
+    Assessment: URIRef
     SourceDocument: URIRef  # a package's source: rdfs:subClassOf dcat:Dataset
     # links
     hasEvaluation: URIRef
@@ -151,6 +153,8 @@ class EVAL(DefinedNamespace):
     hasIndicator: URIRef
     hasChallenge: URIRef
     hasNarrative: URIRef
+    hasStaffing: URIRef
+    hasAssessment: URIRef
     indicatorValues: URIRef
     program: URIRef
     # evaluations
@@ -165,6 +169,16 @@ class EVAL(DefinedNamespace):
     leadSection: URIRef
     grade: URIRef
     gradeReason: URIRef
+    policyAreaCode: URIRef
+    policyAreaName: URIRef
+    basicProgramCode: URIRef
+    basicProgramName: URIRef
+    reformDirection: URIRef
+    contactTeam: URIRef
+    contactManager: URIRef
+    contactPerson: URIRef
+    contactPhone: URIRef
+    contactExtension: URIRef
     # programmes
     programNo: URIRef
     programName: URIRef
@@ -172,16 +186,22 @@ class EVAL(DefinedNamespace):
     directionName: URIRef
     section: URIRef
     department: URIRef
+    programCode: URIRef
     # costs
     stage: URIRef
     category: URIRef
     amountJPY: URIRef
+    # staffing
+    staffCount: URIRef
+    workHours: URIRef
     # indicators and their values (RDF Data Cube)
     indicatorNo: URIRef
     indicatorName: URIRef
     method: URIRef
     direction: URIRef
     directionText: URIRef
+    indicatorKind: URIRef
+    indicatorCode: URIRef
     indicator: URIRef
     target: URIRef
     actual: URIRef
@@ -199,6 +219,11 @@ class EVAL(DefinedNamespace):
     narrativeKind: URIRef
     chapter: URIRef
     printedNumber: URIRef
+    # assessments
+    assessmentNo: URIRef
+    criterion: URIRef
+    assessmentGrade: URIRef
+    assessmentReason: URIRef
     # SKOS concept schemes (their concepts, named with hyphens, are listed in _extras)
     grades: URIRef
     costStages: URIRef
@@ -206,14 +231,18 @@ class EVAL(DefinedNamespace):
     directions: URIRef
     levels: URIRef
     narrativeKinds: URIRef
+    indicatorKinds: URIRef
 
     _extras = [  # noqa: RUF012 - DefinedNamespace declares it a list
         "grade-on-track", "grade-maintained", "grade-stalled",
         "stage-budget", "stage-settlement", "stage-preliminary-settlement",
         "category-total", "category-business", "category-personnel",
+        "category-national-subsidy", "category-prefectural-subsidy", "category-local-bond",
+        "category-other-revenue", "category-general-revenue",
         "higher-is-better", "lower-is-better", "direction-unknown",
         "level-policy", "level-program",
         "narrative-vision", "narrative-goal", "narrative-direction", "narrative-text",
+        "indicator-activity", "indicator-target", "indicator-outcome",
     ]
 
 

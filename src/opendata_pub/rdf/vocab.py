@@ -86,4 +86,7 @@ def concept_notation(node: URIRef) -> str | None:
 
 
 # Schemes our generator uses, named once (a test checks each exists in schemes.ttl).
-SCHEMES = (EVAL.grades, EVAL.costStages, EVAL.costCategories, EVAL.directions, EVAL.levels, EVAL.narrativeKinds)
+SCHEMES = (
+    EVAL.grades, EVAL.costStages, EVAL.costCategories, EVAL.directions, EVAL.levels, EVAL.narrativeKinds,
+    EVAL.indicatorKinds,
+)

@@ -36,14 +36,50 @@ redirect (w3id.org/opendata-pub → this folder) still has to be registered with
 How a package becomes RDF: `opendata-pub rdf PACKAGE` writes DCAT-AP 3 for the dataset and its
 distributions and, for an evaluation package, one node per row of its tables, with IRIs built from
 the rows' ids under the dataset IRI (`{{dataset}}/evaluation/{{evaluation_id}}`,
-`{{dataset}}/program/{{program_id}}`, `{{dataset}}/cost/{{cost_id}}`, `{{dataset}}/indicator/{{indicator_id}}`,
-`{{dataset}}/indicator/{{indicator_id}}/{{fiscal_year}}` for an indicator value,
+`{{dataset}}/program/{{program_id}}`, `{{dataset}}/cost/{{cost_id}}`, `{{dataset}}/staffing/{{staffing_id}}`,
+`{{dataset}}/indicator/{{indicator_id}}`, `{{dataset}}/indicator/{{indicator_id}}/{{fiscal_year}}` for an
+indicator value, `{{dataset}}/assessment/{{assessment_id}}`,
 `{{dataset}}/evaluation/{{evaluation_id}}/challenge/{{no}}` and `…/narrative/{{no}}`). Indicator values are
 `qb:Observation`s in one `qb:DataSet` per evaluation (`eval:indicatorValues`) whose structure is
 `eval:indicatorValueStructure`; a measure the sheet does not print is left out of its observation
 (so the Data Cube integrity constraint IC-14, "all measures present", does not hold for them).
 Titles, names and printed text are `@ja` literals; codes and ids plain strings; numbers
 `xsd:integer`, or `xsd:decimal` with the CSV's digits and always a decimal point (80000 → `80000.0`).
+
+Modelling choices for the row-per-program 事務事業評価 sheet (issue 11):
+
+- **Plain properties of the evaluation** for the 施策体系 (`eval:policyAreaCode`/`Name` for 政策,
+  `eval:basicProgramCode`/`Name` for 基本事業, beside the existing `eval:policyCode`/`Name` for 施策),
+  `eval:reformDirection` and the contact fields (`eval:contactTeam`, `eval:contactManager`,
+  `eval:contactPerson`, `eval:contactPhone`, `eval:contactExtension`). A node per 政策 or 基本事業
+  would need ids that hold across sheets, which the sheets do not print; a vCard node would need a
+  `tel:` IRI from a number printed without area code and an extension in another cell, and would
+  give the SHACL layer a node with no row of its own. Printed values stay printed values.
+- **Codes of rows are `eval:…Code` strings** (`eval:programCode` for 事務事業ID, zeros kept;
+  `eval:indicatorCode` for ア, カ, サ …), like `eval:policyCode`: `skos:notation` is kept for the
+  concepts of our schemes, where the generator looks codes up by it.
+- **Staffing rows are plain nodes** (`eval:StaffingEntry`, linked by `eval:hasStaffing`) with the
+  cost rows' dimensions (`eval:fiscalYear`, `eval:stage`, `eval:program`) and two decimals
+  (`eval:staffCount`, `eval:workHours`); they sit beside `eval:CostEntry`, which is not a Data Cube
+  either. `eval:stage` has no domain since both use it.
+- **Assessment rows** (`eval:Assessment`, linked by `eval:hasAssessment`) keep criterion, grade and
+  reason as printed `@ja` text: the criterion words differ between municipalities.
+- **New codes are concepts**: the funding sources of `eval:costCategories` (national_subsidy,
+  prefectural_subsidy, local_bond, other_revenue, general_revenue) and `eval:indicatorKinds`
+  (activity, target, outcome). An empty cell writes no triple, so a package without the new
+  columns gives the same graph as before.
+
+**A publisher's own grade scale.** The `grade` field of the `evaluations` schema may declare
+`categories` (Table Schema v2: values, or `{{"value", "label"}}` objects). When they are not all
+notations of `eval:grades`, the generator mints the scale under the dataset: a `skos:ConceptScheme`
+`{{dataset}}/grade-scale` (`dct:title` 評価の区分) with one `skos:Concept` per category at
+`{{dataset}}/grade-scale/{{value}}` (`skos:notation` the value, `skos:prefLabel` the label or value),
+and a grade in the scale is that concept. `evalsh:EvaluationShape` accepts for `eval:grade` either a
+concept of `eval:grades` or an IRI that is a `skos:Concept` of a scheme (`evalsh:DeclaredGradeShape`);
+a grade outside the scale in force is written as a literal, which neither accepts, so it is still
+reported (a warning, as before). The scale travels with the data, so a consumer reads a grade's
+label and its scheme from the graph itself. Without `categories` (the three seed layouts), or
+with categories within 順調・維持・停滞, the grades are the concepts of `eval:grades` as before.
 
 This file is generated from the Turtle: `python -m opendata_pub.rdf.vocabdoc vocab/README.md`.
 """
@@ -143,12 +179,15 @@ def _shapes(sg: Graph) -> list[str]:
                     other.append(f"{label}{curie(v) if isinstance(v, URIRef) else v}")
             if sg.value(ps, SH["in"]) is not None:
                 other.append("in scheme")
+            if sg.value(ps, SH["or"]) is not None:
+                other.append("in scheme or a declared scale")
             if sg.value(ps, SH.severity) == SH.Warning:
                 other.append("warning")
             parts.append((name, f"{name}: {card}" + (f" {' '.join(other)}" if other else "")))
         cell = "; ".join(p[1] for p in sorted(parts))
         name = str(shape).replace(_SHAPES_NS, "evalsh:")
-        lines.append(f"| `{name}` | {kind}`{curie(target)}` | "
+        where = f"{kind}`{curie(target)}`" if target is not None else "through `sh:node`"
+        lines.append(f"| `{name}` | {where} | "
                      f"{_cell(cell)} |")
     return lines
 
