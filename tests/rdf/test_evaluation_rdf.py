@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -19,7 +20,7 @@ from opendata_pub.rdf.evaluation import (
 )
 from opendata_pub.rdf.iris import segment
 from opendata_pub.rdf.namespaces import DCAT, EVAL
-from tests.rdf.conftest import BASE, EID, EVAL_METADATA, build_evaluation, eval_tables
+from tests.rdf.conftest import BASE, EID, EVAL_METADATA, build_evaluation, eval_resources, eval_tables
 
 DS = URIRef(f"{BASE}dataset/kiyose-seisaku-hyoka-2020")
 E = URIRef(f"{DS}/evaluation/{EID}")
@@ -184,3 +185,230 @@ def test_decimal_literals_keep_their_digits() -> None:
     o = URIRef(f"{DS}/indicator/i/2020")
     assert str(g.value(o, EVAL.target)) == "68.0"
     assert str(g.value(o, EVAL.actual)) == "1000.0"
+
+
+# --- the 事務事業評価 workbook's columns and tables (issue 11) ------------------------------------------
+
+PID = f"{EID}-p1"
+
+# Columns the contract gained for the row-per-program workbook, by table: (name, Table Schema type).
+_NEW_FIELDS: dict[str, list[tuple[str, str]]] = {
+    "evaluations": [("policy_area_code", "string"), ("policy_area_name", "string"),
+                    ("basic_program_code", "string"), ("basic_program_name", "string"),
+                    ("reform_direction", "string"), ("contact_team", "string"), ("contact_manager", "string"),
+                    ("contact_person", "string"), ("contact_phone", "string"), ("contact_extension", "string")],
+    "programs": [("program_code", "string")],
+    "indicators": [("kind", "string"), ("indicator_code", "string")],
+    "staffing": [("evaluation_id", "string"), ("program_id", "string"), ("fiscal_year", "integer"),
+                 ("stage", "string"), ("staff_count", "number"), ("work_hours", "number"),
+                 ("staffing_id", "string"), ("source_line", "integer")],
+    "assessments": [("evaluation_id", "string"), ("assessment_id", "string"), ("assessment_no", "integer"),
+                    ("criterion", "string"), ("grade", "string"), ("reason", "string"), ("program_id", "string"),
+                    ("source_line", "integer")],
+}
+
+
+def _workbook_resources(grade_categories: list[Any] | None = None) -> list[dict[str, Any]]:
+    resources = eval_resources()
+    by_name = {r["name"]: r for r in resources}
+    for table, fields in _NEW_FIELDS.items():
+        if table not in by_name:
+            by_name[table] = {"name": table, "path": f"data/{table}.csv", "title": table,
+                              "description": f"{table} の表", "format": "csv", "mediatype": "text/csv",
+                              "encoding": "utf-8", "schema": {"fields": []}}
+            resources.append(by_name[table])
+        by_name[table]["schema"]["fields"] += [{"name": n, "type": t} for n, t in fields]
+    if grade_categories is not None:
+        [grade] = [f for f in by_name["evaluations"]["schema"]["fields"] if f["name"] == "grade"]
+        grade["categories"] = grade_categories
+    return resources
+
+
+def _workbook_tables() -> dict[str, list[dict[str, Any]]]:
+    tables = eval_tables()
+    tables["evaluations"][0].update(
+        policy_area_code="05", policy_area_name="行政経営", basic_program_code="0513",
+        basic_program_name="情報公開の推進", reform_direction="１　現状維持", contact_team="広報係",
+        contact_manager="清瀬 太郎", contact_person="清瀬 花子", contact_phone="042-492-5111",
+        contact_extension="0321")
+    tables["programs"][0]["program_code"] = "0086"
+    tables["programs"][1]["program_code"] = None  # an empty new cell: no triple
+    tables["costs"].append({"evaluation_id": EID, "program_id": PID, "fiscal_year": 2020, "stage": "settlement",
+                            "category": "national_subsidy", "amount_jpy": 500000})
+    tables["indicators"][0].update(kind="outcome", indicator_code="サ")
+    tables["staffing"] = [
+        {"evaluation_id": EID, "program_id": PID, "fiscal_year": 2020, "stage": "settlement",
+         "staff_count": Decimal("1.5"), "work_hours": Decimal(2400), "staffing_id": f"{PID}-2020-settlement",
+         "source_line": 9},
+        {"evaluation_id": EID, "program_id": None, "fiscal_year": 2021, "stage": "budget",
+         "staff_count": None, "work_hours": Decimal(100), "staffing_id": f"{EID}-policy-2021-budget",
+         "source_line": 10}]
+    tables["assessments"] = [
+        {"evaluation_id": EID, "assessment_id": f"{EID}-a1", "assessment_no": 1, "criterion": "政策体系との整合性",
+         "grade": "結びついている", "reason": "施策の意図に直結する", "program_id": PID, "source_line": 11},
+        {"evaluation_id": EID, "assessment_id": f"{EID}-a2", "assessment_no": 2, "criterion": "公共関与の妥当性",
+         "grade": "妥当である", "reason": None, "program_id": None, "source_line": 12}]
+    return tables
+
+
+def _build_workbook(root: Path, tables: dict[str, list[dict[str, Any]]] | None = None,
+                    grade_categories: list[Any] | None = None) -> Path:
+    build_package(root, dict(EVAL_METADATA), _workbook_resources(grade_categories), tables or _workbook_tables())
+    return root
+
+
+def test_every_new_column_and_table_becomes_triples(tmp_path: Path, settings: Settings) -> None:
+    g = package_graph(_build_workbook(tmp_path / "wb"), settings)
+    assert g.value(E, EVAL.policyAreaCode) == Literal("05")
+    assert g.value(E, EVAL.policyAreaName) == Literal("行政経営", lang="ja")
+    assert g.value(E, EVAL.basicProgramCode) == Literal("0513")
+    assert g.value(E, EVAL.basicProgramName) == Literal("情報公開の推進", lang="ja")
+    assert g.value(E, EVAL.reformDirection) == Literal("１　現状維持", lang="ja")
+    assert g.value(E, EVAL.contactTeam) == Literal("広報係", lang="ja")
+    assert g.value(E, EVAL.contactManager) == Literal("清瀬 太郎", lang="ja")
+    assert g.value(E, EVAL.contactPerson) == Literal("清瀬 花子", lang="ja")
+    assert g.value(E, EVAL.contactPhone) == Literal("042-492-5111")
+    assert g.value(E, EVAL.contactExtension) == Literal("0321")  # zeros kept
+    p1, p2 = URIRef(f"{DS}/program/{PID}"), URIRef(f"{DS}/program/{EID}-p2")
+    assert g.value(p1, EVAL.programCode) == Literal("0086")
+    assert g.value(p2, EVAL.programCode) is None
+    subsidy = URIRef(f"{DS}/cost/{PID}-2020-settlement-national_subsidy")  # no cost_id column: the derived key
+    assert g.value(subsidy, EVAL.category) == EVAL["category-national-subsidy"]
+    i1 = URIRef(f"{DS}/indicator/{EID}-i1")
+    assert g.value(i1, EVAL.indicatorKind) == EVAL["indicator-outcome"]
+    assert g.value(i1, EVAL.indicatorCode) == Literal("サ")
+    s1, s2 = URIRef(f"{DS}/staffing/{PID}-2020-settlement"), URIRef(f"{DS}/staffing/{EID}-policy-2021-budget")
+    assert set(g.objects(E, EVAL.hasStaffing)) == {s1, s2}
+    assert (s1, RDF.type, EVAL.StaffingEntry) in g
+    assert g.value(s1, DCTERMS.identifier) == Literal(f"{PID}-2020-settlement")
+    assert g.value(s1, EVAL.program) == p1 and g.value(s2, EVAL.program) is None
+    assert g.value(s1, EVAL.fiscalYear) == Literal(2020)
+    assert g.value(s1, EVAL.stage) == EVAL["stage-settlement"]
+    assert g.value(s1, EVAL.staffCount) == Literal("1.5", datatype=XSD.decimal)
+    assert g.value(s1, EVAL.workHours) == Literal("2400.0", datatype=XSD.decimal)
+    assert g.value(s2, EVAL.staffCount) is None
+    a1, a2 = URIRef(f"{DS}/assessment/{EID}-a1"), URIRef(f"{DS}/assessment/{EID}-a2")
+    assert set(g.objects(E, EVAL.hasAssessment)) == {a1, a2}
+    assert (a1, RDF.type, EVAL.Assessment) in g
+    assert g.value(a1, DCTERMS.identifier) == Literal(f"{EID}-a1")
+    assert g.value(a1, EVAL.assessmentNo) == Literal(1)
+    assert g.value(a1, EVAL.criterion) == Literal("政策体系との整合性", lang="ja")
+    assert g.value(a1, EVAL.assessmentGrade) == Literal("結びついている", lang="ja")
+    assert g.value(a1, EVAL.assessmentReason) == Literal("施策の意図に直結する", lang="ja")
+    assert g.value(a1, EVAL.program) == p1
+    assert g.value(a2, EVAL.assessmentReason) is None and g.value(a2, EVAL.program) is None
+
+
+def test_the_new_nodes_conform_to_the_shapes(tmp_path: Path, settings: Settings) -> None:
+    from opendata_pub.packaging.package import load_package
+    from opendata_pub.validation.shacl import check_shacl
+
+    out = check_shacl(load_package(_build_workbook(tmp_path / "wb")), settings, file="x")
+    assert [f.message for f in out.findings] == []
+
+
+def test_bad_new_cells_are_reported_with_their_column(tmp_path: Path, settings: Settings) -> None:
+    from opendata_pub.packaging.package import load_package
+    from opendata_pub.validation.shacl import check_shacl
+
+    tables = _workbook_tables()
+    tables["indicators"][0]["kind"] = "成果"
+    tables["staffing"][0]["stage"] = "決算"
+    tables["assessments"][1]["criterion"] = None
+    out = check_shacl(load_package(_build_workbook(tmp_path / "wb", tables)), settings, file="x")
+    where = {(f.code, f.where.file.rsplit("/", 1)[-1], f.where.row, f.where.field) for f in out.findings}
+    assert where == {
+        ("shacl-violation", "indicators.csv", 2, "kind"),
+        ("shacl-violation", "staffing.csv", 2, "stage"),
+        ("shacl-violation", "assessments.csv", 3, "criterion"),
+    }
+
+
+def test_staffing_and_assessment_rows_without_their_id_get_the_packagers_key() -> None:
+    g = Graph()
+    add_evaluation_data(g, DS, {
+        "staffing": [{"evaluation_id": EID, "program_id": PID, "fiscal_year": 2020, "stage": "budget",
+                      "staff_count": 2}],
+        "assessments": [{"evaluation_id": EID, "assessment_no": 3, "criterion": "成果の向上余地"}]})
+    assert g.value(URIRef(f"{DS}/staffing/{PID}-2020-budget"), DCTERMS.identifier) == Literal(f"{PID}-2020-budget")
+    assert g.value(URIRef(f"{DS}/assessment/{EID}-a3"), DCTERMS.identifier) == Literal(f"{EID}-a3")
+
+
+# --- a publisher's own grade scale -----------------------------------------------------------------------
+
+def _grade_findings(root: Path, settings: Settings) -> list[Any]:
+    from opendata_pub.packaging.package import load_package
+    from opendata_pub.validation.shacl import check_shacl
+
+    return check_shacl(load_package(root), settings, file="x").findings
+
+
+@pytest.mark.parametrize("categories", [
+    ["A", "B", "C", "D"],
+    [{"value": "A", "label": "A（順調）"}, {"value": "B", "label": "B"}, {"value": "C"}, {"value": "D"}],
+])
+def test_a_grade_in_a_declared_scale_is_a_concept_of_it(tmp_path: Path, settings: Settings,
+                                                        categories: list[Any]) -> None:
+    from rdflib.namespace import SKOS
+
+    tables = _workbook_tables()
+    tables["evaluations"][0]["grade"] = "B"
+    root = _build_workbook(tmp_path / "wb", tables, categories)
+    g = package_graph(root, settings)
+    scheme, b = URIRef(f"{DS}/grade-scale"), URIRef(f"{DS}/grade-scale/B")
+    assert g.value(E, EVAL.grade) == b
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    assert set(g.objects(scheme, SKOS.hasTopConcept)) == {URIRef(f"{DS}/grade-scale/{v}") for v in "ABCD"}
+    assert (b, RDF.type, SKOS.Concept) in g and g.value(b, SKOS.inScheme) == scheme
+    assert g.value(b, SKOS.notation) == Literal("B")
+    a_label = "A（順調）" if isinstance(categories[0], dict) else "A"
+    assert g.value(URIRef(f"{DS}/grade-scale/A"), SKOS.prefLabel) == Literal(a_label, lang="ja")
+    assert [f.message for f in _grade_findings(root, settings)] == []
+
+
+def test_a_grade_outside_the_declared_scale_is_reported(tmp_path: Path, settings: Settings) -> None:
+    tables = _workbook_tables()
+    tables["evaluations"][0]["grade"] = "順調"  # the default scale's word, not in this publisher's scale
+    root = _build_workbook(tmp_path / "wb", tables, ["達成", "概ね達成", "未達成"])
+    assert package_graph(root, settings).value(E, EVAL.grade) == Literal("順調", lang="ja")
+    [f] = _grade_findings(root, settings)
+    assert f.code == "shacl-warning" and f.params["path"] == "eval:grade"
+    assert (f.where.file.rsplit("/", 1)[-1], f.where.row, f.where.field) == ("evaluations.csv", 2, "grade")
+
+
+def test_the_default_scale_declared_keeps_our_concepts(tmp_path: Path, settings: Settings) -> None:
+    root = _build_workbook(tmp_path / "wb", None, ["順調", "維持", "停滞"])
+    g = package_graph(root, settings)
+    assert g.value(E, EVAL.grade) == EVAL["grade-on-track"]
+    assert not list(g.subjects(None, URIRef(f"{DS}/grade-scale")))
+
+
+def test_a_grade_outside_the_default_scale_is_still_reported(tmp_path: Path, settings: Settings) -> None:
+    tables = _workbook_tables()
+    tables["evaluations"][0]["grade"] = "A"
+    [f] = _grade_findings(_build_workbook(tmp_path / "wb", tables), settings)
+    assert f.code == "shacl-warning" and f.where.field == "grade"
+
+
+# --- the repository's packages keep their graphs -------------------------------------------------------------
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+REPOSITORY_PACKAGES = ("joso-jimu-jigyo-hyoka-2020", "kiyose-seisaku-hyoka-2020", "koto-seisaku-hyoka-2022")
+
+
+@pytest.mark.parametrize("name", REPOSITORY_PACKAGES)
+def test_repository_packages_keep_their_evaluation_graph(name: str) -> None:
+    # golden/repository/*.nt: the evaluation part (nodes under the dataset IRI but its distributions)
+    # of the graphs before the contract grew; new empty columns must add no triple.
+    from opendata_pub.config import load_config
+    from tests.rdf.conftest import assert_isomorphic
+
+    g = package_graph(REPOSITORY / "datapackages" / name, load_config(REPOSITORY / "opendata.yaml"))
+    [ds] = g.subjects(RDF.type, DCAT.Dataset)
+    part = Graph()
+    for s, p, o in g:
+        inside = str(s).startswith(f"{ds}/") and not str(s).startswith(f"{ds}/resource/")
+        if inside or p == EVAL.hasEvaluation:
+            part.add((s, p, o))
+    expected = Graph().parse(Path(__file__).parent / "golden" / "repository" / f"{name}.nt", format="nt")
+    assert_isomorphic(expected, part)

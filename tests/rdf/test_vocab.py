@@ -15,7 +15,7 @@ from opendata_pub.config import Settings
 from opendata_pub.packaging.evaluation import evaluation_resources, table_columns
 from opendata_pub.packaging.writer import build_package
 from opendata_pub.rdf import package_graph
-from opendata_pub.rdf.evaluation import COLUMNS
+from opendata_pub.rdf.evaluation import COLUMNS, add_evaluation_data
 from opendata_pub.rdf.namespaces import EVAL, EVAL_NS
 from opendata_pub.rdf.vocab import (
     SCHEMES,
@@ -89,6 +89,7 @@ def test_schemes_meet_the_dcat_ap_concept_shapes() -> None:
     (EVAL.levels, {lv.value for lv in Level}),
     (EVAL.narrativeKinds, {k.value for k in NarrativeKind}),
     (EVAL.grades, {"順調", "維持", "停滞"}),
+    (EVAL.indicatorKinds, {"activity", "target", "outcome"}),
 ])
 def test_scheme_notations_are_the_values_written_in_csv(scheme: URIRef, values: set[str]) -> None:
     assert set(scheme_concepts(scheme)) == values
@@ -146,13 +147,35 @@ def _complete_evaluation(root: Path) -> Path:
                 full["cost_id"] = f"{EID}-{scope}-{full['fiscal_year']}-{full['stage']}-{full['category']}"
             rows.append({c: full.get(c) for c in table_columns(name)})
         tables[name] = rows
-    build_package(root, dict(EVAL_METADATA), evaluation_resources(), tables)
+    resources = evaluation_resources()
+    for res in resources:
+        tables.setdefault(res["name"], [])  # tables the seed rows do not have (staffing, assessments)
+    build_package(root, dict(EVAL_METADATA), resources, tables)
     return root
+
+
+_VALUES: dict[Any, Any] = {"string": "x", "text": "文", "integer": 2020, "decimal": "1.5"}
+
+
+def _every_column_graph() -> Graph:
+    """Evaluation data with one row per table and every column of ``COLUMNS`` filled in."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for table, columns in COLUMNS.items():
+        row: dict[str, Any] = {"evaluation_id": EID, "program_id": f"{EID}-p1", "indicator_id": f"{EID}-i1"}
+        for col in columns:
+            if isinstance(col.kind, URIRef):
+                row[col.name] = min(scheme_concepts(col.kind))  # a notation of the column's scheme
+            else:
+                row[col.name] = _VALUES[col.kind]
+        rows[table] = [row]
+    g = Graph()
+    add_evaluation_data(g, URIRef("https://example.invalid/dataset/d"), rows, grade_scale=(("A", "A"),))
+    return g
 
 
 def test_generator_and_vocabulary_agree(tmp_path: Path, full_package: Path, settings: Settings) -> None:
     used = _ours(package_graph(_complete_evaluation(tmp_path / "eval"), settings)) | _ours(
-        package_graph(full_package, settings))
+        package_graph(full_package, settings)) | _ours(_every_column_graph())
     g = vocab_graph()
     defined = {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(EVAL_NS)}
     assert used <= defined, f"used but not declared: {sorted(used - defined)}"
