@@ -202,22 +202,30 @@ def _category(item: Any) -> tuple[str, str] | None:
     return str(value), str(label) if isinstance(label, str) and label else str(value)
 
 
+def _grade_field(descriptor: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The ``grade`` field of the inline schema of the ``evaluations`` resource, if any."""
+    resources = descriptor.get("resources")
+    res = next((r for r in (resources if isinstance(resources, list) else [])
+                if isinstance(r, Mapping) and r.get("name") == "evaluations"), None)
+    schema = res.get("schema") if res is not None else None
+    fields = schema.get("fields") if isinstance(schema, Mapping) else None
+    return next((f for f in (fields if isinstance(fields, list) else [])
+                 if isinstance(f, Mapping) and f.get("name") == "grade"), None)
+
+
 def declared_grade_scale(descriptor: Mapping[str, Any]) -> GradeScale | None:
     """The ``categories`` of the ``grade`` field of the ``evaluations`` schema, or None.
 
     None also when every category is a notation of ``eval:grades``: our concepts say the same.
     """
-    resources = descriptor.get("resources")
-    for res in resources if isinstance(resources, list) else []:
-        schema = res.get("schema") if isinstance(res, Mapping) and res.get("name") == "evaluations" else None
-        fields = schema.get("fields") if isinstance(schema, Mapping) else None
-        for field in fields if isinstance(fields, list) else []:
-            if isinstance(field, Mapping) and field.get("name") == "grade" and isinstance(field.get("categories"), list):
-                scale = tuple(c for c in map(_category, field["categories"]) if c is not None)
-                if not scale or {v for v, _ in scale} <= set(scheme_concepts(EVAL.grades)):
-                    return None
-                return scale
-    return None
+    field = _grade_field(descriptor)
+    categories = field.get("categories") if field is not None else None
+    if not isinstance(categories, list):
+        return None
+    scale = tuple(c for c in map(_category, categories) if c is not None)
+    if not scale or {value for value, _ in scale} <= set(scheme_concepts(EVAL.grades)):
+        return None
+    return scale
 
 
 def is_evaluation_package(descriptor: Mapping[str, Any]) -> bool:
