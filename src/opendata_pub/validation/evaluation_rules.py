@@ -9,13 +9,23 @@ Codes (each stable; layer "domain"):
                                             a warning when some program prints no figure for that key)
     evaluation-cost-breakdown-mismatch      total ≠ business + personnel for one program or the policy,
                                             one (fiscal_year, stage), where all three are printed (error)
+    evaluation-funding-sum-mismatch         the funding sources (national_subsidy, prefectural_subsidy,
+                                            local_bond, other_revenue, general_revenue) do not add up to
+                                            business for one program or the policy, one (fiscal_year,
+                                            stage): an error where business and all five are printed; a
+                                            warning where only some are printed and they already exceed
+                                            business (the missing ones cannot make up for it; a smaller sum
+                                            is not flagged, the missing ones may hold the rest)
     evaluation-achievement-rate-mismatch    the printed achievement_rate is not actual ÷ target × 100
                                             (target ÷ actual × 100 for lower_is_better; either for unknown)
                                             rounded to one decimal, beyond one unit of its last printed
                                             decimal (at least ±0.1); skipped where a figure is empty (error)
     evaluation-fiscal-year-label-mismatch   fiscal_year_label names another year than fiscal_year (error);
                                             evaluation-fiscal-year-label-unreadable when it names none (warning)
-    evaluation-grade-unknown                grade is neither empty nor 順調 / 維持 / 停滞 (error)
+    evaluation-grade-unknown                grade is neither empty nor a word of the scale in force: the
+                                            evaluations schema's grade ``categories`` when it has them (a
+                                            publisher's or layout's scale, e.g. A / B / C / D), else
+                                            順調 / 維持 / 停滞 (error; the message lists the scale)
     evaluation-municipality-code            municipality_code is not a valid 全国地方公共団体コード (error)
     evaluation-reference-mismatch           a row points at a program or indicator of another evaluation,
                                             which foreign keys cannot see (error)
@@ -34,13 +44,21 @@ from typing import Any
 from ..findings import Finding, Layer, Location, Severity
 from ..japan.lgcode import lg_code_problem
 from ..japan.wareki import parse_bare_fiscal_year, parse_fiscal_year
-from ..records.model import GRADES
+from ..records.model import FUNDING_SOURCES, GRADES
 from .rules import PackageView, rule
 
 __all__: list[str] = []
 
 _STAGE_JA = {"budget": "予算", "settlement": "決算", "preliminary_settlement": "決算(速報値)"}
 _CATEGORY_JA = {"total": "総額", "business": "事業費", "personnel": "人件費"}
+_FUNDING_JA = {
+    "national_subsidy": "国庫支出金",
+    "prefectural_subsidy": "都道府県支出金",
+    "local_bond": "地方債",
+    "other_revenue": "その他",
+    "general_revenue": "一般財源",
+}
+_FUNDING = tuple(c.value for c in FUNDING_SOURCES)
 
 
 def _applies(view: PackageView) -> bool:
@@ -203,6 +221,52 @@ def check_cost_breakdown(view: PackageView) -> Iterator[Finding]:
         )
 
 
+def _funding_finding(
+    view: PackageView, key: tuple[str, str | None, int, str], business: tuple[int, dict[str, Any]],
+    sources: dict[str, int],
+) -> Finding | None:
+    (eid, program, year, stage), (amount, row) = key, business
+    summed = sum(sources.values())
+    complete = set(_FUNDING) <= set(sources)
+    if summed == amount or (not complete and summed < amount):
+        return None
+    missing = [_FUNDING_JA[c] for c in _FUNDING if c not in sources]
+    scope = f"事業 {program} " if program else f"{eid} の施策全体"
+    printed = "、".join(f"{_FUNDING_JA[c]} {_yen(sources[c])}" for c in _FUNDING if c in sources)
+    note = "" if complete else f"（記載のない財源: {'、'.join(missing)}）"
+    return _finding(
+        view, "costs", row, "amount_jpy", "evaluation-funding-sum-mismatch",
+        f"{scope}の{year}年度{_STAGE_JA.get(stage, stage)}: 事業費 {_yen(amount)} と財源の合計 {_yen(summed)}"
+        f"（{printed}）が一致しません{note}",
+        Severity.ERROR if complete else Severity.WARNING,
+        evaluation_id=eid, program_id=program, fiscal_year=year, stage=stage, business=amount,
+        funding_sum=summed, difference=amount - summed, funding_missing=[c for c in _FUNDING if c not in sources],
+    )
+
+
+@rule("evaluation-funding-sum-mismatch", applies=_applies)
+def check_funding_sum(view: PackageView) -> Iterator[Finding]:
+    """The funding sources add up to the business cost (per program or policy, year and stage)."""
+    business: dict[tuple[str, str | None, int, str], tuple[int, dict[str, Any]]] = {}
+    sources: dict[tuple[str, str | None, int, str], dict[str, int]] = defaultdict(dict)
+    for row in _rows(view, "costs"):
+        eid, year, stage, category = _str(row.get("evaluation_id")), _int(row.get("fiscal_year")), \
+            _str(row.get("stage")), _str(row.get("category"))
+        amount = _int(row.get("amount_jpy"))
+        if eid is None or year is None or stage is None or category is None or amount is None:
+            continue
+        key = (eid, _str(row.get("program_id")), year, stage)
+        if category == "business":
+            business.setdefault(key, (amount, row))
+        elif category in _FUNDING:
+            sources[key].setdefault(category, amount)
+    for key, printed in business.items():
+        if sources.get(key):  # no funding source printed: nothing to add up
+            finding = _funding_finding(view, key, printed, sources[key])
+            if finding is not None:
+                yield finding
+
+
 # --------------------------------------------------------------------------------------------------
 # (b) achievement rates
 
@@ -283,16 +347,29 @@ def check_fiscal_year_label(view: PackageView) -> Iterator[Finding]:
             )
 
 
+def _grade_scale(view: PackageView) -> tuple[str, ...]:
+    """The grade field's Table Schema ``categories`` (strings or {value, label}), else GRADES."""
+    fields = view.fields("evaluations")
+    field = next((f for f in fields if isinstance(f, Mapping) and f.get("name") == "grade"), None)
+    categories = field.get("categories") if field is not None else None
+    if not isinstance(categories, list):
+        return GRADES
+    words = [c.get("value") if isinstance(c, Mapping) else c for c in categories]
+    scale = tuple(w for w in words if isinstance(w, str) and w)
+    return scale or GRADES
+
+
 @rule("evaluation-grade-unknown", applies=_applies)
 def check_grade(view: PackageView) -> Iterator[Finding]:
-    """grade is empty or one of 順調 / 維持 / 停滞."""
+    """grade is empty or a word of the scale in force (the grade field's categories, else GRADES)."""
+    scale = _grade_scale(view)
     for row in _rows(view, "evaluations"):
         grade = _str(row.get("grade"))
-        if grade is not None and grade not in GRADES:
+        if grade is not None and grade not in scale:
             yield _finding(
                 view, "evaluations", row, "grade", "evaluation-grade-unknown",
-                f"評価「{grade}」は {' / '.join(GRADES)} のいずれでもありません",
-                grade=grade, allowed=list(GRADES),
+                f"評価「{grade}」は {' / '.join(scale)} のいずれでもありません",
+                grade=grade, allowed=list(scale),
             )
 
 
