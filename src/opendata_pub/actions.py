@@ -125,15 +125,20 @@ def import_evaluations(
     package_dir: str | os.PathLike[str],
     municipality_code: str,
     municipality_name: str | None = None,
-    layout: str | None = None,
+    layout: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     day: str,
     modified: str | None = None,
 ) -> ImportOutcome:
-    """Import evaluation sheets into a package (records into sources/, then build)."""
+    """Import evaluation sheets into a package (records into sources/, then build).
+
+    Text sheets give one evaluation each, workbooks and CSV files (.xlsx, .xlsm, .csv) one per row.
+    ``layout`` is a text layout (kiyose, joso, koto), a built-in layout's name or a layout file's path;
+    None: the publisher's ``evaluation.layout`` in opendata.yaml, else recognised from the sheet.
+    """
     return _import_evaluations(
         [Path(s) for s in sheets], package_dir=Path(package_dir), municipality_code=municipality_code,
-        municipality_name=municipality_name, layout=layout, settings=settings or load_settings(), day=day,
+        municipality_name=municipality_name, layout=os.fspath(layout) if layout is not None else None, settings=settings or load_settings(), day=day,
         modified=modified,
     )
 

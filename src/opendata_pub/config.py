@@ -28,6 +28,7 @@ __all__ = [
     "CONFIG_NAME",
     "Catalog",
     "Contact",
+    "EvaluationSettings",
     "Portal",
     "Publisher",
     "Secret",
@@ -151,6 +152,14 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class EvaluationSettings:
+    """How a publisher's evaluation workbooks are read (``evaluation:`` of a publisher)."""
+
+    layout: str | None = None  # a built-in layout's name, or a layout file (relative to opendata.yaml)
+    grades: tuple[str, ...] = ()  # the publisher's grade words, best first; they replace the layout's
+
+
+@dataclass(frozen=True, slots=True)
 class Publisher:
     """A municipality (or other body) whose packages the project publishes."""
 
@@ -161,6 +170,7 @@ class Publisher:
     organization: str | None = None  # its organization name on CKAN portals
     contact: Contact | None = None
     license: str | None = None  # default licence id (see metadata.licenses), e.g. "PDL-1.0"
+    evaluation: EvaluationSettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,8 +344,31 @@ def _license(r: _Reader, value: Any, key: str) -> str | None:
     return lic.id
 
 
-def _publisher(r: _Reader, raw: Any, k: str) -> Publisher:
-    p = r.mapping(raw, k, {"code", "name", "contact", "license", *_PUBLISHER_TEXTS}, {"code", "name"})
+# A layout named by a path rather than a built-in name (which is lower-case letters, digits, - and _).
+_LAYOUT_PATH = re.compile(r"[/\\]|\.ya?ml$")
+
+
+def _evaluation(r: _Reader, value: Any, k: str, root: Path | None) -> EvaluationSettings | None:
+    if value is None:
+        return None
+    e = r.mapping(value, k, {"layout", "grades"})
+    layout = r.string(e.get("layout"), f"{k}.layout")
+    if layout and _LAYOUT_PATH.search(layout) and root is not None and not (root / layout).is_file():
+        raise r.fail(f"{k}.layout", f"様式ファイル {layout} がありません (opendata.yaml のフォルダからの相対パス)")
+    grades = e.get("grades")
+    if grades is None:
+        return EvaluationSettings(layout=layout)
+    if not isinstance(grades, list) or not grades:
+        raise r.fail(f"{k}.grades", "評価の語のリストが必要です", hint="grades: [A, B, C, D] のように書きます")
+    words = tuple(r.string(g, f"{k}.grades[{i}]", optional=False) or "" for i, g in enumerate(grades))
+    repeated = sorted({w for w in words if words.count(w) > 1})
+    if repeated:
+        raise r.fail(f"{k}.grades", f"同じ語が複数あります: {', '.join(repeated)}")
+    return EvaluationSettings(layout=layout, grades=words)
+
+
+def _publisher(r: _Reader, raw: Any, k: str, root: Path | None = None) -> Publisher:
+    p = r.mapping(raw, k, {"code", "name", "contact", "license", "evaluation", *_PUBLISHER_TEXTS}, {"code", "name"})
     contact = _contact(r, p.get("contact"), f"{k}.contact")
     license_id = _license(r, p.get("license"), f"{k}.license")
     texts = r.strings(p, k, _PUBLISHER_TEXTS)
@@ -347,15 +380,16 @@ def _publisher(r: _Reader, raw: Any, k: str) -> Publisher:
         organization=texts["organization"],
         contact=contact,
         license=license_id,
+        evaluation=_evaluation(r, p.get("evaluation"), f"{k}.evaluation", root),
     )
 
 
-def _publishers(r: _Reader, value: Any) -> tuple[Publisher, ...]:
+def _publishers(r: _Reader, value: Any, root: Path | None = None) -> tuple[Publisher, ...]:
     if not isinstance(value, list):
         raise r.fail("publishers", "リストが必要です")
     publishers: list[Publisher] = []
     for i, raw in enumerate(value):
-        pub = _publisher(r, raw, f"publishers[{i}]")
+        pub = _publisher(r, raw, f"publishers[{i}]", root)
         if any(q.code == pub.code for q in publishers):
             raise r.fail(f"publishers[{i}].code", f"団体コード {pub.code} が重複しています")
         publishers.append(pub)
@@ -401,7 +435,7 @@ def parse_config(data: Any, *, path: str = CONFIG_NAME, root: Path | None = None
     top = r.mapping({} if data is None else data, "", {"catalog", "publishers", "portals", "default_target",
                                                        "packages"})
     catalog = _catalog(r, top.get("catalog"))
-    publishers = _publishers(r, top.get("publishers") or [])
+    publishers = _publishers(r, top.get("publishers") or [], root)
     if catalog.operator is not None and not any(p.code == catalog.operator for p in publishers):
         raise r.fail("catalog.operator", f"団体コード {catalog.operator} が publishers にありません")
     return Settings(

@@ -1,4 +1,4 @@
-"""Commands for evaluation records: ``evaluation import`` and ``build``."""
+"""Commands for evaluation records: ``evaluation import``, ``evaluation layouts`` and ``build``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from rich.markup import escape
 
 from .. import actions
 from ..findings import Severity
+from ..packaging.build import ImportOutcome
 from ..records.importers import LAYOUTS
+from ..records.layouts import builtin_layout, builtin_names
+from ..records.model import Level
 from .app import EXIT_FAILED, EXIT_OK, app, current_settings, finding_line, out, print_json
 
 FORMAT = click.Choice(["text", "json"])
@@ -28,13 +31,16 @@ def evaluation() -> None:
 @click.option("--name", help="The municipality's name (default: from opendata.yaml's publishers).")
 @click.option("--package", "-p", "package_dir", required=True, type=click.Path(path_type=Path),
               help="The package folder to write (sources/, data/, datapackage.yaml).")
-@click.option("--layout", type=click.Choice(sorted(LAYOUTS)), help="Skip layout detection.")
+@click.option("--layout", "layout", metavar="PATH_OR_NAME",
+              help="Skip layout detection: a text layout (kiyose, joso, koto), a built-in workbook layout "
+                   "(see `evaluation layouts`) or a layout file (.yaml).")
 @click.option("--date", "day", help="issued/modified of a new package (YYYY-MM-DD; default: today).")
 @click.option("--modified", help="Set modified (YYYY-MM-DD) when re-importing changes the data.")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True)
 def import_(sheets: tuple[Path, ...], municipality: str, name: str | None, package_dir: Path, layout: str | None,
             day: str | None, modified: str | None, fmt: str) -> None:
-    """Import evaluation sheets (清瀬・常総・江東 layouts) into a package.
+    """Import evaluation sheets into a package: text sheets (清瀬・常総・江東 layouts), or workbooks
+    and CSV files (.xlsx, .xlsm, .csv) read by a declarative layout, one evaluation per row.
 
     Writes the reviewed-source YAML records into PACKAGE/sources/evaluations/, keeps the sheets in
     PACKAGE/sources/sheets/, and builds data/*.csv and datapackage.yaml. What a sheet cannot be read
@@ -48,22 +54,52 @@ def import_(sheets: tuple[Path, ...], municipality: str, name: str | None, packa
     if fmt == "json":
         print_json({
             "package": str(package_dir),
+            "layouts": list(outcome.layouts),
             "evaluations": [r.record.evaluation_id for r in outcome.results],
             "written": [str(p) for p in outcome.build.written],
             "findings": [f.to_dict() for f in outcome.findings],
         })
     else:
-        for r in outcome.results:
-            rec = r.record
-            out.print(f"[bold]{escape(rec.evaluation_id)}[/] {escape(rec.municipality_name)} "
-                      f"{escape(rec.fiscal_year_label)} {escape(rec.policy_name or '')} ({rec.source.layout}): "
-                      f"事業 {len(rec.programs)}、金額 {len(rec.costs)}、指標 {len(rec.indicators)}、"
-                      f"課題 {len(rec.challenges)}、記述 {len(rec.narratives)}")
+        _print_records(outcome)
         for f in outcome.findings:
             out.print(finding_line(f))
         changed = "、".join(escape(str(p)) for p in outcome.build.written) or "なし (変更なし)"
         out.print(f"書き込んだファイル: {changed}")
     sys.exit(EXIT_FAILED if errors else EXIT_OK)
+
+
+# A workbook gives hundreds of records: one line each up to this many, then a summary.
+_LISTED_RECORDS = 20
+
+
+def _print_records(outcome: ImportOutcome) -> None:
+    for r in outcome.results[:_LISTED_RECORDS]:
+        rec = r.record
+        what = rec.programs[0].name if rec.level is Level.PROGRAM and rec.programs else rec.policy_name or ""
+        out.print(f"[bold]{escape(rec.evaluation_id)}[/] {escape(rec.municipality_name)} "
+                  f"{escape(rec.fiscal_year_label)} {escape(what)} ({rec.source.layout}): "
+                  f"事業 {len(rec.programs)}、金額 {len(rec.costs)}、指標 {len(rec.indicators)}、"
+                  f"課題 {len(rec.challenges)}、記述 {len(rec.narratives)}")
+    rest = len(outcome.results) - _LISTED_RECORDS
+    if rest > 0:
+        out.print(f"… ほか {rest} 件 (合計 {len(outcome.results)} 件の評価)")
+
+
+@evaluation.command("layouts")
+@click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True)
+def layouts(fmt: str) -> None:
+    """List the layouts `evaluation import` knows: built-in workbook layouts and text-sheet layouts."""
+    builtins = [builtin_layout(name) for name in builtin_names()]
+    if fmt == "json":
+        print_json({
+            "workbook": [{"name": lay.name, "title": lay.title, "level": lay.level.value} for lay in builtins],
+            "text": sorted(LAYOUTS),
+        })
+        return
+    for lay in builtins:
+        out.print(f"{escape(lay.name)}\t{escape(lay.title)} (表: .xlsx/.xlsm/.csv、{lay.level.value})")
+    for name in sorted(LAYOUTS):
+        out.print(f"{name}\t評価シートのテキスト (.txt)")
 
 
 @app.command()

@@ -7,7 +7,8 @@ A package built from sources keeps, in its own folder::
     sources/sheets/<file>           the original sheets, kept for provenance
 
 ``build`` turns these into the package; unchanged sources give byte-identical output. ``import``
-reads sheets, writes the records and the original sheets into ``sources/`` and builds. Dates are
+reads sheets (a text sheet is one evaluation; a workbook or CSV one evaluation per row, read by a
+declarative layout, and is kept once however many records it gave), writes the records and the original sheets into ``sources/`` and builds. Dates are
 never taken from the clock at build time; an import of a new package takes the ``date`` it is
 given (the CLI passes today's date unless ``--date`` says otherwise) as ``issued`` and ``modified``,
 and a re-import whose data changed needs a new ``modified`` (``StaleModifiedError`` otherwise).
@@ -30,9 +31,9 @@ from ..inputfile import UnreadableInput, read_input_bytes
 from ..japan.lgcode import lg_code_problem
 from ..japan.wareki import fiscal_year_label, fiscal_year_period
 from ..metadata.publication import license_entry
-from ..records.importers import ImportResult, import_sheet
+from ..records.importers import FileImport, ImportResult, import_file
 from ..records.importers.sheet import MAX_SHEET_BYTES
-from ..records.model import EvaluationRecord
+from ..records.model import EvaluationRecord, Level
 from ..records.yamlformat import dump_record, load_record
 from ..yamlio import MAX_YAML_BYTES, YamlSyntaxError, dump_yaml, parse_yaml
 from .evaluation import evaluation_resources, evaluation_tables
@@ -60,10 +61,12 @@ _NAME_OK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 class ImportOutcome:
     results: tuple[ImportResult, ...]
     build: BuildResult
+    file_findings: tuple[Finding, ...] = ()  # about a workbook as a whole (a column missing from its header)
+    layouts: tuple[str, ...] = ()  # the layout that read each file, in the order given
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for r in self.results for f in r.findings]
+        return [*self.file_findings, *(f for r in self.results for f in r.findings)]
 
 
 def has_sources(package_dir: Path) -> bool:
@@ -122,15 +125,29 @@ def _load_meta(path: Path) -> dict[str, Any]:
     return {str(k): (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
 
 
+def _kind(record: EvaluationRecord) -> str:
+    """What the record's sheet is called: 施策評価, 事務事業評価 (a row of a workbook), 行政評価."""
+    if record.source.layout in _LAYOUT_TITLES:
+        return _LAYOUT_TITLES[record.source.layout]
+    return "事務事業評価" if record.level is Level.PROGRAM else "行政評価"
+
+
 def _sources_entries(package_dir: Path, records: Sequence[EvaluationRecord], *,
                      sheets_kept: bool = False) -> list[dict[str, str]]:
-    """The descriptor's ``sources``: each sheet, with its path when the sheet is kept in sources/."""
+    """The descriptor's ``sources``: each sheet, with its path when the sheet is kept in sources/.
+
+    A workbook gives many records and is one source: an entry with a path already listed is not
+    repeated (entries without a path are kept as before, so existing packages build the same).
+    """
     entries = []
+    paths: set[str] = set()
     for r in records:
-        entry = {"title": f"{r.municipality_name} {_LAYOUT_TITLES.get(r.source.layout, '行政評価')}シート "
-                          f"{r.fiscal_year_label}"}
+        entry = {"title": f"{r.municipality_name} {_kind(r)}シート {r.fiscal_year_label}"}
         if sheets_kept or (package_dir / SOURCES / SHEETS / r.source.file).is_file():
             entry["path"] = f"{SOURCES}/{SHEETS}/{r.source.file}"
+            if entry["path"] in paths:
+                continue
+            paths.add(entry["path"])
         entries.append(entry)
     return entries
 
@@ -155,8 +172,8 @@ def default_metadata(records: Sequence[EvaluationRecord], settings: Settings | N
     """Starting metadata for a new evaluation package (people edit it in sources/package.yaml)."""
     first = records[0]
     years = sorted({r.fiscal_year for r in records})
-    kinds = sorted({_LAYOUT_TITLES.get(r.source.layout, "行政評価") for r in records})
-    policies = [r.policy_name for r in records if r.policy_name]
+    kinds = sorted({_kind(r) for r in records})
+    policies = list(dict.fromkeys(r.policy_name for r in records if r.policy_name))
     label = fiscal_year_label(years[0]) if len(years) == 1 else f"{fiscal_year_label(years[0])}〜{fiscal_year_label(years[-1])}"
     title = f"{first.municipality_name} 行政評価 ({'・'.join(kinds)}) {label}"
     if len(policies) == 1:
@@ -214,15 +231,29 @@ def _check_dates(*days: str | None) -> None:
                 raise UsageError(f"日付は YYYY-MM-DD で指定してください: {d}") from exc
 
 
-def _import_sheets(sheets: Sequence[str | Path], *, municipality_code: str, name: str,
-                   layout: str | None) -> list[ImportResult]:
-    """Every sheet read; two sheets of one evaluation would overwrite each other's record."""
-    results = [import_sheet(Path(s), municipality_code=municipality_code, municipality_name=name, layout=layout)
-               for s in sheets]
-    ids = [r.record.evaluation_id for r in results]
+def _evaluation_settings(settings: Settings | None, municipality_code: str, layout: str | None
+                         ) -> tuple[str | None, Path | None, tuple[str, ...]]:
+    """(layout, folder a layout path is relative to, grades): ``--layout`` first, then the publisher's
+    ``evaluation`` settings in opendata.yaml."""
+    pub = settings.publisher(municipality_code) if settings else None
+    config = pub.evaluation if pub is not None else None
+    base = settings.root if settings is not None else None
+    if layout is not None:
+        return layout, None, config.grades if config else ()
+    return (config.layout, base, config.grades) if config else (None, None, ())
+
+
+def _import_sheets(sheets: Sequence[str | Path], *, municipality_code: str, name: str, layout: str | None,
+                   settings: Settings | None) -> list[tuple[Path, FileImport]]:
+    """Every file read; two sheets (or rows) of one evaluation would overwrite each other's record."""
+    chosen, base, grades = _evaluation_settings(settings, municipality_code, layout)
+    imports = [(Path(s), import_file(Path(s), municipality_code=municipality_code, municipality_name=name,
+                                     layout=chosen, layout_base=base, grades=grades)) for s in sheets]
+    ids = [r.record.evaluation_id for _, imp in imports for r in imp.results]
     if len(set(ids)) != len(ids):
-        raise UsageError(f"同じ評価 (evaluation_id) のシートが複数あります: {', '.join(sorted(ids))}")
-    return results
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        raise UsageError(f"同じ評価 (evaluation_id) のシートが複数あります: {', '.join(repeated)}")
+    return imports
 
 
 def _import_meta(root: Path, records: Sequence[EvaluationRecord], settings: Settings | None, *,
@@ -247,11 +278,16 @@ def _merged_records(root: Path, records: Sequence[EvaluationRecord]) -> list[Eva
     return sorted([*existing, *records], key=lambda r: r.evaluation_id)
 
 
-def _check_kept_sheets(root: Path, sheets: Sequence[str | Path], records: Sequence[EvaluationRecord]) -> None:
+def _kept_files(imports: Sequence[tuple[Path, FileImport]]) -> dict[str, Path]:
+    """Each file read, by the name it is kept under in sources/sheets/ (a workbook once)."""
+    return {imp.results[0].record.source.file: path for path, imp in imports if imp.results}
+
+
+def _check_kept_sheets(root: Path, kept: dict[str, Path]) -> None:
     """A kept sheet is provenance: another sheet of the same file name must not replace it."""
-    for s, r in zip(sheets, records):
-        sheet_target = root / SOURCES / SHEETS / r.source.file
-        if sheet_target.exists() and _read_sheet_bytes(sheet_target) != _read_sheet_bytes(Path(s)):
+    for file, path in kept.items():
+        sheet_target = root / SOURCES / SHEETS / file
+        if sheet_target.exists() and _read_sheet_bytes(sheet_target) != _read_sheet_bytes(path):
             raise UsageError(f"{sheet_target}: 同じ名前の別のシートがすでにあります")
 
 
@@ -261,14 +297,15 @@ def _write_if_changed(path: Path, text: str) -> None:
         write_text(path, text)
 
 
-def _write_sources(root: Path, sheets: Sequence[str | Path], records: Sequence[EvaluationRecord],
+def _write_sources(root: Path, kept: dict[str, Path], records: Sequence[EvaluationRecord],
                    meta: dict[str, Any]) -> None:
     """The sheets (kept once, never replaced), the records and package.yaml into sources/."""
-    for s, r in zip(sheets, records):
-        target = root / SOURCES / SHEETS / r.source.file
+    for file, path in kept.items():
+        target = root / SOURCES / SHEETS / file
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(target, _read_sheet_bytes(Path(s)))
+            write_bytes(target, _read_sheet_bytes(path))
+    for r in records:
         _write_if_changed(root / SOURCES / EVALUATIONS / f"{r.evaluation_id}.yaml", dump_record(r))
     _write_if_changed(root / SOURCES / PACKAGE_META, dump_yaml(meta))
 
@@ -287,7 +324,9 @@ def import_evaluations(
     """Import sheets into ``package_dir``: records and sheets into sources/, then build.
 
     The municipality's name comes from ``opendata.yaml``'s publishers when the code is there,
-    otherwise ``municipality_name`` is required (no sheet prints it). ``day`` (YYYY-MM-DD) is the
+    otherwise ``municipality_name`` is required (no sheet prints it). ``layout`` (a text layout,
+    a built-in layout's name or a layout file) skips detection; without it the publisher's
+    ``evaluation.layout`` applies, then detection. ``day`` (YYYY-MM-DD) is the
     issued/modified date of a new package; ``modified`` overrides modified of an existing one.
     """
     if not sheets:
@@ -295,13 +334,19 @@ def import_evaluations(
     name = _municipality_name(municipality_code, municipality_name, settings)
     _check_dates(day, modified)
     root = Path(package_dir)
-    results = _import_sheets(sheets, municipality_code=municipality_code, name=name, layout=layout)
+    imports = _import_sheets(sheets, municipality_code=municipality_code, name=name, layout=layout,
+                             settings=settings)
+    results = [r for _, imp in imports for r in imp.results]
+    if not results:
+        raise InputError("評価が一件も読めませんでした", path=", ".join(str(s) for s in sheets),
+                         hint="データ行の事務事業ID・事務事業名が空でないか確かめてください")
     records = [r.record for r in results]
+    kept = _kept_files(imports)
 
     # Everything is read and checked before anything is written.
     meta = _import_meta(root, records, settings, day=day, modified=modified)
     all_records = _merged_records(root, records)
-    _check_kept_sheets(root, sheets, records)
+    _check_kept_sheets(root, kept)
 
     # Build first: it refuses (StaleModifiedError) before writing anything, so a refused import
     # leaves sources/ untouched. The sources are written after, and a re-run converges.
@@ -309,5 +354,6 @@ def import_evaluations(
     staged = {"sources": _sources_entries(root, all_records, sheets_kept=True), **meta}
     result = build_package(root, staged, evaluation_resources(), evaluation_tables(all_records),
                            descriptor_name=descriptor_name)
-    _write_sources(root, sheets, records, meta)
-    return ImportOutcome(tuple(results), result)
+    _write_sources(root, kept, records, meta)
+    return ImportOutcome(tuple(results), result, tuple(f for _, imp in imports for f in imp.findings),
+                         tuple(imp.layout for _, imp in imports))

@@ -6,7 +6,11 @@
 raises ``UnknownLayoutError``; a file that cannot be read raises ``InputError``.
 
 Layouts: ``kiyose`` (清瀬市 施策評価シート), ``joso`` (常総市 事務事業評価), ``koto`` (江東区 施策評価).
-This package must not print or write files.
+
+Workbooks (.xlsx, .xlsm) and CSV files go to ``import_workbook`` instead: a declarative layout
+(``records.layouts``: a built-in one recognised by the header labels, or one named by ``--layout``
+as a built-in name or a file path) reads one record per data row. ``import_file`` dispatches by the
+file's suffix. This package must not print or write files.
 """
 
 from __future__ import annotations
@@ -14,17 +18,24 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 from ...errors import UnknownLayoutError, UsageError
+from ...findings import Finding
 from ...japan.lgcode import lg_code_problem
+from ..layouts import Layout, apply_layout, builtin_names, load_layout
+from ..layouts import detect_layout as detect_table_layout
 from ..model import EvaluationRecord
 from . import joso, kiyose, koto
 from .problems import ProblemLog
 from .result import ImportResult
 from .sheet import Sheet, read_sheet
+from .workbook import WORKBOOK_SUFFIXES, TableSheet, read_workbook
 
-__all__ = ["LAYOUTS", "ImportResult", "detect_layout", "import_sheet"]
+__all__ = ["LAYOUTS", "FileImport", "ImportResult", "detect_layout", "import_file", "import_sheet",
+           "import_workbook", "is_workbook"]
 
 _Reader = Callable[..., EvaluationRecord]
 
@@ -62,6 +73,13 @@ def detect_layout(text: str, *, source_name: str = "<sheet>") -> str:
     return winners[0]
 
 
+def _check_code(municipality_code: str) -> None:
+    problem = lg_code_problem(municipality_code)
+    if problem is not None:
+        # The code goes into every id; a wrong one would have to be fixed in every file later.
+        raise UsageError(problem, hint="6桁の全国地方公共団体コード（検査数字付き）を指定してください")
+
+
 def import_sheet(
     path_or_text: str | os.PathLike[str],
     *,
@@ -78,10 +96,7 @@ def import_sheet(
     The municipality is the caller's: the sheets do not print their 地方公共団体コード; a code
     that is not a valid 6-digit code with check digit raises ``UsageError``.
     """
-    problem = lg_code_problem(municipality_code)
-    if problem is not None:
-        # The code goes into every id; a wrong one would have to be fixed in every file later.
-        raise UsageError(problem, hint="6桁の全国地方公共団体コード（検査数字付き）を指定してください")
+    _check_code(municipality_code)
     sheet = read_sheet(path_or_text, source_name=source_name)
     if layout is None:
         layout = detect_layout(sheet.text, source_name=sheet.file)
@@ -92,3 +107,86 @@ def import_sheet(
         sheet, municipality_code=municipality_code, municipality_name=municipality_name, problems=problems
     )
     return ImportResult(record, problems.findings)
+
+
+# --------------------------------------------------------------------------------------------------
+# Workbooks and CSV: declarative layouts
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """What one file gave: a record per evaluation, the findings about the file as a whole (columns
+    missing from its header), and the layout that read it."""
+
+    results: tuple[ImportResult, ...]
+    findings: tuple[Finding, ...]
+    layout: str
+
+
+def is_workbook(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is read as a table (.xlsx, .xlsm, .csv) rather than as a text sheet."""
+    return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def _table_layout(sheets: list[TableSheet], layout: str | Layout | None, base: Path | None,
+                  file: str) -> tuple[TableSheet, Layout]:
+    if layout is not None:
+        chosen = layout if isinstance(layout, Layout) else load_layout(layout, base=base)
+        detected = detect_table_layout(sheets, (chosen,))
+        # A layout given by name reads the sheet that fits it best, even below the detection share.
+        return (detected.sheet if detected else sheets[0]), chosen
+    detection = detect_table_layout(sheets)
+    if detection is None:
+        raise UnknownLayoutError(
+            "見出し行が組み込みのどの様式にも合いません",
+            path=file,
+            hint=f"組み込みの様式: {', '.join(builtin_names())}。合わなければ様式ファイルを書いて --layout で指定してください",
+        )
+    return detection.sheet, detection.layout
+
+
+def import_workbook(
+    path: str | os.PathLike[str],
+    *,
+    municipality_code: str,
+    municipality_name: str,
+    layout: str | Layout | None = None,
+    layout_base: Path | None = None,
+    grades: tuple[str, ...] = (),
+) -> FileImport:
+    """Every evaluation of the workbook or CSV at ``path``, one per data row.
+
+    ``layout`` is a ``Layout``, a built-in layout's name or a layout file's path (relative to
+    ``layout_base``); None recognises a built-in layout by the header labels (``UnknownLayoutError``
+    when none fits). ``grades`` (the publisher's grade words) replace the layout's scale.
+    """
+    _check_code(municipality_code)
+    sheets = [s for s in read_workbook(path) if s.rows]
+    file = Path(path).name
+    if not sheets:
+        raise UnknownLayoutError("値のあるシートがありません", path=file)
+    sheet, chosen = _table_layout(sheets, layout, layout_base, file)
+    result = apply_layout(sheet, chosen, municipality_code=municipality_code, municipality_name=municipality_name,
+                          grades=grades)
+    return FileImport(tuple(ImportResult(r.record, r.findings) for r in result.rows), result.findings, chosen.name)
+
+
+def import_file(
+    path: str | os.PathLike[str],
+    *,
+    municipality_code: str,
+    municipality_name: str,
+    layout: str | None = None,
+    layout_base: Path | None = None,
+    grades: tuple[str, ...] = (),
+) -> FileImport:
+    """A text sheet (one record) or a workbook/CSV (a record per row), by the file's suffix.
+
+    A ``layout`` that names a text-sheet layout (kiyose, joso, koto) reads the file as a text sheet.
+    """
+    if layout in _READERS or (layout is None and not is_workbook(path)):
+        one = import_sheet(path, municipality_code=municipality_code, municipality_name=municipality_name,
+                           layout=layout)
+        return FileImport((one,), (), one.record.source.layout)
+    return import_workbook(path, municipality_code=municipality_code, municipality_name=municipality_name,
+                           layout=layout, layout_base=layout_base, grades=grades)
