@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from opendata_pub.cli import main
+from tests.projectfiles import KIYOSE, TOWNS, TOWNS_CSV, TOWNS_FIELDS, as_yaml, config, descriptor, publisher
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -52,48 +53,10 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-CONFIG = """
-catalog:
-  title: テストカタログ
-  operator: "132217"
-  base_url: https://opendata.example.lg.jp/
-publishers:
-  - code: "132217"
-    name: 清瀬市
-    organization: kiyose
-    license: PDL-1.0
-    contact: {name: 企画部 秘書広報課, email: opendata@example.lg.jp}
-default_target: site/
-"""
-
-GOOD_DESCRIPTOR = """
-name: demo
-title: デモデータ
-description: テスト用のデータパッケージ
-publisher: "132217"
-keywords: [テスト, デモ]
-themes: [GOVE]
-spatial: ["132217"]
-temporal: {start: 2020-04-01, end: 2021-03-31}
-accrualPeriodicity: ANNUAL
-issued: 2021-10-01
-modified: 2021-10-01
-language: [ja]
-resources:
-  - name: towns
-    path: data/towns.csv
-    title: 団体一覧
-    description: 団体コードと人口
-    format: csv
-    mediatype: text/csv
-    encoding: utf-8
-    schema:
-      fields:
-        - {name: code, type: string, constraints: {required: true, pattern: "^[0-9]{6}$"}}
-        - {name: name, type: string}
-        - {name: population, type: integer}
-      primaryKey: [code]
-"""
+CONFIG = as_yaml(config(publisher(KIYOSE, organization="kiyose"), default_target="site/"))
+TOWNS_SCHEMA = {"fields": [{**TOWNS_FIELDS[0], "constraints": {"required": True, "pattern": "^[0-9]{6}$"}},
+                           *TOWNS_FIELDS[1:]], "primaryKey": ["code"]}
+GOOD_DESCRIPTOR = as_yaml(descriptor(resources=[{**TOWNS, "schema": TOWNS_SCHEMA}]))
 
 
 @pytest.fixture
@@ -102,7 +65,7 @@ def project(tmp_path: Path) -> Path:
     write(tmp_path / "opendata.yaml", CONFIG)
     pkg = tmp_path / "datapackages" / "demo"
     write(pkg / "datapackage.yaml", GOOD_DESCRIPTOR)
-    data = write(pkg / "data" / "towns.csv", "code,name,population\n132217,清瀬市,74000\n082112,常総市,61000\n")
+    data = write(pkg / "data" / "towns.csv", TOWNS_CSV)
     # the size and checksum a build would record (hash-count / byte-count are checked on them)
     digest = hashlib.sha256(data.read_bytes()).hexdigest()
     desc = pkg / "datapackage.yaml"

@@ -6,39 +6,12 @@ import hashlib
 from pathlib import Path
 
 from tests.conftest import write
+from tests.projectfiles import KIYOSE, KIYOSE_URL, as_yaml, config, descriptor, publisher
 
-CONFIG = """
-catalog:
-  title: テストカタログ
-publishers:
-  - code: "132217"
-    name: 清瀬市
-    url: https://www.city.kiyose.lg.jp/
-    organization: kiyose
-    license: PDL-1.0
-    contact: {name: 企画部 秘書広報課, email: opendata@example.lg.jp}
-portals:
-  fake:
-    url: URL
-    token: {$env: FAKE_TOKEN}
-default_target: fake
-"""
+CONFIG = as_yaml(config(publisher(KIYOSE, url=KIYOSE_URL, organization="kiyose"), catalog={"title": "テストカタログ"},
+                        portals={"fake": {"url": "URL", "token": {"$env": "FAKE_TOKEN"}}}, default_target="fake"))
 
-DESCRIPTOR = """
-name: NAME
-title: デモデータ
-description: テスト用のデータパッケージ
-publisher: "132217"
-keywords: [テスト, デモ]
-themes: [GOVE]
-spatial: ["132217"]
-temporal: {start: 2020-04-01, end: 2021-03-31}
-accrualPeriodicity: ANNUAL
-issued: 2021-10-01
-modified: 2021-10-01
-language: [ja]
-resources:
-"""
+DESCRIPTOR = as_yaml(descriptor(name="NAME")) + "resources:\n"
 
 RESOURCE = """
   - name: RNAME

@@ -15,23 +15,10 @@ from opendata_pub.config import Settings, load_config
 from opendata_pub.portals import CkanTarget, RetryPolicy, Timeouts
 from tests.conftest import write
 from tests.portals.helpers import CSV, make_package, set_csv  # noqa: F401 (re-exported)
+from tests.projectfiles import KIYOSE, KIYOSE_URL, as_yaml, config, publisher
 
-CONFIG = """
-catalog:
-  title: テストカタログ
-publishers:
-  - code: "132217"
-    name: 清瀬市
-    url: https://www.city.kiyose.lg.jp/
-    organization: ORG
-    license: PDL-1.0
-    contact: {name: 企画部 秘書広報課, email: opendata@example.lg.jp}
-portals:
-  local:
-    url: URL
-    token: {$env: ODP_IT_TOKEN}
-default_target: local
-"""
+CONFIG = as_yaml(config(publisher(KIYOSE, url=KIYOSE_URL, organization="ORG"), catalog={"title": "テストカタログ"},
+                        portals={"local": {"url": "URL", "token": {"$env": "ODP_IT_TOKEN"}}}, default_target="local"))
 
 
 @dataclass

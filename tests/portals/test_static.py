@@ -24,21 +24,11 @@ from opendata_pub.portals import MANIFEST_NAME, StaticTarget, plan_packages, res
 from opendata_pub.portals.static import CATALOG_ENTRY, Manifest
 from opendata_pub.site import render_site
 from tests.conftest import write
+from tests.projectfiles import KIYOSE, KIYOSE_URL, as_yaml, config, publisher
 
 from .helpers import CSV, make_package, set_csv
 
-CONFIG = """
-catalog:
-  title: テストカタログ
-  operator: "132217"
-  base_url: https://opendata.example.lg.jp/
-publishers:
-  - code: "132217"
-    name: 清瀬市
-    url: https://www.city.kiyose.lg.jp/
-    license: PDL-1.0
-    contact: {name: 企画部 秘書広報課, email: opendata@example.lg.jp}
-"""
+CONFIG = as_yaml(config(publisher(KIYOSE, url=KIYOSE_URL)))
 
 OTHER_A = "code,name,population\n131083,江東区,530000\n"
 OTHER_B = "code,name,population\n222127,焼津市,136000\n"

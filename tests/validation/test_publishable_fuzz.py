@@ -34,6 +34,7 @@ from opendata_pub.errors import ConfigError, OpendataPubError
 from opendata_pub.portals.plan import DatasetAction
 from opendata_pub.rdf import package_graph, parse, serialize
 from opendata_pub.validation.validator import validate_package
+from tests.projectfiles import KIYOSE, TOWNS, TOWNS_CSV, TOWNS_FIELDS, config, descriptor, publisher
 
 HOSTILE = ["|", '"', "{x}", "<", ">", "</script><x-evil>", "<x-evil a='1'>", "\x01", "\x0b", "\x7f", " ", "\t",
            "\n", "\\", "^", "`", "&amp;", "'", "\ud800", "=1+1", "+81-42", "@SUM(A1)", "-", "%7C", "#", "?",
@@ -75,27 +76,14 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "config:publisher.contact.telephone": TEXT,
 }
 
-DATA = "code,name,population\n132217,清瀬市,74000\n082112,常総市,61000\n".encode()
+DATA = TOWNS_CSV.encode()
 
-CONFIG: dict[str, Any] = {
-    "catalog": {"title": "テストカタログ", "operator": "132217", "base_url": "https://opendata.example.lg.jp/"},
-    "publishers": [{"code": "132217", "name": "清瀬市", "organization": "kiyose", "license": "PDL-1.0",
-                    "contact": {"name": "企画部 秘書広報課", "email": "opendata@example.lg.jp"}}],
-}
+CONFIG: dict[str, Any] = config(publisher(KIYOSE, organization="kiyose"))
 
-DESCRIPTOR: dict[str, Any] = {
-    "name": "demo", "title": "デモデータ", "description": "テスト用のデータパッケージ", "publisher": "132217",
-    "keywords": ["テスト", "デモ"], "themes": ["GOVE"], "spatial": ["132217"],
-    "temporal": {"start": "2020-04-01", "end": "2021-03-31"}, "accrualPeriodicity": "ANNUAL",
-    "issued": "2021-10-01", "modified": "2021-10-01", "language": ["ja"],
-    "resources": [{
-        "name": "towns", "path": "data/towns.csv", "title": "団体一覧", "description": "団体コードと人口",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(DATA),
-        "hash": f"sha256:{hashlib.sha256(DATA).hexdigest()}",
-        "schema": {"fields": [{"name": "code", "type": "string"}, {"name": "name", "type": "string"},
-                              {"name": "population", "type": "integer"}], "primaryKey": ["code"]},
-    }],
-}
+DESCRIPTOR: dict[str, Any] = json.loads(json.dumps(descriptor(resources=[{
+    **TOWNS, "bytes": len(DATA), "hash": f"sha256:{hashlib.sha256(DATA).hexdigest()}",
+    "schema": {"fields": TOWNS_FIELDS, "primaryKey": ["code"]},
+}]), default=str))  # the dates as the strings a JSON descriptor holds
 
 
 def _project(root: Path, changes: dict[str, Any]) -> Path:
