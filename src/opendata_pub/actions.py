@@ -13,17 +13,19 @@ prints or exits.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .atomicfile import write_text
 from .config import CONFIG_NAME, Settings, find_config, load_config, starter_config
-from .errors import UsageError
+from .errors import OpendataPubError, UsageError
 from .findings import Report
 from .packaging.build import ImportOutcome, build_from_sources, has_sources
 from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
-from .packaging.writer import BuildResult
+from .packaging.package import find_descriptor, load_descriptor
+from .packaging.writer import BuildResult, StaleModifiedError
 from .portals import (
     ApplyResult,
     Plan,
@@ -50,6 +52,7 @@ __all__ = [
     "pull_dataset",
     "resolve_target",
     "describe",
+    "evaluation_template",
     "import_evaluations",
     "init_project",
     "load_settings",
@@ -129,6 +132,7 @@ def import_evaluations(
     settings: Settings | None = None,
     day: str,
     modified: str | None = None,
+    to: Where | None = None,
 ) -> ImportOutcome:
     """Import evaluation sheets into a package (records into sources/, then build).
 
@@ -136,22 +140,85 @@ def import_evaluations(
     ``layout`` is a text layout (kiyose, joso, koto), a built-in layout's name or a layout file's path;
     None: the publisher's ``evaluation.layout`` in opendata.yaml, else recognised from the sheet.
     """
-    return _import_evaluations(
-        [Path(s) for s in sheets], package_dir=Path(package_dir), municipality_code=municipality_code,
-        municipality_name=municipality_name, layout=os.fspath(layout) if layout is not None else None, settings=settings or load_settings(), day=day,
-        modified=modified,
-    )
+    settings = settings or load_settings()
+
+    def run(published: bool) -> ImportOutcome:
+        return _import_evaluations(
+            [Path(s) for s in sheets], package_dir=Path(package_dir), municipality_code=municipality_code,
+            municipality_name=municipality_name, layout=os.fspath(layout) if layout is not None else None,
+            settings=settings, day=day, modified=modified, published=published,
+        )
+
+    return _unless_unpublished(run, Path(package_dir), settings, to)
 
 
 def build(
-    paths: Sequence[str | os.PathLike[str]] = (), *, settings: Settings | None = None
+    paths: Sequence[str | os.PathLike[str]] = (),
+    *,
+    settings: Settings | None = None,
+    modified: str | None = None,
+    to: Where | None = None,
 ) -> list[tuple[Path, BuildResult | None]]:
-    """Rebuild packages from their sources/; a package without sources gives None (skipped)."""
+    """Rebuild packages from their sources/; a package without sources gives None (skipped).
+
+    ``modified`` (YYYY-MM-DD) is set in each package's sources/package.yaml. Changed data needs a
+    new ``modified`` only when the package is already published on ``to`` (resolved as ``--to``;
+    default ``default_target``): before its first publication a build updates freely."""
     settings = settings or load_settings()
     out: list[tuple[Path, BuildResult | None]] = []
     for path in resolve_packages(paths, settings):
-        out.append((path, build_from_sources(path, settings) if has_sources(path) else None))
+        if not has_sources(path):
+            out.append((path, None))
+            continue
+
+        def run(published: bool, path: Path = path) -> BuildResult:
+            return build_from_sources(path, settings, modified=modified, published=published)
+
+        out.append((path, _unless_unpublished(run, path, settings, to)))
     return out
+
+
+_T = TypeVar("_T")
+
+
+def _unless_unpublished(run: Callable[[bool], _T], package: Path, settings: Settings, to: Where | None) -> _T:
+    """``run(published=True)``; when that refuses changed data under an unchanged ``modified``, ask
+    the target whether the package was ever published, and run again with ``published=False`` if not.
+
+    The target is asked only then (a portal is contacted only for this one question); when it cannot
+    answer (unreachable, no token), the package counts as published: the refusal stands."""
+    try:
+        return run(True)
+    except StaleModifiedError:
+        if _published(package, settings, to):
+            raise
+        return run(False)
+
+
+def _published(package: Path, settings: Settings, to: Where | None) -> bool:
+    name = _package_name(package)
+    if name is None:
+        return False
+    try:
+        target, made_here = _the_target(to, settings, organization=None, force=False, allow_insecure=False)
+    except OpendataPubError:
+        return True
+    try:
+        return target.is_published(name)
+    except OpendataPubError:
+        return True
+    finally:
+        if made_here:
+            target.close()
+
+
+def _package_name(package: Path) -> str | None:
+    """The name in the package's current descriptor (the one a publication used), if any."""
+    try:
+        name = load_descriptor(find_descriptor(package)).get("name")
+    except OpendataPubError:
+        return None
+    return name if isinstance(name, str) else None
 
 
 Where = str | os.PathLike[str] | Target  # where plan/publish go: a Target, or what --to takes
@@ -259,3 +326,31 @@ def pull(
     where = resolve_source(source, settings, allow_insecure=allow_insecure, environ=environ)
     return pull_from(dataset, where, out if out is not None else dataset, force=force, validate=validate,
                      progress=progress, timeout=timeout, max_bytes=max_bytes)
+
+
+def evaluation_template(
+    output: str | os.PathLike[str],
+    *,
+    records_from: Sequence[str | os.PathLike[str]] | None = None,
+    force: bool = False,
+) -> Path:
+    """Write the fill-in template workbook (.xlsx) to ``output``; return its path.
+
+    ``records_from``: packages (their sources/evaluations/*.yaml), folders of record YAML files or
+    the files themselves, whose records pre-fill the sheets; None writes an empty template. An
+    existing ``output`` is replaced only with ``force``. Raises ``UsageError`` for that or for an
+    output that is no .xlsx, ``InputError`` for a record that cannot be read; nothing is written then.
+    """
+    # Imported here so this verb stays one block at the end of the module (the lead may hoist it).
+    from .records.template import load_records, write_template
+
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(f"テンプレートは .xlsx に書きます（{target}）", hint="-o FILE.xlsx を指定してください")
+    if target.is_dir():
+        raise UsageError(f"{target} はフォルダです", hint="-o にはファイル名 (FILE.xlsx) を指定してください")
+    if target.exists() and not force:
+        raise UsageError(f"{target} はすでにあります", hint="上書きするには --force を付けてください")
+    records = load_records(records_from) if records_from else []
+    write_template(records, target)
+    return target

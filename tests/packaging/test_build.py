@@ -71,6 +71,7 @@ def test_reimport_and_build_are_byte_identical(cli, proj: Path) -> None:
 def test_edited_source_needs_new_modified(cli, proj: Path) -> None:
     assert cli("evaluation", "import", str(KIYOSE), "-m", "132217", "-p", "datapackages/k", "--date", "2026-11-23",
                cwd=proj).code == 0
+    assert cli("publish", cwd=proj).code == 0  # published (site/): from now on changed data needs a new date
     record = next((proj / "datapackages/k/sources/evaluations").glob("*.yaml"))
     record.write_text(record.read_text(encoding="utf-8").replace("9679000", "9680000"), encoding="utf-8")
     before = _snapshot(proj)

@@ -35,10 +35,13 @@ def evaluation() -> None:
               help="Skip layout detection: a text layout (kiyose, joso, koto), a built-in workbook layout "
                    "(see `evaluation layouts`) or a layout file (.yaml).")
 @click.option("--date", "day", help="issued/modified of a new package (YYYY-MM-DD; default: today).")
-@click.option("--modified", help="Set modified (YYYY-MM-DD) when re-importing changes the data.")
+@click.option("--modified", help="Set modified (YYYY-MM-DD) when re-importing changes published data.")
+@click.option("--to", "to", metavar="TARGET",
+              help="Where the package is published (default: default_target): asked only when changed data "
+                   "keeps its modified date, which is refused once the package is published.")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True)
 def import_(sheets: tuple[Path, ...], municipality: str, name: str | None, package_dir: Path, layout: str | None,
-            day: str | None, modified: str | None, fmt: str) -> None:
+            day: str | None, modified: str | None, to: str | None, fmt: str) -> None:
     """Import evaluation sheets into a package: text sheets (清瀬・常総・江東 layouts), or workbooks
     and CSV files (.xlsx, .xlsm, .csv) read by a declarative layout, one evaluation per row.
 
@@ -48,7 +51,7 @@ def import_(sheets: tuple[Path, ...], municipality: str, name: str | None, packa
     """
     outcome = actions.import_evaluations(
         list(sheets), package_dir=package_dir, municipality_code=municipality, municipality_name=name,
-        layout=layout, settings=current_settings(), day=day or date.today().isoformat(), modified=modified,
+        layout=layout, settings=current_settings(), day=day or date.today().isoformat(), modified=modified, to=to,
     )
     errors = [f for f in outcome.findings if f.severity is Severity.ERROR]
     if fmt == "json":
@@ -104,13 +107,24 @@ def layouts(fmt: str) -> None:
 
 @app.command()
 @click.argument("packages", nargs=-1, type=click.Path(path_type=Path))
-def build(packages: tuple[Path, ...]) -> None:
+@click.option("--modified", metavar="YYYY-MM-DD", help="Set modified in each package's sources/package.yaml.")
+@click.option("--to", "to", metavar="TARGET",
+              help="Where the packages are published (default: default_target): asked only when changed data "
+                   "keeps its modified date.")
+@click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True)
+def build(packages: tuple[Path, ...], modified: str | None, to: str | None, fmt: str) -> None:
     """Rebuild packages from their sources/ (default: every package under the packages folder).
 
-    Unchanged sources give byte-identical output. A package whose data changed needs a new
-    ``modified`` in its sources/package.yaml.
+    Unchanged sources give byte-identical output. Once a package is published (the target's
+    manifest or the portal has it), changed data needs a new modified: --modified YYYY-MM-DD, or
+    edit sources/package.yaml. Before the first publication a build updates freely.
     """
-    results = actions.build(packages, settings=current_settings())
+    results = actions.build(packages, settings=current_settings(), modified=modified, to=to)
+    if fmt == "json":
+        print_json({"packages": [{"path": str(path), "skipped": result is None,
+                                  "written": [str(p) for p in result.written] if result else []}
+                                 for path, result in results]})
+        return
     for path, result in results:
         if result is None:
             out.print(f"[dim]スキップ: {escape(str(path))} (sources/package.yaml がありません)[/]")

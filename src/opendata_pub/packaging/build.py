@@ -152,19 +152,32 @@ def _sources_entries(package_dir: Path, records: Sequence[EvaluationRecord], *,
     return entries
 
 
-def build_from_sources(package_dir: str | Path, settings: Settings | None = None) -> BuildResult:
-    """Rebuild the package in ``package_dir`` from its ``sources/``."""
+def build_from_sources(package_dir: str | Path, settings: Settings | None = None, *,
+                       modified: str | None = None, published: bool = True) -> BuildResult:
+    """Rebuild the package in ``package_dir`` from its ``sources/``.
+
+    ``modified`` (YYYY-MM-DD) is set in sources/package.yaml too, after the build succeeded.
+    ``published``: the package is on its target already; only then must changed data come with
+    a new ``modified`` (StaleModifiedError otherwise)."""
     root = Path(package_dir)
     meta_path = root / SOURCES / PACKAGE_META
     if not meta_path.is_file():
         raise InputError(f"{SOURCES}/{PACKAGE_META} がありません (ソースから作ったパッケージではありません)",
                          path=str(root))
+    if modified is not None:
+        _check_dates(modified)
     meta = _load_meta(meta_path)
+    if modified is not None:
+        meta["modified"] = modified
     records = _load_records(root / SOURCES / EVALUATIONS)
-    meta.setdefault("sources", _sources_entries(root, records))
+    staged = {**meta}
+    staged.setdefault("sources", _sources_entries(root, records))
     descriptor_name = next((n for n in DESCRIPTOR_NAMES if (root / n).is_file()), "datapackage.yaml")
-    return build_package(root, meta, evaluation_resources(), evaluation_tables(records),
-                         descriptor_name=descriptor_name)
+    result = build_package(root, staged, evaluation_resources(records), evaluation_tables(records),
+                           descriptor_name=descriptor_name, published=published)
+    if modified is not None:
+        _write_if_changed(meta_path, dump_yaml(meta))
+    return result
 
 
 def default_metadata(records: Sequence[EvaluationRecord], settings: Settings | None, *, name: str,
@@ -320,6 +333,7 @@ def import_evaluations(
     settings: Settings | None = None,
     day: str,
     modified: str | None = None,
+    published: bool = True,
 ) -> ImportOutcome:
     """Import sheets into ``package_dir``: records and sheets into sources/, then build.
 
@@ -328,6 +342,7 @@ def import_evaluations(
     a built-in layout's name or a layout file) skips detection; without it the publisher's
     ``evaluation.layout`` applies, then detection. ``day`` (YYYY-MM-DD) is the
     issued/modified date of a new package; ``modified`` overrides modified of an existing one.
+    ``published`` as for ``build_from_sources``.
     """
     if not sheets:
         raise UsageError("評価シートを一つ以上指定してください")
@@ -352,8 +367,8 @@ def import_evaluations(
     # leaves sources/ untouched. The sources are written after, and a re-run converges.
     descriptor_name = next((n for n in DESCRIPTOR_NAMES if (root / n).is_file()), "datapackage.yaml")
     staged = {"sources": _sources_entries(root, all_records, sheets_kept=True), **meta}
-    result = build_package(root, staged, evaluation_resources(), evaluation_tables(all_records),
-                           descriptor_name=descriptor_name)
+    result = build_package(root, staged, evaluation_resources(all_records), evaluation_tables(all_records),
+                           descriptor_name=descriptor_name, published=published)
     _write_sources(root, kept, records, meta)
     return ImportOutcome(tuple(results), result, tuple(f for _, imp in imports for f in imp.findings),
                          tuple(imp.layout for _, imp in imports))

@@ -65,12 +65,15 @@ def build_package(
     tables: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     descriptor_name: str = "datapackage.yaml",
+    published: bool = True,
 ) -> BuildResult:
     """Write ``tables`` as the CSV files of ``resources`` and the descriptor into ``directory``.
 
     ``metadata`` holds every descriptor key but ``resources`` (it must carry ``modified`` when the
     package has data). ``resources`` are resource descriptors whose ``path`` names the CSV to
     write and whose ``schema.fields`` give the column order; ``bytes`` and ``hash`` are filled in.
+    ``published``: the package is on its target already, so changed data needs a new ``modified``
+    (before the first publication nobody has seen the old data under that date).
     """
     root = Path(directory)
     if descriptor_name not in DESCRIPTOR_NAMES:
@@ -95,7 +98,8 @@ def build_package(
     if previous_path.is_file():
         previous = load_descriptor(previous_path)
         data_changed = _fingerprint(previous.get("resources") or []) != _fingerprint(final_resources)
-        if data_changed and previous.get("modified") and previous.get("modified") == descriptor.get("modified"):
+        same_date = previous.get("modified") and previous.get("modified") == descriptor.get("modified")
+        if data_changed and published and same_date:
             raise StaleModifiedError(
                 f"{previous_path}: データが変わりましたが modified ({descriptor.get('modified')}) が前回と同じです",
                 hint="パッケージのメタデータ (sources/package.yaml) の modified を更新日に直すか、"

@@ -155,6 +155,10 @@ class CkanTarget:
             return None
         return dict(pkg)
 
+    def is_published(self, name: str) -> bool:
+        """Whether the portal has dataset ``name`` (not deleted)."""
+        return self.show(name) is not None
+
     # -- mapping ----------------------------------------------------------------------------------
     def organization_for(self, source: SourcePackage) -> str:
         if self.organization:

@@ -232,6 +232,12 @@ class StaticTarget:
         self._frozen = False  # a saved plan is being applied: the render is fixed
         self._wrote = False  # this apply wrote or deleted something
 
+    def is_published(self, name: str) -> bool:
+        """Whether the folder's manifest lists files of dataset ``name`` (read without the lock:
+        a question asked before a build, not part of a publish)."""
+        manifest = Manifest.load(self.root) if self.root.is_dir() else None
+        return manifest is not None and name in manifest.datasets()
+
     def __repr__(self) -> str:
         return f"StaticTarget({str(self.root)!r})"
 

@@ -69,6 +69,12 @@ class Target(Protocol):
     def preflight(self, sources: Sequence[SourcePackage]) -> None:
         """Check before any write; raise (PreflightError, NotAuthorized, PortalUnreachable …)."""
 
+    def is_published(self, name: str) -> bool:
+        """Whether dataset ``name`` is on the target already (a manifest entry, a portal dataset).
+
+        ``build`` lets changed data keep its ``modified`` date only while this is False: before
+        the first publication nobody has seen the old data under that date."""
+
     def plan_dataset(self, source: SourcePackage, *, prune: bool) -> DatasetPlan:
         """Compare one package with the target's current state."""
 
