@@ -4,6 +4,7 @@ prints or exits.
     init_project, load_settings          a publishing project
     describe, validate                   files and packages
     import_evaluations, build            evaluation packages from sheets and reviewed sources
+    evaluation_template                  the fill-in workbook for municipalities without a layout
     resolve_target, plan, apply, publish   publishing (CKAN or a static catalog: one engine, whose
                                          targets add their catalog-level files themselves)
     pull, pull_dataset                   a published dataset back as a package
@@ -40,6 +41,7 @@ from .portals.pull import DEFAULT_TIMEOUT, MAX_FILE_BYTES, PullResult, pull_from
 from .portals.static import StaticTarget
 from .progress import Progress
 from .rdf import package_graph
+from .records.template import load_records, write_template
 from .validation.validator import Profile, validate_packages
 
 __all__ = [
@@ -341,9 +343,6 @@ def evaluation_template(
     existing ``output`` is replaced only with ``force``. Raises ``UsageError`` for that or for an
     output that is no .xlsx, ``InputError`` for a record that cannot be read; nothing is written then.
     """
-    # Imported here so this verb stays one block at the end of the module (the lead may hoist it).
-    from .records.template import load_records, write_template
-
     target = Path(output)
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"テンプレートは .xlsx に書きます（{target}）", hint="-o FILE.xlsx を指定してください")
