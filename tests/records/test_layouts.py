@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from opendata_pub import actions
 from opendata_pub.config import load_config, parse_config
-from opendata_pub.errors import ConfigError, UsageError
+from opendata_pub.errors import ConfigError, UnknownLayoutError, UsageError
 from opendata_pub.records.importers import import_file, import_workbook
 from opendata_pub.records.layouts import (
     BUILTIN_DIR,
@@ -171,3 +172,29 @@ def test_publisher_evaluation_settings_are_checked_with_lines(tmp_path: Path) ->
     bad = {"publishers": [{"code": CODE, "name": NAME, "evaluation": {"grades": "A"}}]}
     with pytest.raises(ConfigError, match="grades"):
         parse_config(bad, path=str(tmp_path / "opendata.yaml"), root=tmp_path)
+
+
+def test_publisher_grades_become_the_scale_of_text_sheets_too() -> None:
+    plain = import_file(KIYOSE, municipality_code=CODE, municipality_name=NAME)
+    assert plain.results[0].record.grade_scale == ()
+    own = import_file(KIYOSE, municipality_code=CODE, municipality_name=NAME, grades=("A", "B", "C"))
+    assert own.results[0].record.grade_scale == ("A", "B", "C")
+
+
+def test_the_publishers_layout_in_opendata_yaml_is_used_without_layout(tmp_path: Path) -> None:
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts/town.yaml").write_text(SMALL, encoding="utf-8")
+    workbook = _small_workbook(tmp_path / "town.xlsx")
+    with pytest.raises(UnknownLayoutError):  # no built-in layout fits this sheet
+        import_file(workbook, municipality_code=CODE, municipality_name=NAME)
+    (tmp_path / "opendata.yaml").write_text(textwrap.dedent(f"""\
+        publishers:
+          - code: "{CODE}"
+            name: {NAME}
+            evaluation: {{layout: layouts/town.yaml, grades: [A, B, C, D, E]}}
+        """), encoding="utf-8")
+    settings = load_config(tmp_path / "opendata.yaml")
+    outcome = actions.import_evaluations([workbook], package_dir=tmp_path / "pkg", municipality_code=CODE,
+                                         settings=settings, day="2026-01-05")
+    assert outcome.layouts == ("small-town",)
+    assert all(r.record.grade_scale == ("A", "B", "C", "D", "E") for r in outcome.results)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -183,10 +183,13 @@ def import_file(
     """A text sheet (one record) or a workbook/CSV (a record per row), by the file's suffix.
 
     A ``layout`` that names a text-sheet layout (kiyose, joso, koto) reads the file as a text sheet.
+    ``grades`` (the publisher's grade words) become every record's grade scale, text sheets included.
     """
     if layout in _READERS or (layout is None and not is_workbook(path)):
         one = import_sheet(path, municipality_code=municipality_code, municipality_name=municipality_name,
                            layout=layout)
+        if grades:
+            one = ImportResult(replace(one.record, grade_scale=grades), one.findings)
         return FileImport((one,), (), one.record.source.layout)
     return import_workbook(path, municipality_code=municipality_code, municipality_name=municipality_name,
                            layout=layout, layout_base=layout_base, grades=grades)
