@@ -198,3 +198,51 @@ def test_the_publishers_layout_in_opendata_yaml_is_used_without_layout(tmp_path:
                                          settings=settings, day="2026-01-05")
     assert outcome.layouts == ("small-town",)
     assert all(r.record.grade_scale == ("A", "B", "C", "D", "E") for r in outcome.results)
+
+
+PER_SHEET = """\
+layout: one-per-sheet
+record: sheet
+fields:
+  fiscal_year: 年度
+  program.code: 事業番号
+  program.name: 事業名
+  department: 担当課
+narratives:
+  - 目的
+assessments:
+  - {criterion: 総合評価, grade: 評価}
+"""
+
+
+def test_a_record_per_sheet_reads_labels_beside_and_above_values(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    for index, (code, name, grade) in enumerate((("012", "防災訓練", "A"), ("013", "広報誌", "B"))):
+        ws = book.active if index == 0 else book.create_sheet()
+        ws.title = name
+        ws.append(["事務事業評価シート"])
+        ws.append(["年度", "令和6年度", None, "事業番号", code])
+        ws.append(["事業名", None, name])
+        ws.append(["担当課", "総務部防災課"])
+        ws.append(["目的"])
+        ws.append([f"{name}で地域を守る"])
+        ws.append(["評価", grade])
+    book.create_sheet("メモ").append(["関係ない表"])
+    path = tmp_path / "sheets.xlsx"
+    book.save(path)
+    layout = tmp_path / "per-sheet.yaml"
+    layout.write_text(PER_SHEET, encoding="utf-8")
+    result = import_workbook(path, municipality_code=CODE, municipality_name=NAME, layout=str(layout))
+    records = [r.record for r in result.results]
+    assert [(r.evaluation_id, r.programs[0].name, r.lead_department, r.lead_section) for r in records] == [
+        (f"{CODE}-2024-012", "防災訓練", "総務部", "防災課"), (f"{CODE}-2024-013", "広報誌", "総務部", "防災課")]
+    assert [r.narratives[0].text for r in records] == ["防災訓練で地域を守る", "広報誌で地域を守る"]
+    assert [r.assessments[0].grade for r in records] == ["A", "B"]
+    assert result.findings == () and all(r.findings == () for r in result.results)
+    # a finding names the cell where the value really is
+    layout.write_text(PER_SHEET.replace("grade: 評価}", "grade: 評価, vocabulary: [A]}"), encoding="utf-8")
+    again = import_workbook(path, municipality_code=CODE, municipality_name=NAME, layout=str(layout))
+    (finding,) = again.results[1].findings
+    assert finding.code == "word-not-in-vocabulary" and finding.where.key == "広報誌!B7"
+    with pytest.raises(LayoutFileError, match="blocks"):
+        parse_layout(PER_SHEET + "blocks:\n  costs: {total: 事業費}\n", file="x.yaml")

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from ...errors import UnknownLayoutError, UsageError
 from ...findings import Finding
 from ...japan.lgcode import lg_code_problem
-from ..layouts import Layout, apply_layout, builtin_names, load_layout
+from ..layouts import Layout, apply_layout, builtin_names, load_layout, matching_sheets
 from ..layouts import detect_layout as detect_table_layout
 from ..model import EvaluationRecord
 from . import joso, kiyose, koto
@@ -166,9 +166,16 @@ def import_workbook(
     if not sheets:
         raise UnknownLayoutError("値のあるシートがありません", path=file)
     sheet, chosen = _table_layout(sheets, layout, layout_base, file)
-    result = apply_layout(sheet, chosen, municipality_code=municipality_code, municipality_name=municipality_name,
-                          grades=grades)
-    return FileImport(tuple(ImportResult(r.record, r.findings) for r in result.rows), result.findings, chosen.name)
+    # One record per sheet: every sheet in the layout is a record; one per row: the best sheet only.
+    targets = (matching_sheets(sheets, chosen) or [sheet]) if chosen.record == "sheet" else [sheet]
+    results: list[ImportResult] = []
+    findings: list[Finding] = []
+    for target in targets:
+        read = apply_layout(target, chosen, municipality_code=municipality_code,
+                            municipality_name=municipality_name, grades=grades)
+        results.extend(ImportResult(r.record, r.findings) for r in read.rows)
+        findings.extend(read.findings)
+    return FileImport(tuple(results), tuple(findings), chosen.name)
 
 
 def import_file(

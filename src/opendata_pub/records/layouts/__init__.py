@@ -8,6 +8,7 @@ them by its header labels, ``load_layout`` takes a built-in name or a layout fil
     layout.py      the layout model           layoutfile.py  YAML → Layout, located errors
     labels.py      label normalisation        header.py      labels → columns, year blocks
     cellvalues.py  cells → text/code/figures  tabular.py     layout × sheet → records + findings
+    sheetrecord.py a sheet that is one record (labels beside values) lined up as one row
 
 This package must not print; it reads only layout files.
 """
@@ -43,6 +44,7 @@ __all__ = [
     "builtin_names",
     "detect_layout",
     "load_layout",
+    "matching_sheets",
     "parse_layout",
 ]
 
@@ -97,6 +99,11 @@ class Detection:
     sheet: TableSheet
     share: float
     header_row: int
+
+
+def matching_sheets(sheets: list[TableSheet], layout: Layout) -> list[TableSheet]:
+    """The sheets whose labels reach ``layout``'s detection share, in workbook order."""
+    return [s for s in sheets if header_score(s, layout)[0] >= layout.min_share]
 
 
 def detect_layout(sheets: list[TableSheet], layouts: tuple[Layout, ...] | None = None) -> Detection | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ...findings import Finding, Layer, Location, Severity
 from .cellvalues import cell_text
 from .layout import ColumnRef, Layout, Match
+from .sheetrecord import sheet_labels
 
 if TYPE_CHECKING:
     from ..importers.workbook import TableSheet
@@ -56,8 +57,11 @@ def _share(refs: Sequence[ColumnRef], labels: Sequence[str]) -> float:
 
 
 def header_score(sheet: TableSheet, layout: Layout) -> tuple[float, int]:
-    """(share of the detection labels found, row) for the best header row of ``sheet``."""
+    """(share of the detection labels found, row) for the best header row of ``sheet``; for a layout
+    of one record per sheet, the share found anywhere in the sheet (row 1)."""
     refs = detection_refs(layout)
+    if layout.record == "sheet":
+        return _share(refs, [text for _, _, text in sheet_labels(sheet)]), 1
     rows = [layout.header_row] if layout.header_row else range(1, min(len(sheet.rows), HEADER_SEARCH_ROWS) + 1)
     best = (0.0, layout.header_row or 1)
     for row in rows:

@@ -181,6 +181,7 @@ class Layout:
     title: str
     level: Level
     file: str  # where it was read from ("builtin:<name>" for a built-in)
+    record: str = "row"  # "row": a record per data row; "sheet": a record per sheet (labels next to values)
     header_row: int | None = None  # None: found among the first rows by its labels
     skip_rows: int = 0  # rows after the header that are not data (a units row)
     require: tuple[str, ...] = ("program.code", "program.name")  # a row with none of these is not a record

@@ -275,9 +275,9 @@ def _build(r: _Reader, data: dict[str, Any], file: str) -> Layout:
     name = r.text(data["layout"], "layout")
     if not _NAME.match(name):
         raise r.fail("layout", f"様式名「{name}」には英小文字・数字・- _ だけが使えます")
-    if data.get("record", "row") != "row":
-        raise r.fail("record", "record に書けるのは row (1行1記録) だけです",
-                     hint="1シート1記録の表は、まだレイアウトで読めません")
+    record = r.choice(data.get("record", "row"), "record", ("row", "sheet"))
+    if record == "sheet" and "blocks" in data:
+        raise r.fail("blocks", "record: sheet の様式には blocks (年度ごとの列のまとまり) は書けません")
     header_row, skip = _header(r, data.get("header", {}))
     fields = tuple(_field(r, t, v) for t, v in r.mapping(data["fields"], "fields").items())
     if not any(f.target == "fiscal_year" for f in fields):
@@ -291,7 +291,7 @@ def _build(r: _Reader, data: dict[str, Any], file: str) -> Layout:
     return Layout(
         name=name, title=r.text(data.get("title", name), "title"),
         level=r.choice(data.get("level", "program"), "level", {lv.value: lv for lv in Level}),
-        file=file, header_row=header_row, skip_rows=skip, require=require, fields=fields,
+        file=file, record=record, header_row=header_row, skip_rows=skip, require=require, fields=fields,
         narratives=_listed(r, data.get("narratives", []), "narratives", lambda v, k, n: _narrative(r, v, k)),
         indicators=indicators,
         assessments=_listed(r, data.get("assessments", []), "assessments",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ from .cellvalues import cell_code, cell_date, cell_figure, cell_text, cell_year
 from .header import ColumnMap, find_header_row, map_columns
 from .labels import normalise_word
 from .layout import BlockSpec, ColumnRef, FieldSpec, FieldType, Layout, NarrativeSpec
+from .sheetrecord import as_row
 
 if TYPE_CHECKING:
     from ..importers.workbook import CellValue, TableSheet
@@ -367,7 +368,10 @@ def _header(sheet: TableSheet, layout: Layout) -> tuple[ColumnMap, list[Finding]
 def apply_layout(sheet: TableSheet, layout: Layout, *, municipality_code: str, municipality_name: str,
                  grades: tuple[str, ...] = ()) -> SheetImport:
     """Every record ``layout`` reads from ``sheet``. ``grades`` (the publisher's scale) overrides the
-    layout's. Two rows with one evaluation id keep the first; the second is an error finding."""
+    layout's. Two rows with one evaluation id keep the first; the second is an error finding.
+    A layout of one record per sheet reads the sheet lined up as one row (``sheetrecord``)."""
+    if layout.record == "sheet":
+        sheet, layout = as_row(sheet, layout), replace(layout, header_row=1, skip_rows=0)
     columns, findings = _header(sheet, layout)
     scale = grades or layout.grades
     rows: list[RowRecord] = []
