@@ -246,3 +246,14 @@ def test_a_record_per_sheet_reads_labels_beside_and_above_values(tmp_path: Path)
     assert finding.code == "word-not-in-vocabulary" and finding.where.key == "広報誌!B7"
     with pytest.raises(LayoutFileError, match="blocks"):
         parse_layout(PER_SHEET + "blocks:\n  costs: {total: 事業費}\n", file="x.yaml")
+
+
+def test_a_text_sheet_saved_as_csv_still_reads_as_a_text_sheet(tmp_path: Path) -> None:
+    copy = tmp_path / "kiyose.csv"
+    copy.write_bytes(KIYOSE.read_bytes())
+    result = import_file(copy, municipality_code=CODE, municipality_name=NAME)
+    assert result.layout == "kiyose" and len(result.results) == 1
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(UnknownLayoutError, match="other.csv"):
+        import_file(other, municipality_code=CODE, municipality_name=NAME)

@@ -198,5 +198,20 @@ def import_file(
         if grades:
             one = ImportResult(replace(one.record, grade_scale=grades), one.findings)
         return FileImport((one,), (), one.record.source.layout)
-    return import_workbook(path, municipality_code=municipality_code, municipality_name=municipality_name,
-                           layout=layout, layout_base=layout_base, grades=grades)
+    try:
+        return import_workbook(path, municipality_code=municipality_code, municipality_name=municipality_name,
+                               layout=layout, layout_base=layout_base, grades=grades)
+    except UnknownLayoutError:
+        # A CSV may also be a text sheet saved with another suffix: the text layouts get their turn.
+        if layout is not None or Path(path).suffix.lower() != ".csv":
+            raise
+        try:
+            return import_file(path, municipality_code=municipality_code, municipality_name=municipality_name,
+                               layout=_text_layout_of(path), grades=grades)
+        except UnknownLayoutError:
+            pass
+        raise
+
+
+def _text_layout_of(path: str | os.PathLike[str]) -> str:
+    return detect_layout(read_sheet(path).text, source_name=Path(path).name)
