@@ -32,7 +32,7 @@ STEPS = ("read", "layout", "package")
 def _step(step: str, workbook: Path, work: Path, trace: bool) -> dict[str, float]:
     from opendata_pub.actions import import_evaluations
     from opendata_pub.records.importers import import_workbook
-    from opendata_pub.records.importers.workbook import read_workbook
+    from opendata_pub.records.workbook import read_workbook
 
     target = work / "pkg"
     shutil.rmtree(target, ignore_errors=True)

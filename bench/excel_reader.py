@@ -38,7 +38,7 @@ def _read(reader: str, path: str) -> int:
             sheet.merged_cell_ranges  # noqa: B018  what the layout engine needs too
         return n
     if reader == "opendata_pub":
-        from opendata_pub.records.importers.workbook import read_workbook
+        from opendata_pub.records.workbook import read_workbook
         return sum(1 for s in read_workbook(path) for row in s.rows for v in row if v is not None)
     import openpyxl
     book = openpyxl.load_workbook(path, read_only=reader == "openpyxl_read_only", data_only=True)

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from opendata_pub.records import dump_record
-from opendata_pub.records.importers.workbook import read_workbook
 from opendata_pub.records.template import is_template, read_template
+from opendata_pub.records.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = sorted(p.parents[2] for p in ROOT.glob("datapackages/*/sources/evaluations/*.yaml"))
@@ -59,3 +59,21 @@ def test_unreadable_from_fails_and_writes_nothing(cli, tmp_path: Path) -> None:
 
 def test_missing_output_option_is_a_usage_error(cli, tmp_path: Path) -> None:
     assert cli("evaluation", "template", cwd=tmp_path).code == 2
+
+
+def test_yaml_template_import_round_trip_through_the_cli(cli, tmp_path: Path) -> None:
+    # YAML → template → `evaluation import` → the same YAML, for each repository package
+    seen = 0
+    for package in PACKAGES:
+        original = next((package / "sources/evaluations").glob("*.yaml"))
+        code = original.name.split("-")[0]
+        book = tmp_path / f"{package.name}.xlsx"
+        assert cli("evaluation", "template", "-o", str(book), "--from", str(package), cwd=tmp_path).code == 0
+        r = cli("evaluation", "import", str(book), "-m", code, "-p", f"out/{package.name}", "--date", "2026-12-05",
+                "--format", "json", cwd=tmp_path)
+        assert r.code == 0, r.err
+        assert r.json["layouts"] == ["opendata-pub-evaluation-template"]
+        back = tmp_path / "out" / package.name / "sources/evaluations" / original.name
+        assert back.read_bytes() == original.read_bytes()
+        seen += 1
+    assert seen == 3

@@ -21,8 +21,8 @@ from opendata_pub import actions
 from opendata_pub.errors import UnknownLayoutError
 from opendata_pub.findings import Severity
 from opendata_pub.records.importers import import_workbook
-from opendata_pub.records.importers.workbook import column_letters
 from opendata_pub.records.model import CostCategory, EvaluationRecord, IndicatorKind, Level, Stage
+from opendata_pub.records.workbook import column_letters
 
 from .workbook_factory import (
     CRITERIA,

@@ -25,7 +25,6 @@ from opendata_pub.records import (
     dump_record,
     load_record,
 )
-from opendata_pub.records.importers.workbook import read_workbook
 from opendata_pub.records.template import (
     TEMPLATE_FORMAT,
     is_template,
@@ -35,6 +34,7 @@ from opendata_pub.records.template import (
 )
 from opendata_pub.records.template.columns import ESCAPE, SHEETS
 from opendata_pub.records.template.example import EXAMPLE_RECORD
+from opendata_pub.records.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_RECORDS = sorted(ROOT.glob("datapackages/*/sources/evaluations/*.yaml"))

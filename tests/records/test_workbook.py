@@ -1,4 +1,4 @@
-"""records.importers.workbook: typed cells from .xlsx and CSV, merged ranges, and hostile files."""
+"""records.workbook: typed cells from .xlsx and CSV, merged ranges, and hostile files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from opendata_pub.errors import InputError
-from opendata_pub.records.importers.workbook import (
+from opendata_pub.records.workbook import (
     WORKBOOK_SUFFIXES,
     TableSheet,
     column_letters,
@@ -201,7 +201,7 @@ def test_zip_bomb_by_ratio(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from opendata_pub.records.importers import workbook
+    from opendata_pub.records import workbook
 
     monkeypatch.setattr(workbook, "_MAX_UNCOMPRESSED", 1 << 20)  # the real limit is 200 MB
     _refused(_zip(tmp_path / "big.xlsx", {"xl/worksheets/sheet1.xml": bytes(range(256)) * 8192}), "大きすぎます")

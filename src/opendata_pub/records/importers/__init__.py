@@ -23,16 +23,17 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ...errors import UnknownLayoutError, UsageError
-from ...findings import Finding
+from ...findings import Finding, Layer, Location, Severity
 from ...japan.lgcode import lg_code_problem
 from ..layouts import Layout, apply_layout, builtin_names, load_layout, matching_sheets
 from ..layouts import detect_layout as detect_table_layout
 from ..model import EvaluationRecord
+from ..template import TEMPLATE_FORMAT, is_template, read_template
+from ..workbook import WORKBOOK_SUFFIXES, TableSheet, read_workbook
 from . import joso, kiyose, koto
 from .problems import ProblemLog
 from .result import ImportResult
 from .sheet import Sheet, read_sheet
-from .workbook import WORKBOOK_SUFFIXES, TableSheet, read_workbook
 
 __all__ = ["LAYOUTS", "FileImport", "ImportResult", "detect_layout", "import_file", "import_sheet",
            "import_workbook", "is_workbook"]
@@ -165,6 +166,8 @@ def import_workbook(
     file = Path(path).name
     if not sheets:
         raise UnknownLayoutError("値のあるシートがありません", path=file)
+    if is_template(sheets):  # the fill-in template carries its records, codes and layout in its sheets
+        return _template_import(sheets, municipality_code, file)
     sheet, chosen = _table_layout(sheets, layout, layout_base, file)
     # One record per sheet: every sheet in the layout is a record; one per row: the best sheet only.
     targets = (matching_sheets(sheets, chosen) or [sheet]) if chosen.record == "sheet" else [sheet]
@@ -215,3 +218,19 @@ def import_file(
 
 def _text_layout_of(path: str | os.PathLike[str]) -> str:
     return detect_layout(read_sheet(path).text, source_name=Path(path).name)
+
+
+def _template_import(sheets: list[TableSheet], municipality_code: str, file: str) -> FileImport:
+    """The records of a fill-in template, as written there; a record of another municipality than
+    ``--municipality`` is imported as written, with a warning (the template, not the option, says whose
+    evaluation it is)."""
+    records, findings = read_template(sheets)
+    others = sorted({r.municipality_code for r in records} - {municipality_code})
+    if others:
+        findings = [*findings, Finding(
+            code="template-municipality-differs", severity=Severity.WARNING, layer=Layer.IMPORT,
+            message=f"テンプレートの団体コード {', '.join(others)} が --municipality {municipality_code} と違います"
+                    "（テンプレートの値のまま取り込みました）",
+            where=Location(file=file))]
+    return FileImport(tuple(ImportResult(r) for r in records), tuple(findings), TEMPLATE_FORMAT)
+

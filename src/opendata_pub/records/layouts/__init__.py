@@ -19,18 +19,15 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ...errors import InputError, UsageError
 from ...inputfile import UnreadableInput, read_input_bytes
 from ...yamlio import MAX_YAML_BYTES
+from ..workbook import TableSheet
 from .header import header_score
 from .layout import Layout
 from .layoutfile import LayoutFileError, parse_layout
 from .tabular import RowRecord, SheetImport, apply_layout
-
-if TYPE_CHECKING:
-    from ..importers.workbook import TableSheet
 
 __all__ = [
     "BUILTIN_DIR",

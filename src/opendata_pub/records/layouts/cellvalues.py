@@ -1,6 +1,6 @@
 """What a table cell means as text, code, figure or year (docs/evaluation-contract.md "Values").
 
-Cells come from ``importers.workbook`` as str, int, float, date or None. Here they become the
+Cells come from ``records.workbook`` as str, int, float, date or None. Here they become the
 record's values: an empty cell or a dash is no value (never 0); a number cell holding words is no
 number, the words kept as a note; 全角 digits and thousands separators are read; codes keep their
 leading zeros; a bare year number is read in the layout's era.
@@ -12,13 +12,10 @@ import datetime
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from ...japan.wareki import era_to_western, parse_date, parse_fiscal_year
 from ...japan.zenkaku import parse_number
-
-if TYPE_CHECKING:  # importers imports this package to dispatch workbooks to it
-    from ..importers.workbook import CellValue
+from ..workbook import CellValue
 
 __all__ = ["ERA_NAMES", "cell_code", "cell_date", "cell_figure", "cell_text", "cell_year"]
 

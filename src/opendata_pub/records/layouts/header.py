@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ...findings import Finding, Layer, Location, Severity
+from ..workbook import TableSheet
 from .cellvalues import cell_text
 from .layout import ColumnRef, Layout, Match
 from .sheetrecord import sheet_labels
-
-if TYPE_CHECKING:
-    from ..importers.workbook import TableSheet
 
 __all__ = ["ColumnMap", "detection_refs", "find_header_row", "header_score", "map_columns"]
 

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from ..workbook import CellValue, TableSheet
 from .cellvalues import cell_text
 from .layout import ColumnRef, Layout
-
-if TYPE_CHECKING:
-    from ..importers.workbook import CellValue, TableSheet
 
 __all__ = ["as_row", "sheet_labels"]
 
@@ -88,12 +85,10 @@ def _line_up(layout: Layout, sheet: TableSheet) -> _LinedUp:
 
 def as_row(sheet: TableSheet, layout: Layout) -> TableSheet:
     """``sheet`` as a one-row table of the layout's fields (header row 1, values row 2)."""
-    from ..importers.workbook import TableSheet as Table  # at run time only: importers imports this package
-
     lined = _line_up(layout, sheet)
 
     @dataclass(frozen=True)
-    class _Placed(Table):
+    class _Placed(TableSheet):
         places: tuple[str, ...] = ()
 
         def place(self, row: int, col: int) -> str:

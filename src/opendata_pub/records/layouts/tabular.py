@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...errors import InputError
 from ...findings import Finding, Layer, Location, Severity
@@ -32,14 +32,12 @@ from ..model import (
     Staffing,
     Stage,
 )
+from ..workbook import CellValue, TableSheet
 from .cellvalues import cell_code, cell_date, cell_figure, cell_text, cell_year
 from .header import ColumnMap, find_header_row, map_columns
 from .labels import normalise_word
 from .layout import BlockSpec, ColumnRef, FieldSpec, FieldType, Layout, NarrativeSpec
 from .sheetrecord import as_row
-
-if TYPE_CHECKING:
-    from ..importers.workbook import CellValue, TableSheet
 
 __all__ = ["RowRecord", "SheetImport", "apply_layout"]
 

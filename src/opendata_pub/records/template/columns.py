@@ -211,7 +211,7 @@ SHEETS: tuple[Sheet, ...] = (
 
 ESCAPE = "〔文字列〕"
 
-# What the workbook reader (importers/workbook.py) trims from both ends of a text; a text that
+# What the workbook reader (records/workbook.py) trims from both ends of a text; a text that
 # starts or ends with one of these would come back shorter, so it is escaped.
 _TRIM = " \t\r\n\v\f\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff"
 # Control characters an .xlsx cannot hold (openpyxl refuses them) and "=" (Excel makes a formula).

@@ -1,6 +1,6 @@
 """How a template workbook says what it is: a hidden sheet holding the format's name and version.
 
-A sheet, not a defined name: the workbook reader (python-calamine through importers/workbook.py)
+A sheet, not a defined name: the workbook reader (python-calamine through records/workbook.py)
 gives sheets, hidden ones included, and nothing else, so the importer can recognise the template
 from the same ``TableSheet`` list it reads every workbook into.
 """

@@ -22,7 +22,6 @@ from typing import Any
 
 from ...errors import InputError
 from ...findings import Finding, Layer, Location, Severity
-from ..importers.workbook import CellValue, TableSheet
 from ..model import (
     Assessment,
     Challenge,
@@ -42,6 +41,7 @@ from ..model import (
     Staffing,
     Stage,
 )
+from ..workbook import CellValue, TableSheet
 from .columns import SHEETS, Column, Kind, Sheet, parse_decimal, parse_text
 from .marker import MARKER_SHEET, TEMPLATE_FORMAT, TEMPLATE_VERSION
 

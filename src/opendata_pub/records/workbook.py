@@ -42,9 +42,9 @@ from typing import IO, Any
 
 import python_calamine
 
-from ...errors import InputError
-from ...inputfile import UnreadableInput, read_input_bytes
-from ...japan.encoding import detect_encoding
+from ..errors import InputError
+from ..inputfile import UnreadableInput, read_input_bytes
+from ..japan.encoding import detect_encoding
 
 __all__ = [
     "MAX_WORKBOOK_BYTES",
