@@ -91,8 +91,16 @@ def test_edited_source_needs_new_modified(cli, proj: Path) -> None:
     assert "59,084" in f["message"] and "59,085" in f["message"]  # printed total vs the programs' sum
 
 
-def test_name_required_when_not_in_config(cli, proj: Path) -> None:
+def test_name_from_the_official_list_when_not_in_config(cli, proj: Path) -> None:
     r = cli("evaluation", "import", str(JOSO), "-m", "082112", "-p", "datapackages/j", cwd=proj)
+    assert r.code == 0, r.err
+    record = next((proj / "datapackages/j/sources/evaluations").glob("*.yaml")).read_text(encoding="utf-8")
+    assert "municipality_name: 常総市" in record
+
+
+def test_name_required_for_a_code_no_list_names(cli, proj: Path) -> None:
+    # 139998 has a valid check digit but names no municipality
+    r = cli("evaluation", "import", str(JOSO), "-m", "139998", "-p", "datapackages/j", cwd=proj)
     assert r.code == 2 and "--name" in r.err
     assert not (proj / "datapackages/j").exists()
 

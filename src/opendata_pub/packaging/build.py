@@ -29,6 +29,7 @@ from ..errors import InputError, UsageError
 from ..findings import Finding
 from ..inputfile import UnreadableInput, read_input_bytes
 from ..japan.lgcode import lg_code_problem
+from ..japan.municipalities import municipality_name as japan_municipality_name
 from ..japan.wareki import fiscal_year_label, fiscal_year_period
 from ..metadata.publication import license_entry
 from ..records.importers import FileImport, ImportResult, import_file
@@ -228,7 +229,8 @@ def _municipality_name(municipality_code: str, municipality_name: str | None, se
     if problem:
         raise UsageError(f"--municipality {municipality_code}: {problem}")
     pub = settings.publisher(municipality_code) if settings else None
-    name = municipality_name or (pub.name if pub else None)
+    # the official list last: a publisher's own spelling in opendata.yaml wins
+    name = municipality_name or (pub.name if pub else None) or japan_municipality_name(municipality_code)
     if not name:
         raise UsageError(f"団体コード {municipality_code} の名称がわかりません: --name で指定してください",
                          hint="opendata.yaml の publishers に登録すると --name は不要です")
