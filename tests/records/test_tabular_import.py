@@ -196,6 +196,19 @@ def test_variants_are_detected_and_read(tmp_path: Path, years: int) -> None:
         check_record(r.record, p, years=years)
 
 
+def test_plan_labels_without_their_prefix_are_not_a_year(tmp_path: Path) -> None:
+    # A real export may print 全体計画's ten labels exactly like the year blocks' (国庫支出金 …), with
+    # no prefix: that run has no indicator columns, so it is the plan, not the oldest year.
+    programs = generate_programs(4)
+    relabel = {label: label.split("\n", 1)[1] for _, label in columns(6) if label.startswith("全体計画\n")}
+    assert len(relabel) == 10
+    path = _variant(tmp_path / "plain.xlsx", programs, 6, relabel=relabel)
+    result = import_workbook(path, municipality_code=CODE, municipality_name=NAME)
+    assert result.layout == LAYOUT and result.findings == ()
+    for r, p in zip(result.results, programs, strict=True):
+        check_record(r.record, p)  # the six years exactly, and the plan figures as its narratives
+
+
 def test_cp932_csv_export_reads_like_the_workbook(tmp_path: Path) -> None:
     programs = generate_programs(4)
     path = tmp_path / "export.csv"

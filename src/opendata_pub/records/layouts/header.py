@@ -3,7 +3,8 @@
 Columns may be reordered, some missing, others added: each layout column is looked up by its label
 wherever it is. A column that is not there, or is there twice, is a finding; so is a year block
 that lacks a column the other blocks have. The year blocks are told apart by order: the n-th
-occurrence of each block label belongs to the n-th block.
+occurrence of each block label belongs to the n-th block; a run with only some of the labels (a
+全体計画 printed with the cost labels but no indicator columns) is not a year block.
 """
 
 from __future__ import annotations
@@ -80,16 +81,15 @@ def _finding(code: str, message: str, file: str, key: str, severity: Severity = 
                    layer=Layer.IMPORT, params=dict(params))
 
 
-def _block_columns(layout: Layout, labels: dict[int, str], sheet: TableSheet, header_row: int,
-                   findings: list[Finding]) -> tuple[dict[str, int], ...]:
-    refs = layout.blocks.columns if layout.blocks else ()
-    found = {ref.key: [c for c, label in labels.items() if ref.matches(label)] for ref in refs}
+# A run of block labels with fewer than this share of the fullest block's labels is not a year: a
+# 全体計画 printed with the same labels as the year blocks (国庫支出金 … トータルコスト) but without
+# the indicator columns would otherwise be read as the oldest year.
+_BLOCK_SHARE = 0.75
+
+
+def _assign_blocks(refs: Sequence[ColumnRef], found: dict[str, list[int]]) -> list[dict[str, int]]:
+    """One dict per run of block labels: the n-th occurrence of the most frequent labels starts run n."""
     count = max((len(cols) for cols in found.values()), default=0)
-    if not count:
-        if refs:
-            findings.append(_finding("layout-blocks-missing", "年度ごとの列のまとまりが見つかりません",
-                                     sheet.file, sheet.place(header_row, 1)))
-        return ()
     complete = [cols for cols in found.values() if len(cols) == count]
     starts = [min(cols[i] for cols in complete) for i in range(count)]
     blocks: list[dict[str, int]] = [{} for _ in range(count)]
@@ -97,11 +97,28 @@ def _block_columns(layout: Layout, labels: dict[int, str], sheet: TableSheet, he
         for col in found[ref.key]:
             index = max(i for i, start in enumerate(starts) if start <= col) if col >= starts[0] else 0
             blocks[index].setdefault(ref.key, col)
-        if len(found[ref.key]) < count:
+    return blocks
+
+
+def _block_columns(layout: Layout, labels: dict[int, str], sheet: TableSheet, header_row: int,
+                   findings: list[Finding]) -> tuple[dict[str, int], ...]:
+    refs = layout.blocks.columns if layout.blocks else ()
+    found = {ref.key: [c for c, label in labels.items() if ref.matches(label)] for ref in refs}
+    if not any(found.values()):
+        if refs:
+            findings.append(_finding("layout-blocks-missing", "年度ごとの列のまとまりが見つかりません",
+                                     sheet.file, sheet.place(header_row, 1)))
+        return ()
+    runs = _assign_blocks(refs, found)
+    fullest = max(len(run) for run in runs)
+    blocks = [run for run in runs if len(run) >= fullest * _BLOCK_SHARE]
+    for ref in refs:
+        present = sum(1 for block in blocks if ref.key in block)
+        if present < len(blocks):
             findings.append(_finding(
                 "layout-block-column-missing",
-                f"列「{ref.text}」が {count} 年度分のうち {len(found[ref.key])} 年度分しかありません",
-                sheet.file, sheet.place(header_row, 1), label=ref.text, blocks=count, layout_key=ref.key))
+                f"列「{ref.text}」が {len(blocks)} 年度分のうち {present} 年度分しかありません",
+                sheet.file, sheet.place(header_row, 1), label=ref.text, blocks=len(blocks), layout_key=ref.key))
     return tuple(blocks)
 
 
