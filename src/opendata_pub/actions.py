@@ -4,7 +4,7 @@ prints or exits.
     init_project, load_settings          a publishing project
     describe, validate                   files and packages
     import_evaluations, build            evaluation packages from sheets and reviewed sources
-    evaluation_template                  the fill-in workbook for municipalities without a layout
+    evaluation_template, evaluation_layouts   the fill-in workbook; the layouts import knows
     resolve_target, plan, apply, publish   publishing (CKAN or a static catalog: one engine, whose
                                          targets add their catalog-level files themselves)
     pull, pull_dataset                   a published dataset back as a package
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,6 +42,8 @@ from .portals.pull import DEFAULT_TIMEOUT, MAX_FILE_BYTES, PullResult, pull_from
 from .portals.static import StaticTarget
 from .progress import Progress
 from .rdf import package_graph
+from .records.importers import LAYOUTS as TEXT_LAYOUTS
+from .records.layouts import builtin_layout, builtin_names
 from .records.template import load_records, write_template
 from .validation.validator import Profile, validate_packages
 
@@ -54,6 +57,8 @@ __all__ = [
     "pull_dataset",
     "resolve_target",
     "describe",
+    "LayoutInfo",
+    "evaluation_layouts",
     "evaluation_template",
     "import_evaluations",
     "init_project",
@@ -353,3 +358,20 @@ def evaluation_template(
     records = load_records(records_from) if records_from else []
     write_template(records, target)
     return target
+
+
+@dataclass(frozen=True)
+class LayoutInfo:
+    """One layout ``evaluation import`` knows: a workbook layout (built in) or a text-sheet layout."""
+
+    name: str
+    title: str
+    kind: str  # "workbook" (.xlsx/.xlsm/.csv) or "text" (.txt extracted from a PDF)
+    level: str | None = None  # policy / program, for workbook layouts
+
+
+def evaluation_layouts() -> list[LayoutInfo]:
+    """The built-in workbook layouts, then the text-sheet layouts, by name."""
+    workbook = [builtin_layout(name) for name in builtin_names()]
+    return ([LayoutInfo(lay.name, lay.title, "workbook", lay.level.value) for lay in workbook]
+            + [LayoutInfo(name, "評価シートのテキスト (.txt)", "text") for name in sorted(TEXT_LAYOUTS)])

@@ -12,8 +12,6 @@ from rich.markup import escape
 from .. import actions
 from ..findings import Severity
 from ..packaging.build import ImportOutcome
-from ..records.importers import LAYOUTS
-from ..records.layouts import builtin_layout, builtin_names
 from ..records.model import Level
 from .app import EXIT_FAILED, EXIT_OK, app, current_settings, finding_line, out, print_json
 
@@ -92,17 +90,16 @@ def _print_records(outcome: ImportOutcome) -> None:
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True)
 def layouts(fmt: str) -> None:
     """List the layouts `evaluation import` knows: built-in workbook layouts and text-sheet layouts."""
-    builtins = [builtin_layout(name) for name in builtin_names()]
+    found = actions.evaluation_layouts()
     if fmt == "json":
         print_json({
-            "workbook": [{"name": lay.name, "title": lay.title, "level": lay.level.value} for lay in builtins],
-            "text": sorted(LAYOUTS),
+            "workbook": [{"name": x.name, "title": x.title, "level": x.level} for x in found if x.kind == "workbook"],
+            "text": [x.name for x in found if x.kind == "text"],
         })
         return
-    for lay in builtins:
-        out.print(f"{escape(lay.name)}\t{escape(lay.title)} (表: .xlsx/.xlsm/.csv、{lay.level.value})")
-    for name in sorted(LAYOUTS):
-        out.print(f"{name}\t評価シートのテキスト (.txt)")
+    for x in found:
+        what = f"{x.title} (表: .xlsx/.xlsm/.csv、{x.level})" if x.kind == "workbook" else x.title
+        out.print(f"{escape(x.name)}\t{escape(what)}")
 
 
 @app.command()
