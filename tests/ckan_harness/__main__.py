@@ -1,6 +1,7 @@
 """Command line for humans and bench scripts.
 
-  python -m tests.ckan_harness start [--max-resource-size MB] [--workers N]
+  python -m tests.ckan_harness start [--ckan-version {2.11.6,2.12.0}]
+                                     [--max-resource-size MB] [--workers N]
                                      [--dir DIR] [--env-file FILE]
       Starts a throwaway CKAN and leaves it running. Prints KEY=value lines
       (CKAN_URL, CKAN_API_TOKEN, CKAN_HARNESS_DIR, CKAN_ENV_FILE) on stdout
@@ -23,16 +24,22 @@ import shutil
 import sys
 from pathlib import Path
 
-from .harness import CkanHarness, HarnessError, stop_dir
+from .harness import CKAN_VERSIONS, DEFAULT_VERSION, CkanHarness, HarnessError, stop_dir
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m tests.ckan_harness",
-        description="Run a throwaway local CKAN 2.12 for tests and benches.",
+        description="Run a throwaway local CKAN (2.11 or 2.12) for tests and benches.",
     )
     sub = ap.add_subparsers(dest="cmd", required=True)
     st = sub.add_parser("start", help="start CKAN and leave it running")
+    st.add_argument(
+        "--ckan-version",
+        choices=CKAN_VERSIONS,
+        default=DEFAULT_VERSION,
+        help=f"CKAN version (default {DEFAULT_VERSION}); each has its own cached venv",
+    )
     st.add_argument(
         "--max-resource-size",
         type=int,
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             max_resource_size_mb=a.max_resource_size,
             workers=a.workers,
             stop_at_exit=False,
+            version=a.ckan_version,
         )
         inst = h.start()
         if a.env_file:

@@ -1,12 +1,13 @@
-"""Bring up a real, throwaway CKAN 2.12 on 127.0.0.1 for integration tests.
+"""Bring up a real, throwaway CKAN (2.11.6 or 2.12.0) on 127.0.0.1 for integration tests.
 
 One `CkanHarness` owns one instance: PostgreSQL (own cluster, own port),
 Redis, the Solr stand-in (solr_standin.py) and CKAN under gunicorn, each on a
-free port chosen at start, with all state in one work directory. CKAN runs
-from its own virtualenv cached under <repo>/.cache/ckan-venv (rebuilt only
-when the pinned requirements or the base Python change).
+free port chosen at start, with all state in one work directory. Each CKAN
+version runs from its own virtualenv cached under
+<repo>/.cache/ckan-venv-<version> (rebuilt only when that version's pinned
+requirements or the base Python change).
 
-    with CkanHarness() as ckan:          # or: h = CkanHarness(); ckan = h.start()
+    with CkanHarness(version="2.11.6") as ckan:   # default: DEFAULT_VERSION (2.12.0)
         requests.get(ckan.url + "/api/3/action/status_show")
         ...                              # h.stop() when not using `with`
 
@@ -43,17 +44,71 @@ log = logging.getLogger("ckan_harness")
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
-VENV_DIR = REPO_ROOT / ".cache" / "ckan-venv"
 LICENSES_FILE = HERE / "licenses.json"
 SOLR_STANDIN = HERE / "solr_standin.py"
 
-#: What goes into the cached CKAN virtualenv. Changing this list (or the base
-#: Python) invalidates the cache.
-REQUIREMENTS = (
-    "ckan[requirements]==2.12.0",
-    "ckanext-dcat==2.4.4",
-    "gunicorn==27.0.1",
-)
+
+@dataclasses.dataclass(frozen=True)
+class VersionProfile:
+    """What differs between the CKAN versions the harness runs."""
+
+    #: what goes into that version's cached virtualenv; changing it (or the
+    #: base Python) invalidates the cache
+    requirements: tuple
+    #: ini settings on top of the common ones (none needed so far: 2.11 and
+    #: 2.12 take the same keys; both generate `ckan.plugins = activity`, which
+    #: the harness replaces with `dcat` on both)
+    settings: tuple = ()
+    #: `ckan sysadmin add USER --create ...` creates a missing user (2.12);
+    #: 2.11 has no --create and asks "Create new user: USER? [Y/n]" instead,
+    #: answered on stdin
+    sysadmin_create_flag: bool = True
+
+
+#: The CKAN versions the harness can run. ckanext-dcat 2.4.4 supports CKAN 2.10
+#: and 2.11 (its docs) and 2.12 (2.4.2 fixed "AttributeError on CKAN 2.12");
+#: `pip check` is clean with both. Both accept the stand-in's `ckan-2.10` Solr
+#: schema (SUPPORTED_SCHEMA_VERSIONS), and both set up with `ckan db init`,
+#: `ckan sysadmin add --create`... / `ckan user token add`.
+VERSIONS: dict[str, VersionProfile] = {
+    "2.11.6": VersionProfile(
+        requirements=(
+            "ckan[requirements]==2.11.6",
+            "ckanext-dcat==2.4.4",
+            "gunicorn==27.0.1",
+        ),
+        sysadmin_create_flag=False,
+    ),
+    "2.12.0": VersionProfile(
+        requirements=(
+            "ckan[requirements]==2.12.0",
+            "ckanext-dcat==2.4.4",
+            "gunicorn==27.0.1",
+        )
+    ),
+}
+CKAN_VERSIONS = tuple(VERSIONS)
+DEFAULT_VERSION = "2.12.0"
+
+
+def profile(version: str) -> VersionProfile:
+    try:
+        return VERSIONS[version]
+    except KeyError:
+        raise ValueError(
+            f"unsupported CKAN version {version!r}; the harness runs {', '.join(VERSIONS)}"
+        ) from None
+
+
+def venv_dir(version: str = DEFAULT_VERSION) -> Path:
+    """The cached virtualenv of one CKAN version: <repo>/.cache/ckan-venv-<version>."""
+    profile(version)
+    return REPO_ROOT / ".cache" / f"ckan-venv-{version}"
+
+
+#: the default version's requirements and venv (kept for existing callers)
+REQUIREMENTS = VERSIONS[DEFAULT_VERSION].requirements
+VENV_DIR = venv_dir(DEFAULT_VERSION)
 SYSADMIN = "harness_admin"
 ORGANIZATION = "harness-org"
 SITE_ID = "default"
@@ -93,6 +148,7 @@ class CkanInstance:
     log_dir: Path
     max_resource_size_mb: int
     ports: dict  #: name -> TCP port on 127.0.0.1 (ckan, postgres, redis, solr)
+    version: str = DEFAULT_VERSION  #: the CKAN version, e.g. "2.11.6"
 
     @property
     def api(self) -> str:
@@ -123,6 +179,7 @@ class CkanInstance:
             "CKAN_VENV_PYTHON": str(self.venv_python),
             "CKAN_STORAGE_PATH": str(self.storage_path),
             "CKAN_HARNESS_DIR": str(self.workdir),
+            "CKAN_VERSION": self.version,
         }
 
 
@@ -298,6 +355,7 @@ def run_step(
     *,
     timeout: float = 600,
     capture: bool = False,
+    stdin_text: str | None = None,
     **kw,
 ) -> str:
     """Run argv with stdout+stderr appended to logfile (stdout returned instead
@@ -313,7 +371,11 @@ def run_step(
             r = subprocess.run(
                 [str(a) for a in argv],
                 check=False,
-                stdin=subprocess.DEVNULL,
+                **(
+                    {"input": stdin_text.encode()}
+                    if stdin_text is not None
+                    else {"stdin": subprocess.DEVNULL}
+                ),
                 stdout=subprocess.PIPE if capture else fh,
                 stderr=fh,
                 timeout=timeout,
@@ -335,15 +397,20 @@ def venv_python(venv: Path = VENV_DIR) -> Path:
 
 
 def ensure_venv(
-    logfile: Path, venv: Path = VENV_DIR, base_python: str | None = None
+    logfile: Path,
+    venv: Path | None = None,
+    base_python: str | None = None,
+    version: str = DEFAULT_VERSION,
 ) -> Path:
-    """Create (or reuse) the CKAN virtualenv; returns its python.
+    """Create (or reuse) the virtualenv of CKAN `version`; returns its python.
 
     Reused when its stamp file records the same requirements and base Python.
     Serialised with a file lock, so parallel sessions share one build."""
+    requirements = profile(version).requirements
+    venv = venv or venv_dir(version)
     base_python = base_python or os.environ.get("CKAN_HARNESS_PYTHON") or sys.executable
     want = {
-        "requirements": list(REQUIREMENTS),
+        "requirements": list(requirements),
         "base_python": subprocess.run(
             [base_python, "-c", "import sys; print(sys.version)"],
             capture_output=True,
@@ -378,7 +445,7 @@ def ensure_venv(
                     "install",
                     "--disable-pip-version-check",
                     "--no-input",
-                    *REQUIREMENTS,
+                    *requirements,
                 ],
                 logfile,
                 timeout=1200,
@@ -389,7 +456,8 @@ def ensure_venv(
                 [
                     venv_python(venv),
                     "-c",
-                    "import ckan, ckanext.dcat, gunicorn, psycopg2, rdflib, magic",
+                    "import ckan, ckanext.dcat, gunicorn, psycopg2, rdflib, magic, sys; "
+                    f"v = ckan.__version__; assert v == {version!r}, v",
                 ],
                 logfile,
                 env=_clean_env(),
@@ -472,7 +540,10 @@ class CkanHarness:
         max_resource_size_mb: int = 10,
         workers: int = 2,
         stop_at_exit: bool = True,
+        version: str = DEFAULT_VERSION,
     ):
+        self.version = version
+        self.profile = profile(version)
         self.requested_dir = Path(workdir).resolve() if workdir else None
         self.max_resource_size_mb = int(max_resource_size_mb)
         self.workers = int(workers)
@@ -554,7 +625,12 @@ class CkanHarness:
                 )
             raise
         self.timings["total"] = round(time.monotonic() - t0, 2)
-        log.info("CKAN ready at %s in %.1fs", inst.url, self.timings["total"])
+        log.info(
+            "CKAN %s ready at %s in %.1fs",
+            self.version,
+            inst.url,
+            self.timings["total"],
+        )
         return inst
 
     def _prepare_dirs(self):
@@ -617,7 +693,9 @@ class CkanHarness:
         db_pass = secrets.token_hex(16)
 
         def venv_and_config():
-            py = self._timed("venv", ensure_venv, logs / "venv.log")
+            py = self._timed(
+                "venv", ensure_venv, logs / "venv.log", version=self.version
+            )
             self._timed(
                 "config",
                 self._write_config,
@@ -675,7 +753,7 @@ class CkanHarness:
                     "sysadmin",
                     "add",
                     SYSADMIN,
-                    "--create",
+                    *(["--create"] if self.profile.sysadmin_create_flag else []),
                     f"email={SYSADMIN}@harness.invalid",
                     f"password={password}",
                     "fullname=Harness Sysadmin",
@@ -683,6 +761,7 @@ class CkanHarness:
                 logs / "sysadmin.log",
                 env=env,
                 cwd=wd,
+                stdin_text=None if self.profile.sysadmin_create_flag else "y\n",
             )
             return self._timed(
                 "token",
@@ -717,6 +796,15 @@ class CkanHarness:
                 "ckan user token add", "no token in its output", logs / "token.log"
             )
 
+        st, body = http_json(url + "/api/3/action/status_show")
+        got = (body.get("result") or {}).get("ckan_version")
+        if st != 200 or got != self.version:
+            raise HarnessError(
+                "status_show",
+                f"expected CKAN {self.version}, got HTTP {st} version {got!r}",
+                logs / "ckan.log",
+            )
+
         st, body = http_json(
             url + "/api/3/action/organization_create",
             {"name": ORGANIZATION, "title": "Harness Organization"},
@@ -745,6 +833,7 @@ class CkanHarness:
             log_dir=logs,
             max_resource_size_mb=self.max_resource_size_mb,
             ports=dict(self.ports),
+            version=self.version,
         )
         fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
@@ -780,6 +869,7 @@ class CkanHarness:
             "licenses_group_url": LICENSES_FILE.as_uri(),
             "ckan.devserver.host": "127.0.0.1",
             "ckan.devserver.port": url.rsplit(":", 1)[1],
+            **dict(self.profile.settings),
         }
         run_step(
             "ckan config-tool",

@@ -1,15 +1,23 @@
-"""Fixtures for tests that talk to a real CKAN 2.12 (tests/ckan_harness).
+"""Fixtures for tests that talk to a real CKAN (tests/ckan_harness).
 
-* `ckan`      (session): a running CkanInstance, started once per session and
-                         stopped at the end, also when tests fail.
+* `ckan`      (session, parametrized): a running CkanInstance of CKAN 2.11.6
+                         (id `ckan211`) and of 2.12.0 (id `ckan212`), so every
+                         test that uses it runs on both. pytest groups the tests
+                         by version: one instance is up at a time, each started
+                         once per session and stopped before the next starts
+                         (and at the end, also when tests fail).
+                         `ckan.version` tells a test which one it has.
 * `ckan_org`  (function): name of a fresh organization, created via the API.
 
 Every test in this directory gets the `ckan` marker (deselect with
 `-m "not ckan"`). OPENDATA_PUB_SKIP_CKAN=1 skips them for quick local runs;
 otherwise they run, and a CKAN that fails to start is an error, not a skip.
 
-Knobs: CKAN_HARNESS_MAX_RESOURCE_SIZE (MB, default 10), CKAN_HARNESS_WORKERS
-(default 2), CKAN_HARNESS_KEEP=1 (keep the work dir with all logs).
+Knobs: CKAN_HARNESS_VERSIONS (versions to run, comma or space separated,
+e.g. `CKAN_HARNESS_VERSIONS=2.12.0` for a quick local run; default: all of
+CKAN_VERSIONS), CKAN_HARNESS_MAX_RESOURCE_SIZE (MB, default 10),
+CKAN_HARNESS_WORKERS (default 2), CKAN_HARNESS_KEEP=1 (keep the work dir with
+all logs).
 """
 
 from __future__ import annotations
@@ -26,11 +34,30 @@ _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:  # `tests.ckan_harness` lives at the repo root
     sys.path.insert(0, str(_ROOT))
 
-from tests.ckan_harness import CkanHarness, CkanInstance
+from tests.ckan_harness import CKAN_VERSIONS, CkanHarness, CkanInstance
 
 _HERE = Path(__file__).resolve().parent
 SKIP_ENV = "OPENDATA_PUB_SKIP_CKAN"
 SKIP_REASON = SKIP_ENV + "=1 is set: CKAN integration tests skipped"
+VERSIONS_ENV = "CKAN_HARNESS_VERSIONS"
+
+
+def _versions() -> list[str]:
+    raw = os.environ.get(VERSIONS_ENV, "").replace(",", " ").split()
+    if not raw:
+        return list(CKAN_VERSIONS)
+    bad = [v for v in raw if v not in CKAN_VERSIONS]
+    if bad:
+        raise pytest.UsageError(
+            f"{VERSIONS_ENV}={os.environ[VERSIONS_ENV]!r}: unknown {bad}; "
+            f"the harness runs {', '.join(CKAN_VERSIONS)}"
+        )
+    return list(dict.fromkeys(raw))
+
+
+def _version_id(version: str) -> str:
+    """2.11.6 -> ckan211 (the test id suffix, e.g. `test_x[ckan211]`)."""
+    return "ckan" + "".join(version.split(".")[:2])
 
 
 def _skip_requested() -> bool:
@@ -60,8 +87,13 @@ def pytest_collection_modifyitems(
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def ckan() -> Iterator[CkanInstance]:
+_VERSIONS = _versions()
+
+
+@pytest.fixture(
+    scope="session", params=_VERSIONS, ids=[_version_id(v) for v in _VERSIONS]
+)
+def ckan(request: pytest.FixtureRequest) -> Iterator[CkanInstance]:
     if _skip_requested():
         pytest.skip(SKIP_REASON)
     harness = CkanHarness(
@@ -69,6 +101,7 @@ def ckan() -> Iterator[CkanInstance]:
             os.environ.get("CKAN_HARNESS_MAX_RESOURCE_SIZE", "10")
         ),
         workers=int(os.environ.get("CKAN_HARNESS_WORKERS", "2")),
+        version=request.param,
     )
     try:
         yield harness.start()  # a failure here is an error (never a skip)
