@@ -46,13 +46,17 @@ def _versions() -> list[str]:
     raw = os.environ.get(VERSIONS_ENV, "").replace(",", " ").split()
     if not raw:
         return list(CKAN_VERSIONS)
-    bad = [v for v in raw if v not in CKAN_VERSIONS]
+    # each entry: a full version (2.11.6), a minor one (2.11) or a test id (ckan211)
+    known = {}
+    for v in CKAN_VERSIONS:
+        known.update({v: v, v.rsplit(".", 1)[0]: v, _version_id(v): v})
+    bad = [v for v in raw if v not in known]
     if bad:
         raise pytest.UsageError(
             f"{VERSIONS_ENV}={os.environ[VERSIONS_ENV]!r}: unknown {bad}; "
             f"the harness runs {', '.join(CKAN_VERSIONS)}"
         )
-    return list(dict.fromkeys(raw))
+    return list(dict.fromkeys(known[v] for v in raw))
 
 
 def _version_id(version: str) -> str:
