@@ -42,6 +42,14 @@ def test_load_config(tmp_path: Path) -> None:
         ("portals: {prod: {url: 'https://x.jp', token: eyJabc}}", "portals.prod.token", "直接"),
         ("portals: {prod: {url: 'https://x.jp', token: {$env: 1BAD}}}", "portals.prod.token.$env", "環境変数名"),
         ("catalog: {operator: '131083'}\npublishers: [{code: '132217', name: x}]", "catalog.operator", "publishers"),
+        ("portals: {prod: {url: 'https://x.jp', licenses: [PDL-1.0]}}", "portals.prod.licenses", "マッピング"),
+        ("portals: {prod: {url: 'https://x.jp', licenses: {MIT-ish: mit}}}", "portals.prod.licenses.MIT-ish",
+         "知らないライセンス"),
+        ("portals: {prod: {url: 'https://x.jp', licenses: {PDL-1.0: ''}}}", "portals.prod.licenses.PDL-1.0", "空です"),
+        ("portals: {prod: {url: 'https://x.jp', licenses: {PDL-1.0: }}}", "portals.prod.licenses.PDL-1.0", "空です"),
+        ("portals: {prod: {url: 'https://x.jp', licenses: {PDL-1.0: [a]}}}", "portals.prod.licenses.PDL-1.0", "文字列"),
+        ("portals: {prod: {url: 'https://x.jp', licenses: {CC-BY-4.0: a, cc-by: b}}}", "portals.prod.licenses.cc-by",
+         "二度"),
         ("packages: ../elsewhere", "packages", "相対パス"),
         ("unknown: 1", "unknown", "不明なキー"),
     ],
@@ -105,3 +113,28 @@ def test_non_utf8_config(tmp_path: Path) -> None:
     (tmp_path / "opendata.yaml").write_bytes("catalog: {title: 清瀬}\n".encode("cp932"))
     with pytest.raises(ConfigError, match="UTF-8"):
         load_config(tmp_path / "opendata.yaml")
+
+
+def test_portal_licence_map_keys_become_our_ids(tmp_path: Path) -> None:
+    path = write(tmp_path / "opendata.yaml", """
+        portals:
+          local:
+            url: https://ckan.example.jp/
+            licenses:
+              PDL-1.0: other-at
+              CC BY 4.0: cc-by
+              https://creativecommons.org/publicdomain/zero/1.0/: cc-zero
+        """)
+    s = load_config(path)
+    assert dict(s.portals["local"].licenses) == {"PDL-1.0": "other-at", "CC-BY-4.0": "cc-by", "CC0-1.0": "cc-zero"}
+    assert s.portal_at("HTTPS://CKAN.example.jp") is s.portals["local"]  # --to URL finds the map too
+    assert s.portal_at("https://ckan.example.jp/other") is None
+
+
+def test_portal_licence_map_error_has_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "opendata.yaml", "portals:\n  local:\n    url: https://x.jp\n    licenses:\n"
+                                             "      PDL-1.0: other-at\n      MIT: mit\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "opendata.yaml:portals.local.licenses.MIT: 知らないライセンスです: 'MIT' (line 6)" in str(info.value)
+    assert "PDL-1.0" in (info.value.hint or "")

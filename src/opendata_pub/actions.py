@@ -38,6 +38,7 @@ from .portals import (
     resolve_source,
     resolve_target,
 )
+from .portals.ckan import CkanTarget, OrganizationMode
 from .portals.pull import DEFAULT_TIMEOUT, MAX_FILE_BYTES, PullResult, pull_from
 from .portals.static import StaticTarget
 from .progress import Progress
@@ -240,6 +241,14 @@ def _the_target(to: Where | None, settings: Settings, *, organization: str | Non
     return to, False
 
 
+def _organizations(target: Target, mode: OrganizationMode) -> None:
+    """What a CKAN target does about a missing organization (CkanTarget.preflight)."""
+    if isinstance(target, CkanTarget):
+        target.organizations = mode
+    else:
+        raise UsageError("--create-organization は CKAN の公開先だけで使えます (静的カタログに組織はありません)")
+
+
 def plan(
     paths: Sequence[str | os.PathLike[str]] = (),
     to: Where | None = None,
@@ -250,14 +259,18 @@ def plan(
     force: bool = False,
     validate: bool = True,
     allow_insecure: bool = False,
+    create_organization: bool = False,
 ) -> Plan:
     """What publishing ``paths`` (default: every package under the configured folder) to ``to`` would
     change. ``to``: a Target (left open), or resolved as ``--to`` is (URL, portal name, folder,
-    default). A static catalog's plan ends with its catalog-level entry."""
+    default). A static catalog's plan ends with its catalog-level entry. ``create_organization``:
+    a CKAN organization the portal lacks is noted as to be created instead of refused."""
     settings = settings or load_settings()
     packages = resolve_packages(paths, settings)
     target, made = _the_target(to, settings, organization=organization, force=force, allow_insecure=allow_insecure)
     try:
+        if create_organization:  # a target passed in keeps what its owner set otherwise
+            _organizations(target, "report")
         return plan_packages(packages, target, settings=settings, prune=prune, force=force, validate=validate)
     finally:
         if made:
@@ -283,10 +296,13 @@ def publish(
     jobs: int = 1,
     progress: Progress | None = None,
     allow_insecure: bool = False,
+    create_organization: bool = False,
 ) -> tuple[Plan, ApplyResult]:
     """Plan and apply at once, or apply a saved ``plan`` (a Plan, or the file ``plan -o`` wrote; checked
     for drift, and then no ``paths`` nor ``prune``). ``to``: a Target (left open), or resolved as ``--to`` is (URL, portal
-    name, folder, default; for a saved plan, its folder or its organization unless named)."""
+    name, folder, default; for a saved plan, its folder or its organization unless named).
+    ``create_organization``: a CKAN organization the portal lacks is created (title: the publisher's
+    name) after the preflight found nothing else wrong; the token must be a sysadmin's."""
     settings = settings or load_settings()
     saved: Plan | None = None
     if plan is not None:
@@ -299,6 +315,8 @@ def publish(
             to = str(saved.target.get("path"))  # a folder plan names its folder (absolute)
     target, made = _the_target(to, settings, organization=organization, force=force, allow_insecure=allow_insecure)
     try:
+        if create_organization:
+            _organizations(target, "create")
         the_plan = saved if saved is not None else plan_packages(
             resolve_packages(paths, settings), target, settings=settings, prune=prune, force=force,
             validate=validate)

@@ -35,6 +35,7 @@ __all__ = [
     "Settings",
     "check_token",
     "find_config",
+    "licence_map_line",
     "load_config",
     "parse_config",
     "starter_config",
@@ -182,6 +183,9 @@ class Portal:
     organization: str | None = None
     token: Secret | None = None
     allow_insecure: bool = False
+    # our licence id (metadata.licenses) → the portal's licence id: portals differ in ids (stock
+    # CKAN has ``cc-by`` with an opendefinition URL and no PDL 1.0), so matching by URL cannot find all
+    licenses: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +220,30 @@ class Settings:
     def publisher(self, code: str) -> Publisher | None:
         return next((p for p in self.publishers if p.code == code), None)
 
+    def portal_at(self, url: str) -> Portal | None:
+        """The configured portal whose URL is ``url`` (scheme and host case aside, trailing / aside):
+        ``--to URL`` of a configured portal uses its settings that are not secret (the licence map)."""
+        wanted = _url_key(url)
+        return next((p for p in self.portals.values() if _url_key(p.url) == wanted), None)
+
     @classmethod
     def defaults(cls, root: Path) -> Settings:
         """Settings for a folder without opendata.yaml: validate and describe still work."""
         return cls(root=root, catalog=Catalog(title="opendata-pub catalog"))
+
+
+def licence_map_line(portal: Portal | None, url: str, license_id: str, portal_id: str = "<ポータルの ID>") -> str:
+    """The opendata.yaml line that maps our ``license_id`` to ``portal_id`` on a portal (a new
+    portal entry when it is not configured: ``--to URL``)."""
+    if portal is not None:
+        return f"portals.{portal.name}.licenses: {{{license_id}: {portal_id}}}"
+    return f"portals: {{<名前>: {{url: {url}, licenses: {{{license_id}: {portal_id}}}}}}}"
+
+
+def _url_key(url: str) -> tuple[str, str]:
+    scheme, _, rest = url.strip().partition("://")
+    host, _, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}", path.rstrip("/")
 
 
 # A text field: the pattern its value must match and what the message calls it (None: any text).
@@ -400,7 +424,7 @@ def _portal(r: _Reader, name: Any, raw: Any) -> Portal:
     k = f"portals.{name}"
     if not isinstance(name, str) or not _PORTAL_NAME.match(name) or name.startswith(("http", ".", "/")):
         raise r.fail(k, "ポータル名には英数字と . _ - だけが使えます (URL やパスと区別するため)")
-    p = r.mapping(raw, k, {"url", "organization", "token", "allow_insecure"}, {"url"})
+    p = r.mapping(raw, k, {"url", "organization", "token", "allow_insecure", "licenses"}, {"url"})
     url = r.string(p["url"], f"{k}.url", optional=False, pattern=_URL, what="URL") or ""
     allow_insecure = p.get("allow_insecure", False)
     if not isinstance(allow_insecure, bool):
@@ -411,7 +435,31 @@ def _portal(r: _Reader, name: Any, raw: Any) -> Portal:
         organization=r.string(p.get("organization"), f"{k}.organization", pattern=_ORG_NAME, what="CKAN の組織名"),
         token=r.secret(p.get("token"), f"{k}.token"),
         allow_insecure=allow_insecure,
+        licenses=_license_map(r, p.get("licenses"), f"{k}.licenses"),
     )
+
+
+def _license_map(r: _Reader, value: Any, key: str) -> dict[str, str]:
+    """``licenses: {PDL-1.0: other-at}``: keys are licences we know (an id, alias or URL, kept as our
+    id), values the portal's licence ids."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise r.fail(key, "マッピングが必要です", hint="licenses: {PDL-1.0: other-at, CC-BY-4.0: cc-by} のように書きます")
+    out: dict[str, str] = {}
+    for ours, theirs in value.items():
+        k = f"{key}.{ours}"
+        lic = find_license(str(ours)) if isinstance(ours, str) else None
+        if lic is None:
+            raise r.fail(k, f"知らないライセンスです: {ours!r}",
+                         hint="キーは PDL-1.0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0 (またはその URL) です")
+        if lic.id in out:
+            raise r.fail(k, f"ライセンス {lic.id} が二度書かれています")
+        portal_id = r.string(theirs, k)
+        if not portal_id:
+            raise r.fail(k, "ポータルのライセンス ID が空です", hint=f"{lic.id}: cc-by のようにポータルの ID を書いてください")
+        out[lic.id] = portal_id
+    return out
 
 
 def _portals(r: _Reader, value: Any) -> dict[str, Portal]:
@@ -530,6 +578,7 @@ portals: {}
 #    url: https://ckan.example.lg.jp
 #    organization: kiyose
 #    token: {$env: CKAN_API_TOKEN}
+#    licenses: {PDL-1.0: other-at}    # ライセンス ID がポータルと違うとき: 私たちの ID → ポータルの ID
 #  staging:
 #    url: https://ckan-staging.example.lg.jp
 #    token: {$file: ~/.config/opendata-pub/staging-token}

@@ -132,11 +132,13 @@ def print_site_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
 @click.option("--force", is_flag=True,
               help="Plan packages even when validation finds errors; allow a non-empty folder without a manifest.")
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
+@click.option("--create-organization", is_flag=True,
+              help="Plan to create a CKAN organization the portal lacks (publish --create-organization creates it).")
 def plan(packages: tuple[Path, ...], to: str | None, organization: str | None, output: Path | None, fmt: str,
-         exit_code: bool, prune: bool, force: bool, allow_insecure: bool) -> None:
+         exit_code: bool, prune: bool, force: bool, allow_insecure: bool, create_organization: bool) -> None:
     """Show what publish would change on the target: datasets and resources, field by field."""
     the_plan = actions.plan(packages, to, organization=organization, settings=current_settings(), prune=prune,
-                            force=force, allow_insecure=allow_insecure)
+                            force=force, allow_insecure=allow_insecure, create_organization=create_organization)
     if output is not None:
         the_plan.save(output)
     if fmt == "json":
@@ -182,9 +184,11 @@ def print_result(result: ApplyResult, *, folder: Path | None = None) -> None:
 @click.option("--force", is_flag=True,
               help="Publish packages even when validation finds errors; allow a non-empty folder without a manifest.")
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
+@click.option("--create-organization", is_flag=True,
+              help="Create a CKAN organization the portal lacks (title: the publisher's name); needs a sysadmin token.")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 def publish(packages: tuple[Path, ...], to: str | None, organization: str | None, plan_file: Path | None, prune: bool,
-            jobs: int, force: bool, allow_insecure: bool, fmt: str) -> None:
+            jobs: int, force: bool, allow_insecure: bool, create_organization: bool, fmt: str) -> None:
     """Publish packages to a CKAN portal, or as a static catalog into a folder: create or update
     datasets, send (or write) only changed files.
 
@@ -194,7 +198,8 @@ def publish(packages: tuple[Path, ...], to: str | None, organization: str | None
     with progress_bar() as progress:
         the_plan, result = actions.publish(packages, to, plan=plan_file, organization=organization,
                                            settings=current_settings(), prune=prune, force=force, jobs=jobs,
-                                           progress=progress, allow_insecure=allow_insecure)
+                                           progress=progress, allow_insecure=allow_insecure,
+                                           create_organization=create_organization)
     if fmt == "json":
         print_json({"plan": the_plan.to_dict(), "result": result.to_dict()})
     else:

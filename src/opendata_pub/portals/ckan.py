@@ -26,15 +26,16 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import requests
 
-from ..config import Settings
+from ..config import Portal, Settings
 from ..errors import NotAuthorized, NotFound, PortalRejected, PortalUnreachable, PortalValidationError, UsageError
-from ..metadata.licenses import License, find_license
+from ..metadata.licenses import License
 from ..metadata.publication import resolve_publisher
 from .http import AmbiguousWrite, CkanClient, Timeouts
+from .licence_map import LicenseNotOffered, mapped_id_problems, resolve_license_id
 from .mapping import (
     DATASET_FIELDS,
     MANAGED_EXTRAS,
@@ -53,15 +54,22 @@ from .rules import dataset_name_problem, tag_problems
 from .source import DESCRIPTOR_RESOURCE, SourceFile, SourcePackage
 from .target import ConflictError, PreflightError, TransferProgress
 
-__all__ = ["DESCRIPTOR_DESCRIPTION", "CkanTarget", "final_resources", "match_resources", "natural_order", "plan_leftovers",
+__all__ = ["DESCRIPTOR_DESCRIPTION", "CkanTarget", "LicenseNotOffered", "OrganizationMode", "final_resources", "match_resources", "natural_order", "plan_leftovers",
            "plan_resource", "resource_order"]
 
 DESCRIPTOR_DESCRIPTION = ("このデータセットのデータパッケージ記述子 (Frictionless Data Package v2)。"
                           "opendata-pub pull などでパッケージを復元するときに使います。")
 
 
-class LicenseNotOffered(PortalRejected):
-    """The package's licence is not in the portal's licence list."""
+OrganizationMode = Literal["require", "report", "create"]
+
+_MISSING_ORG_HINT = ("組織をポータルで作成する (システム管理者のトークンなら publish --create-organization で作成できます)か、"
+                     "opendata.yaml の publishers[].organization (またはポータルの organization) を実在する組織にするか、"
+                     "--organization で指定してください")
+
+
+def _missing_organization(org: str, sources: Sequence[SourcePackage]) -> str:
+    return f"組織 {org} がポータルにありません (データセット: {', '.join(s.name for s in sources)})"  # what to do: the hint
 
 
 def _short_hash(h: str | None) -> str:
@@ -95,6 +103,10 @@ class CkanTarget:
         self.settings = settings
         self._licenses: list[dict[str, Any]] | None = None
         self.version: str | None = None
+        # a missing organization: a preflight problem ("require"), planned ("report": plan
+        # --create-organization) or created by the preflight ("create": publish --create-organization)
+        self.organizations: OrganizationMode = "require"
+        self.organizations_to_create: dict[str, str] = {}  # name → title, found by the last preflight
 
     def __repr__(self) -> str:
         return f"CkanTarget({self.client.url!r}, organization={self.organization!r})"
@@ -170,19 +182,15 @@ class CkanTarget:
                          hint="--organization を指定するか、opendata.yaml の publishers[].organization "
                               "(またはポータルの organization) を書いてください")
 
+    @property
+    def portal(self) -> Portal | None:
+        """This portal's entry in opendata.yaml (by URL, so ``--to URL`` finds it too), for its licence map."""
+        return self.settings.portal_at(self.client.url) if self.settings is not None else None
+
     def license_id(self, lic: License | None, raw: str) -> str:
-        """The portal's id for our licence, matched by URL or id."""
-        offered = self.licenses()
-        for entry in offered:
-            if lic is not None:
-                if find_license(str(entry.get("url") or "")) is lic or find_license(str(entry.get("id") or "")) is lic:
-                    return str(entry["id"])
-            elif raw and raw in (entry.get("id"), entry.get("url")):
-                return str(entry["id"])
-        names = ", ".join(f"{e.get('id')} ({e.get('title') or e.get('url') or ''})" for e in offered) or "なし"
-        wanted = f"{lic.id} ({lic.uri})" if lic else repr(raw)
-        raise LicenseNotOffered(f"ポータルのライセンス一覧に {wanted} がありません。ポータルにあるもの: {names}",
-                                hint="ポータルの管理者に licenses_group_url への追加を依頼するか、パッケージのライセンスを見直してください")
+        """The portal's id for our licence: the configured map's, else matched by URL or id
+        (licence_map.py)."""
+        return resolve_license_id(lic, raw, self.licenses(), portal=self.portal, url=self.client.url)
 
     def context_for(self, source: SourcePackage) -> MappingContext:
         return MappingContext(settings=self.settings, organization=self.organization_for(source),
@@ -207,34 +215,61 @@ class CkanTarget:
     # -- preflight --------------------------------------------------------------------------------
     def preflight(self, sources: Sequence[SourcePackage]) -> None:
         """Before any write: a CKAN answers, the token may write to each organization, each licence
-        is one the portal offers, names and tags follow CKAN's rules."""
+        is one the portal offers (a mapped id too), names and tags follow CKAN's rules. Every problem
+        is one line saying what to do. A missing organization is created here, after every other
+        check passed, when ``organizations`` is "create" (publish --create-organization)."""
         self.status()
         if not self.client.has_token:
             raise UsageError("API トークンがありません", hint="CKAN_API_TOKEN か opendata.yaml の token を設定してください")
         problems: list[str] = []
-        orgs: dict[str, list[str]] = {}
+        orgs: dict[str, list[SourcePackage]] = {}
         for s in sources:
             try:
-                orgs.setdefault(self.organization_for(s), []).append(s.name)
+                orgs.setdefault(self.organization_for(s), []).append(s)
             except UsageError as exc:
                 problems.append(exc.message)
-        if orgs:
-            writable = self.client.get("organization_list_for_user", {"permission": "create_dataset"}) or []
-            names = {str(o.get("name")) for o in writable if isinstance(o, Mapping)}
-            names |= {str(o.get("id")) for o in writable if isinstance(o, Mapping)}
-            for org in sorted(orgs):
-                if org in names:
-                    continue
-                try:
-                    self.client.get("organization_show", {"id": org, "include_datasets": False})
-                except NotFound:
-                    problems.append(f"組織 {org} がポータルにありません")
-                    continue
-                raise NotAuthorized(
-                    f"このトークンには組織 {org} でデータセットを作成・更新する権限 (create_dataset) がありません",
-                    status=403, kind="Authorization Error",
-                    hint=f"組織 {org} の管理者に編集者 (editor) 以上のロールを依頼してください。"
-                         "トークンが無効なときも CKAN は匿名として扱うためこのエラーになります")
+        missing = self._missing_organizations(orgs)
+        if self.organizations == "require":
+            problems += [_missing_organization(org, orgs[org]) for org in missing]
+        problems += mapped_id_problems(self.portal, self.licenses())
+        problems += self._package_problems(sources, problems)
+        if problems:
+            fix = "パッケージか opendata.yaml を直してから再実行してください"
+            if missing and self.organizations == "require":
+                fix = _MISSING_ORG_HINT + ("。ほかの問題は" + fix if len(problems) > len(missing) else "")
+            raise PreflightError(problems, hint=fix)
+        self.organizations_to_create = {org: self._organization_title(orgs[org]) for org in missing}
+        if self.organizations == "create":
+            for org, title in self.organizations_to_create.items():
+                self.create_organization(org, title)
+
+    def _missing_organizations(self, orgs: Mapping[str, Sequence[SourcePackage]]) -> list[str]:
+        """The organizations the portal does not have. One that exists but the token may not write to
+        stops the preflight (NotAuthorized): nothing else could be published there."""
+        if not orgs:
+            return []
+        writable = self.client.get("organization_list_for_user", {"permission": "create_dataset"}) or []
+        names = {str(o.get("name")) for o in writable if isinstance(o, Mapping)}
+        names |= {str(o.get("id")) for o in writable if isinstance(o, Mapping)}
+        missing: list[str] = []
+        for org in sorted(orgs):
+            if org in names:
+                continue
+            try:
+                self.client.get("organization_show", {"id": org, "include_datasets": False})
+            except NotFound:
+                missing.append(org)
+                continue
+            raise NotAuthorized(
+                f"このトークンには組織 {org} でデータセットを作成・更新する権限 (create_dataset) がありません",
+                status=403, kind="Authorization Error",
+                hint=f"組織 {org} の管理者に編集者 (editor) 以上のロールを依頼してください。"
+                     "トークンが無効なときも CKAN は匿名として扱うためこのエラーになります")
+        return missing
+
+    def _package_problems(self, sources: Sequence[SourcePackage], known: Sequence[str]) -> list[str]:
+        """Names, licences and tags of each package (``known``: problems found so far, not repeated)."""
+        problems: list[str] = []
         seen: dict[str, str] = {}
         for s in sources:
             if s.name in seen:
@@ -245,19 +280,53 @@ class CkanTarget:
             try:
                 dataset, _ = self.desired(s)
             except (LicenseNotOffered, UsageError) as exc:
-                if not any(exc.message in x for x in problems):
+                if not any(exc.message in x for x in [*known, *problems]):
                     problems.append(f"{s.name}: {exc.message}")
                 continue
             problems += [f"{s.name}: {p}" for p in tag_problems(dataset.get("tags") or [])]
-        if problems:
-            raise PreflightError(problems, hint="パッケージか opendata.yaml を直してから再実行してください")
+        return problems
+
+    # -- organizations (publish --create-organization) --------------------------------------------
+    def _organization_title(self, sources: Sequence[SourcePackage]) -> str:
+        """A new organization's title: the publisher's name in opendata.yaml (of its first package)."""
+        for s in sources:
+            agent = resolve_publisher(s.descriptor.get("publisher"), self.settings)
+            if agent is not None and agent.name:
+                return str(agent.name)
+        return self.organization_for(sources[0])
+
+    def create_organization(self, name: str, title: str) -> dict[str, Any]:
+        """``organization_create``; CKAN lets only sysadmins create organizations by default
+        (``ckan.auth.user_create_organizations``), so a refusal says so."""
+        try:
+            org = self.client.post("organization_create", {"name": name, "title": title})
+        except NotAuthorized as exc:
+            raise NotAuthorized(
+                f"このトークンでは組織 {name} を作成できません (組織の作成にはポータルのシステム管理者の権限が必要です)",
+                status=exc.status, kind=exc.kind,
+                hint=f"ポータルの管理者に組織 {name} の作成を依頼するか、システム管理者のトークンで"
+                     " --create-organization を使ってください") from exc
+        except PortalValidationError as exc:
+            raise PortalValidationError(f"組織 {name} を作成できません: {exc.message}", fields=exc.fields,
+                                        status=exc.status,
+                                        hint="削除済みの同名の組織がないか、ポータルの管理者に確認してください") from exc
+        return dict(org) if isinstance(org, Mapping) else {}
+
+    def organization_notes(self, organization: str) -> list[str]:
+        """What the plan says about ``organization`` when it will be created (plan --create-organization)."""
+        title = self.organizations_to_create.get(organization)
+        if title is None:
+            return []
+        verb = "作成しました" if self.organizations == "create" else "publish --create-organization で作成します"
+        return [f"組織 {organization} はポータルにありません。{verb} (タイトル: {title})"]
 
     # -- plan -------------------------------------------------------------------------------------
     def plan_dataset(self, source: SourcePackage, *, prune: bool) -> DatasetPlan:
         dataset, wanted = self.desired(source)
         remote = self.show(source.name)
         plan = DatasetPlan(name=source.name, package=str(source.path), action=DatasetAction.UNCHANGED,
-                           desired=dataset, source=source, notes=list(source.notes))
+                           desired=dataset, source=source,
+                           notes=[*source.notes, *self.organization_notes(str(dataset.get("owner_org")))])
         if remote is None:
             plan.action = DatasetAction.CREATE
             plan.changes = [Change(k, None, v) for k, v in dataset.items()]
