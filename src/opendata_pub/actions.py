@@ -46,6 +46,7 @@ from .rdf import package_graph
 from .records.importers import LAYOUTS as TEXT_LAYOUTS
 from .records.layouts import builtin_layout, builtin_names
 from .records.template import load_records, write_template
+from .validation.target import target_info
 from .validation.validator import Profile, validate_packages
 
 __all__ = [
@@ -118,11 +119,15 @@ def validate(
     profile: Profile | str = Profile.JP,
     allow_remote: bool = False,
     progress: Progress | None = None,
+    target: str | None = None,
 ) -> Report:
-    """Validate packages (default: every package under the configured folder) into one report."""
+    """Validate packages (default: every package under the configured folder) into one report.
+    ``target`` (a portal name from opendata.yaml, a CKAN URL or a folder, as ``publish --to``): also
+    what it would refuse that is known without reaching it (CKAN tags and names)."""
     settings = settings or load_settings()
+    info = target_info(target, settings) if target else None
     return validate_packages(resolve_packages(paths, settings), settings, profile=Profile(profile),
-                             allow_remote=allow_remote, progress=progress)
+                             allow_remote=allow_remote, progress=progress, target=info)
 
 
 def describe(path: str | os.PathLike[str], *, encoding: str | None = None) -> Description:

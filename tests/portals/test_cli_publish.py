@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from .fake_ckan import GOOD_TOKEN
-from .helpers import CSV, set_csv
+from .helpers import CSV, make_package, set_csv
 
 
 def test_plan_then_publish_then_plan_again(cli, proj, fake):
@@ -63,7 +63,7 @@ def test_pull_round_trip_is_byte_identical(cli, proj, fake, tmp_path):
 
 def test_pull_refuses_a_file_that_does_not_match(cli, proj, fake, tmp_path):
     cli("publish", cwd=proj)
-    rid = next(x for x in fake._show("demo")["resources"] if x["name"] == "towns")["id"]
+    rid = next(x for x in fake._show("demo")["resources"] if x["opendata_pub_name"] == "towns")["id"]
     fake.files[rid] = b"tampered"
     r = cli("pull", "demo", "--from", "fake", "-o", str(tmp_path / "got"), cwd=proj)
     assert r.code == 1 and "記録" in r.err
@@ -130,9 +130,7 @@ def test_token_not_in_exception_text(proj, fake, fast_retry):
 
 @pytest.mark.parametrize("cmd", ["plan", "publish"])
 def test_preflight_error_is_one_line_with_hint(cli, proj, fake, cmd):
-    desc = proj / "datapackages" / "demo" / "datapackage.yaml"
-    desc.write_text(desc.read_text(encoding="utf-8").replace("keywords: [テスト, デモ]", "keywords: [x, テスト]"),
-                    encoding="utf-8")
+    make_package(proj / "datapackages", "new", {"towns": CSV})  # a name CKAN keeps for its own URLs
     r = cli(cmd, "--force", cwd=proj)
     assert r.code == 1
     assert r.err.count("エラー:") == 1 and "ヒント" in r.err

@@ -83,7 +83,7 @@ def test_dataset_mapping_uses_ckanext_dcat_names(proj):
     assert ex["issued"] == "2021-10-01" and ex["modified"] == "2021-10-01"
     assert ex["identifier"] == "demo"
     r = to_ckan_resource(desc["resources"][0], desc, _ctx(proj), size=10, sha256="ab" * 32)
-    assert r == {"name": "towns", "title": "表 towns", "description": "団体コードと人口", "format": "CSV",
+    assert r == {"name": "表 towns", "opendata_pub_name": "towns", "description": "団体コードと人口", "format": "CSV",
                  "mimetype": "text/csv", "encoding": "utf-8", "size": 10, "hash": "ab" * 32,
                  "hash_algorithm": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256",
                  "license": "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"}

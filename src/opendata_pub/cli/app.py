@@ -240,7 +240,10 @@ def describe(file: Path, fmt: str, encoding: str | None) -> None:
 @click.option("--profile", type=click.Choice([p.value for p in Profile]), default=Profile.JP.value, show_default=True,
               help="Metadata profile: jp (DCAT-AP 3 + Japanese fields) or none (data only).")
 @click.option("--allow-remote", is_flag=True, help="Allow resource paths that are URLs.")
-def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: bool) -> None:
+@click.option("--target", "target", metavar="NAME",
+              help="Also check what this publishing target (portal name, CKAN URL or folder, as publish --to) "
+                   "would refuse, without contacting it: CKAN tags and names.")
+def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: bool, target: str | None) -> None:
     """Validate packages: descriptor, data, publication metadata and domain rules, in one report.
 
     With no PACKAGES, every package under the configured folder (default datapackages/).
@@ -248,7 +251,7 @@ def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: b
     settings = current_settings()
     with progress_bar() as progress:
         report = actions.validate(packages, settings=settings, profile=profile, allow_remote=allow_remote,
-                                  progress=progress)
+                                  progress=progress, target=target)
     if fmt == "json":
         print_json(report.to_dict())
     else:

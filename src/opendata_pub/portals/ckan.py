@@ -32,6 +32,7 @@ import requests
 
 from ..config import Portal, Settings
 from ..errors import NotAuthorized, NotFound, PortalRejected, PortalUnreachable, PortalValidationError, UsageError
+from ..metadata.ckan_names import untaggable
 from ..metadata.licenses import License
 from ..metadata.publication import resolve_publisher
 from .http import AmbiguousWrite, CkanClient, Timeouts
@@ -40,10 +41,12 @@ from .mapping import (
     DATASET_FIELDS,
     MANAGED_EXTRAS,
     RESOURCE_FIELDS,
+    RESOURCE_KEY,
     SHA256_ALGORITHM,
     MappingContext,
     normalize_dataset,
     normalize_resource,
+    resource_key,
     to_ckan_dataset,
     to_ckan_resource,
 )
@@ -207,7 +210,8 @@ class CkanTarget:
                 res["url"] = f.url
             resources.append((f, res))
         dp = source.datapackage
-        resources.append((dp, {"name": DESCRIPTOR_RESOURCE, "description": DESCRIPTOR_DESCRIPTION, "format": "JSON",
+        resources.append((dp, {"name": DESCRIPTOR_RESOURCE, RESOURCE_KEY: DESCRIPTOR_RESOURCE,
+                               "description": DESCRIPTOR_DESCRIPTION, "format": "JSON",
                                "mimetype": "application/json", "size": dp.size, "hash": dp.sha256,
                                "hash_algorithm": SHA256_ALGORITHM}))
         return dataset, resources
@@ -326,7 +330,8 @@ class CkanTarget:
         remote = self.show(source.name)
         plan = DatasetPlan(name=source.name, package=str(source.path), action=DatasetAction.UNCHANGED,
                            desired=dataset, source=source,
-                           notes=[*source.notes, *self.organization_notes(str(dataset.get("owner_org")))])
+                           notes=[*source.notes, *_tag_notes(source),
+                                  *self.organization_notes(str(dataset.get("owner_org")))])
         if remote is None:
             plan.action = DatasetAction.CREATE
             plan.changes = [Change(k, None, v) for k, v in dataset.items()]
@@ -377,7 +382,7 @@ class CkanTarget:
                 state = self._upload(plan, rp, files[rp.name], state, progress)
         if self._needs_final(plan):
             state = self._final(plan, files[DESCRIPTOR_RESOURCE], state, progress)
-        return {str(r.get("name")): str(r["id"]) for r in state.get("resources") or []}
+        return {resource_key(r): str(r["id"]) for r in state.get("resources") or []}
 
     def _needs_final(self, plan: DatasetPlan) -> bool:
         if plan.changes or plan.reorder:
@@ -513,7 +518,7 @@ class CkanTarget:
         desired = {k: v for k, v in rp.desired.items() if k != "url"}
 
         def done(current: dict[str, Any] | None) -> bool:
-            same = [r for r in (current or {}).get("resources") or [] if r.get("name") == rp.name]
+            same = [r for r in (current or {}).get("resources") or [] if resource_key(r) == rp.name]
             return len(same) == 1 and normalize_resource(same[0]).get("hash") == f.sha256 \
                 and normalize_resource(same[0]).get("size") == f.size and same[0].get("url_type") == "upload"
 
@@ -539,12 +544,12 @@ class CkanTarget:
         update = self._payload(plan.desired, state)
         filters = ["-resources"] + [f"-{k}" for k in ("tags", "extras") if k in update]
         update["resources"] = final
-        order = [str(r.get("name")) for r in final]
+        order = [resource_key(r) for r in final]
 
         def done(current: dict[str, Any] | None) -> bool:
             if current is None or normalize_dataset(current) != {**normalize_dataset(current), **plan.desired}:
                 return False
-            names = [str(r.get("name")) for r in current.get("resources") or []]
+            names = [resource_key(r) for r in current.get("resources") or []]
             last = (current.get("resources") or [{}])[-1]
             return names == order and normalize_resource(last).get("hash") == dp.sha256
 
@@ -558,17 +563,31 @@ class CkanTarget:
 
 
 def match_resources(remote: Sequence[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-    """The portal's resources by name (the first of each name) and the rest: unnamed resources and
-    later ones with a name already taken, in the portal's order."""
+    """The portal's resources by our name (the first of each) and the rest: unnamed resources and
+    later ones with a name already taken, in the portal's order.
+
+    A resource is ours by its kept name (``RESOURCE_KEY``) first; one published before CKAN names
+    were titles has none and matches by its CKAN ``name`` (then the final write adds the key), so a
+    re-publish converges without duplicates."""
     matched: dict[str, dict[str, Any]] = {}
-    extra: list[dict[str, Any]] = []
+    for res in remote:
+        key = str(res.get(RESOURCE_KEY) or "")
+        if key and key not in matched:
+            matched[key] = res
     for res in remote:
         name = str(res.get("name") or "")
-        if name and name not in matched:
+        if not res.get(RESOURCE_KEY) and name and name not in matched:
             matched[name] = res
-        else:
-            extra.append(res)
-    return matched, extra
+    keys = {id(r): k for k, r in matched.items()}
+    in_order = {keys[id(r)]: r for r in remote if id(r) in keys}  # the portal's order, as before
+    return in_order, [r for r in remote if id(r) not in keys]
+
+
+def _tag_notes(source: SourcePackage) -> list[str]:
+    """Keywords that become no tag (metadata/ckan_names.py): said in the plan, kept in extras."""
+    keywords = source.descriptor.get("keywords")
+    return [f"キーワード {k!r} は CKAN のタグにできないため、タグにせず元のキーワード (extras の keywords) にだけ残します"
+            for k in untaggable(keywords if isinstance(keywords, list) else [])]
 
 
 def _same_content(f: SourceFile, have: Mapping[str, Any], normal: Mapping[str, Any]) -> bool:
@@ -604,7 +623,7 @@ def plan_leftovers(matched: Mapping[str, dict[str, Any]], extra: Sequence[dict[s
     plans: list[ResourcePlan] = []
     kept: list[str] = []
     for res in list(matched.values()) + list(extra):
-        name = str(res.get("name") or "")
+        name = resource_key(res)
         if name in wanted_names and matched.get(name) is res:
             continue
         duplicate = name in matched and matched[name] is not res
@@ -628,8 +647,7 @@ def natural_order(remote: Sequence[Mapping[str, Any]], matched: Mapping[str, Map
                   resources: Sequence[ResourcePlan]) -> list[str]:
     """What the list would be without reordering: survivors in place, new ones appended."""
     deleted = {r.remote_id for r in resources if r.action is ResourceAction.DELETE}
-    natural = [str(r.get("name")) for r in remote
-               if r["id"] not in deleted and r is matched.get(str(r.get("name")))]
+    natural = [resource_key(r) for r in remote if r["id"] not in deleted and r is matched.get(resource_key(r))]
     return natural + [r.name for r in resources if r.action is ResourceAction.CREATE]
 
 
@@ -661,7 +679,7 @@ def _placed_resource(pool: Sequence[dict[str, Any]], rp: ResourcePlan | None, na
         res = next((r for r in pool if r.get("id") == rp.remote_id), None)
         if res is not None:
             return res
-    return next((r for r in pool if r.get("name") == name and r.get("id") not in placed), None)
+    return next((r for r in pool if resource_key(r) == name and r.get("id") not in placed), None)
 
 
 def _merge(res: Mapping[str, Any], desired: Mapping[str, Any] | None) -> dict[str, Any]:

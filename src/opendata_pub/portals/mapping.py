@@ -27,10 +27,12 @@ from typing import Any
 
 from ..config import Settings
 from ..japan.lgcode import with_check_digit
+from ..metadata.ckan_names import ckan_tags
 from ..metadata.licenses import License, find_license
 from ..metadata.properties import PROPERTIES, Level, Property
 from ..metadata.publication import effective_value, resolve_publisher
 from ..metadata.vocabularies import FREQUENCY_BASE, LANGUAGE_BASE, LANGUAGES, THEME_BASE
+from ..rdf.iris import file_url
 
 __all__ = [
     "ADDITIONS",
@@ -38,6 +40,7 @@ __all__ = [
     "ESTAT_SAC",
     "MANAGED_EXTRAS",
     "RESOURCE_FIELDS",
+    "RESOURCE_KEY",
     "SHA256_ALGORITHM",
     "MappingContext",
     "Rule",
@@ -45,11 +48,15 @@ __all__ = [
     "descriptor_from_ckan",
     "normalize_dataset",
     "normalize_resource",
+    "resource_key",
     "resource_rules",
     "to_ckan_dataset",
     "to_ckan_resource",
 ]
 
+# The resource field that keeps the package's resource name: CKAN's ``name`` is what people read
+# (the resource's Japanese title), so matching a resource to ours goes by this key (see resource_key).
+RESOURCE_KEY = "opendata_pub_name"
 ESTAT_SAC = "http://data.e-stat.go.jp/lod/sac/C"  # + the 5-digit code without its check digit
 SHA256_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"  # what ckanext-dcat puts in spdx:algorithm
 
@@ -138,6 +145,29 @@ def _license(v: Any, d: Mapping[str, Any], ctx: MappingContext) -> Fields:
     return {"license_id": ctx.license_id(lic, raw)}
 
 
+def _keywords(v: Any, d: Mapping[str, Any], ctx: MappingContext) -> Fields:
+    # CKAN tags allow only letters, digits, space and - _ . (metadata/ckan_names.py maps each keyword);
+    # the keywords as written go beside them, so nothing is lost and a pull gives them back exactly
+    keywords = [str(k) for k in _list(v)]
+    return {"tags": ckan_tags(keywords) or None, "extras:keywords": _json_list(keywords)}
+
+
+def _sources(v: Any, d: Mapping[str, Any], ctx: MappingContext) -> Fields:
+    """Each source as an absolute URL: a package file is served under the catalog's base URL (as in
+    the DCAT output); without one, or for a source with no path, its title."""
+    base = ctx.settings.catalog.base_url if ctx.settings is not None else None
+    out = []
+    for s in _list(v):
+        if not isinstance(s, Mapping):
+            continue
+        path = str(s.get("path") or "")
+        if "://" in path or (path and base):
+            out.append(str(file_url(base or "", str(d.get("name") or ""), path)))
+        elif s.get("title"):
+            out.append(str(s["title"]))
+    return {"extras:source": _json_list(out)}
+
+
 def _codes(base: str, values: Any, *, upper: bool = False) -> list[str]:
     out = []
     for x in _list(values):
@@ -153,7 +183,7 @@ _DATASET_ENCODERS: dict[str, Encoder] = {
     "publisher": _publisher,
     "contactPoint": _contact,
     "licenses": _license,
-    "keywords": lambda v, d, ctx: {"tags": sorted({str(k) for k in _list(v)}) or None},
+    "keywords": _keywords,
     "themes": lambda v, d, ctx: {"extras:theme": _json_list(_codes(THEME_BASE, v))},
     # ckanext-dcat's spatial_uri holds one URI: the first area (all of them stay in datapackage.json)
     "spatial": lambda v, d, ctx: {"extras:spatial_uri": (ESTAT_SAC + str(_list(v)[0])[:5]) if _list(v) else None},
@@ -167,8 +197,7 @@ _DATASET_ENCODERS: dict[str, Encoder] = {
     "version": lambda v, d, ctx: {"version": _text(v)},
     "homepage": lambda v, d, ctx: {"url": _text(v)},
     "conformsTo": lambda v, d, ctx: {"extras:conforms_to": _json_list([str(x) for x in _list(v)])},
-    "sources": lambda v, d, ctx: {"extras:source": _json_list(
-        [str(s.get("path") or s.get("title")) for s in _list(v) if isinstance(s, Mapping)])},
+    "sources": _sources,
     "provenance": lambda v, d, ctx: {"extras:provenance": _text(v)},
 }
 
@@ -235,7 +264,7 @@ _DATASET_DECODERS: dict[str, Decoder] = {
     "publisher": _decode_publisher,
     "contactPoint": _decode_contact,
     "licenses": _decode_license,
-    "keywords": lambda n: list(n.get("tags") or []) or None,
+    "keywords": lambda n: _read_list(_x("keywords")(n)) or list(n.get("tags") or []) or None,
     "themes": lambda n: [x.removeprefix(THEME_BASE) for x in _read_list(_x("theme")(n))] or None,
     "spatial": _decode_spatial,
     "temporal": _decode_temporal,
@@ -267,11 +296,11 @@ def _hash(v: Any, d: Mapping[str, Any], ctx: MappingContext) -> Fields:
 
 
 _RESOURCE_ENCODERS: dict[str, Encoder] = {
-    "name": lambda v, d, ctx: {"resource:name": _text(v)},
+    "name": lambda v, d, ctx: {"resource:opendata_pub_name": _text(v), "resource:name": _text(v)},
     # url is the portal's own download URL for an uploaded file; only a remote path is sent as url
     "path": lambda v, d, ctx: {"resource:url": v if isinstance(v, str) and "://" in v else None},
-    # CKAN has one display field, ``name``, and it is our matching key; the title is kept beside it
-    "title": lambda v, d, ctx: {"resource:title": _text(v)},
+    # CKAN has one display field, ``name``: the title when there is one (our name is kept in RESOURCE_KEY)
+    "title": lambda v, d, ctx: {"resource:name": _text(v)},
     "description": lambda v, d, ctx: {"resource:description": _text(v)},
     "format": lambda v, d, ctx: {"resource:format": (_text(v) or "").upper() or None},
     "mediatype": lambda v, d, ctx: {"resource:mimetype": _text(v)},
@@ -283,9 +312,11 @@ _RESOURCE_ENCODERS: dict[str, Encoder] = {
 
 
 _RESOURCE_DECODERS: dict[str, Decoder] = {
-    "name": lambda r: r.get("name"),
+    "name": lambda r: resource_key(r) or None,
     "path": lambda r: None,  # decided by pull (a local file name)
-    "title": lambda r: r.get("title"),
+    # published before names were titles, a resource may carry the title in a field of its own
+    "title": lambda r: r.get("title") or (r.get("name") if r.get(RESOURCE_KEY) not in (None, "", r.get("name"))
+                                          else None),
     "description": lambda r: r.get("description"),
     "format": lambda r: str(r["format"]).lower() if r.get("format") else None,
     "mediatype": lambda r: r.get("mimetype"),
@@ -335,8 +366,10 @@ DATASET_FIELDS = ("name", "title", "notes", "owner_org", "license_id", "maintain
                   "version", "url")
 MANAGED_EXTRAS = ("identifier", "publisher_name", "publisher_uri", "publisher_url", "publisher_identifier",
                   "contact_name", "contact_email", "theme", "spatial_uri", "temporal_start", "temporal_end",
-                  "frequency", "issued", "modified", "language", "conforms_to", "source", "provenance")
-RESOURCE_FIELDS = ("name", "title", "description", "format", "mimetype", "encoding", "size", "hash",
+                  "frequency", "issued", "modified", "language", "conforms_to", "source", "provenance",
+                  "keywords")
+# "title" is no longer written (it is the name now) but stays managed, so a re-publish removes it
+RESOURCE_FIELDS = ("name", RESOURCE_KEY, "title", "description", "format", "mimetype", "encoding", "size", "hash",
                    "hash_algorithm", "license")
 
 
@@ -373,6 +406,12 @@ def to_ckan_resource(resource: Mapping[str, Any], package: Mapping[str, Any], ct
     if sha256 is not None:
         out["hash"], out["hash_algorithm"] = sha256, SHA256_ALGORITHM
     return out
+
+
+def resource_key(res: Mapping[str, Any]) -> str:
+    """The package's name of a portal resource: the kept name, else (published before names were
+    titles, or not by us) CKAN's ``name``."""
+    return str(res.get(RESOURCE_KEY) or res.get("name") or "")
 
 
 def _empty(v: Any) -> bool:

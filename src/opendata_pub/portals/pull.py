@@ -51,7 +51,7 @@ from ..packaging.package import MAX_DESCRIPTOR_BYTES, PathProblem, iter_resource
 from ..progress import NullProgress, Progress
 from ..site import RESERVED_NAMES
 from ..validation.validator import Profile, validate_package
-from .ckan import CkanTarget
+from .ckan import CkanTarget, match_resources
 from .http import CkanClient, Deadline, DeadlineExceeded, LimitExceeded
 from .mapping import descriptor_from_ckan, normalize_resource
 from .multipart import CHUNK
@@ -382,9 +382,8 @@ def pull_dataset(
         if pkg is None:
             raise NotFound(f"データセット {dataset} はポータル {client.url} にありません", status=404)
         resources = [r for r in pkg.get("resources") or [] if isinstance(r, Mapping)]
-        by_name: dict[str, Mapping[str, Any]] = {}
-        for r in resources:
-            by_name.setdefault(str(r.get("name") or ""), r)
+        # by the package's resource name: the kept one first (CKAN's name is the title people read)
+        by_name: dict[str, Mapping[str, Any]] = dict(match_resources([dict(r) for r in resources])[0])
 
         with _staging(dest) as tmp:
             result = PullResult(path=given, name=str(pkg.get("name")), descriptor_from="datapackage.json")

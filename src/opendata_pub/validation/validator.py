@@ -25,6 +25,7 @@ from .descriptor import ReadableResource, check_descriptor
 from .metadata import check_metadata
 from .rules import run_rules
 from .shacl import check_shacl
+from .target import TargetInfo, check_target
 
 __all__ = ["Profile", "validate_package", "validate_packages"]
 
@@ -100,8 +101,10 @@ def validate_package(
     progress: Progress | None = None,
     rules: bool = True,
     skip_remote: bool = False,
+    target: TargetInfo | None = None,
 ) -> PackageReport:
-    """Validate one package (its folder or descriptor file) and return its report."""
+    """Validate one package (its folder or descriptor file) and return its report. With ``target``,
+    also what that publishing target would refuse, as far as it is known offline (validation/target.py)."""
     progress = progress or NullProgress()
     p = Path(path)
     report = PackageReport(path=display_path(p))
@@ -150,6 +153,8 @@ def validate_package(
     if profile is Profile.JP:
         report.add(check_metadata(descriptor, settings, file=file))
         report.checked.append(Layer.METADATA.value)
+    if target is not None:
+        report.add(check_target(descriptor, target, file=file))
 
     # (d) domain rules — over resources whose files could be read at all
     if rules:
@@ -187,7 +192,9 @@ def validate_packages(
     profile: Profile = Profile.JP,
     allow_remote: bool = False,
     progress: Progress | None = None,
+    target: TargetInfo | None = None,
 ) -> Report:
-    """Validate several packages into one report."""
-    return Report([validate_package(p, settings, profile=profile, allow_remote=allow_remote, progress=progress)
+    """Validate several packages into one report (``target``: see validate_package)."""
+    return Report([validate_package(p, settings, profile=profile, allow_remote=allow_remote, progress=progress,
+                                    target=target)
                    for p in paths])
