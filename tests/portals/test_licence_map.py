@@ -4,6 +4,7 @@ has and which opendata.yaml line would fix it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,15 @@ def test_offline_check_warns_of_a_licence_we_cannot_map():
     [f] = licence_map_findings(desc, settings.portals["p"], settings, file="f")
     assert f.code == "portal-licence-unknown" and f.severity is Severity.WARNING
     assert licence_map_findings(desc, None, settings, file="f") == []  # not a configured portal
+
+
+def test_validate_target_reports_the_licence_map_offline(cli, proj, fake):
+    """``validate --target NAME`` runs the check without contacting the portal."""
+    _map(proj, "{CC-BY-4.0: cc-by}")  # the package's PDL-1.0 is left out
+    fake.close()  # offline: nothing may be asked of the portal
+    r = cli("validate", "--target", "fake", "--format", "json", cwd=proj)
+    findings = [f for p in json.loads(r.out)["packages"] for f in p["findings"]]
+    [f] = [f for f in findings if f["code"] == "portal-licence-unmapped"]
+    assert f["severity"] == "info" and "portals.fake.licenses: {PDL-1.0: <ポータルの ID>}" in f["message"]
+    r = cli("validate", "--target", "fake", cwd=proj)
+    assert "portal-licence-unmapped" in r.out or "portals.fake.licenses" in r.out

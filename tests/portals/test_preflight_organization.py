@@ -92,8 +92,8 @@ def test_create_organization_without_sysadmin_rights_is_one_error(proj, target, 
     target.settings = load_config(proj / "opendata.yaml")
     with pytest.raises(NotAuthorized) as exc:
         _publish(proj, target, create_organization=True)
-    assert exc.value.message == ("このトークンでは組織 newtown を作成できません "
-                                 "(組織の作成にはポータルのシステム管理者の権限が必要です)")
+    assert exc.value.message == ("このトークンには組織 newtown を作成する権限がありません "
+                                 "(多くのポータルでは組織の作成にシステム管理者の権限が必要です)")
     assert "newtown" in (exc.value.hint or "")
     assert created == [] and fake.writes() == []
 

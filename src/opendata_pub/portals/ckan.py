@@ -300,13 +300,14 @@ class CkanTarget:
         return self.organization_for(sources[0])
 
     def create_organization(self, name: str, title: str) -> dict[str, Any]:
-        """``organization_create``; CKAN lets only sysadmins create organizations by default
-        (``ckan.auth.user_create_organizations``), so a refusal says so."""
+        """``organization_create``. Whether a user who is no sysadmin may create one is the portal's
+        choice (``ckan.auth.user_create_organizations``: true in stock CKAN, false on most public
+        portals), so a refusal names the right that is usually missing."""
         try:
             org = self.client.post("organization_create", {"name": name, "title": title})
         except NotAuthorized as exc:
             raise NotAuthorized(
-                f"このトークンでは組織 {name} を作成できません (組織の作成にはポータルのシステム管理者の権限が必要です)",
+                f"このトークンには組織 {name} を作成する権限がありません (多くのポータルでは組織の作成にシステム管理者の権限が必要です)",
                 status=exc.status, kind=exc.kind,
                 hint=f"ポータルの管理者に組織 {name} の作成を依頼するか、システム管理者のトークンで"
                      " --create-organization を使ってください") from exc

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from ..config import Portal, Settings
 from ..findings import Finding, Layer, Location, Severity
 from ..metadata.ckan_names import ckan_tag, dataset_name_problem
+from .portal_licences import licence_map_findings
 
 __all__ = ["TARGET_CHECKS", "TargetCheck", "TargetInfo", "check_target", "target_info"]
 
@@ -82,7 +83,16 @@ def _ckan_names(descriptor: Mapping[str, Any], target: TargetInfo, file: str) ->
                            "リソースを再公開のときに見つける鍵になります", Severity.ERROR, file, f"resources[{i}].name")
 
 
-TARGET_CHECKS: list[TargetCheck] = [_ckan_names, _ckan_tags]
+def _portal_licences(descriptor: Mapping[str, Any], target: TargetInfo, file: str) -> Iterable[Finding]:
+    """A configured portal's licence map against the package's licence (validation/portal_licences.py);
+    a CKAN URL finds the portal configured with that URL."""
+    if target.kind != "ckan" or target.settings is None:
+        return []
+    portal = target.portal or target.settings.portal_at(target.name)
+    return licence_map_findings(descriptor, portal, target.settings, file=file)
+
+
+TARGET_CHECKS: list[TargetCheck] = [_ckan_names, _ckan_tags, _portal_licences]
 
 
 def check_target(descriptor: Mapping[str, Any], target: TargetInfo, *, file: str) -> list[Finding]:
