@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from opendata_pub.portals.mapping import resource_key
 from tests.conftest import write
 from tests.portals.integration_support import package_show
 from tests.projectfiles import KIYOSE, as_yaml, config, publisher
@@ -37,7 +38,7 @@ def test_workbook_imports_validates_and_publishes_to_ckan_and_a_folder(ckan, cka
     r = cli("publish", cwd=root)
     assert r.code == 0, r.out + r.err
     pkg = package_show(ckan, name)
-    names = [x["name"] for x in pkg["resources"]]
+    names = [resource_key(x) for x in pkg["resources"]]
     assert {"evaluations", "programs", "costs", "staffing", "indicators", "indicator_values", "assessments",
             "narratives", "datapackage.json"} <= set(names)
 

@@ -16,6 +16,7 @@ import pytest
 
 from opendata_pub.actions import publish as publish_packages
 from opendata_pub.portals import RetryPolicy, Timeouts, plan_packages
+from opendata_pub.portals.mapping import resource_key
 from tests.localserver import serve
 from tests.portals.integration_support import CSV, Counter, package_show, project, settings_of, target
 
@@ -32,7 +33,7 @@ def _publish(root, t):
 
 def _converged(ckan, root, name, t) -> None:
     pkg = package_show(ckan, name)
-    assert [r["name"] for r in pkg["resources"]] == ["towns", "more", "datapackage.json"]
+    assert [resource_key(r) for r in pkg["resources"]] == ["towns", "more", "datapackage.json"]
     assert not plan_packages([root / "datapackages" / name], t, settings=t.settings, validate=False).has_changes
 
 

@@ -11,6 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from opendata_pub.actions import publish as publish_packages
 from opendata_pub.portals import DatasetAction, Plan, ResourceAction, apply_plan, plan_packages
+from opendata_pub.portals.mapping import resource_key
 from tests.portals.integration_support import CSV, Counter, make_package, package_show, project, set_csv, settings_of, target
 
 PDL = "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"
@@ -33,7 +34,7 @@ def test_first_publish_then_unchanged_republish_writes_nothing(ckan, ckan_org, t
     r = cli("publish", cwd=root)
     assert r.code == 0, r.out + r.err
     pkg = package_show(ckan, name)
-    assert [x["name"] for x in pkg["resources"]] == ["towns", "more", "datapackage.json"]
+    assert [resource_key(x) for x in pkg["resources"]] == ["towns", "more", "datapackage.json"]
     towns = pkg["resources"][0]
     local = (root / "datapackages" / name / "data" / "towns.csv").read_bytes()
     assert towns["hash"] == hashlib.sha256(local).hexdigest() and towns["size"] == len(local)
@@ -57,7 +58,7 @@ def test_one_changed_csv_replaces_exactly_that_file_and_keeps_ids(ckan, ckan_org
     root = project(tmp_path, ckan, ckan_org, {"towns": CSV, "more": CSV + "1,a,2\n"}, name=name)
     t = target(ckan, settings_of(root))
     _publish(root, t)
-    before = {x["name"]: x["id"] for x in package_show(ckan, name)["resources"]}
+    before = {resource_key(x): x["id"] for x in package_show(ckan, name)["resources"]}
     new = CSV + "131016,千代田区,67000\n"
     set_csv(root / "datapackages" / name, "towns", new)
     counter = Counter()
@@ -73,7 +74,7 @@ def test_one_changed_csv_replaces_exactly_that_file_and_keeps_ids(ckan, ckan_org
     assert len(new.encode()) < writes[0].body_bytes < len(new.encode()) + 4000  # the one CSV, nothing more
     assert writes[1].body_bytes < dp_size + 8000
     pkg = package_show(ckan, name)
-    assert {x["name"]: x["id"] for x in pkg["resources"]} == before
+    assert {resource_key(x): x["id"] for x in pkg["resources"]} == before
     with ckan.session() as s:
         got = s.get(pkg["resources"][0]["url"], timeout=30).content
     assert got == new.encode()
@@ -110,10 +111,10 @@ def test_prune_deletes_resources_only_when_asked(ckan, ckan_org, tmp_path):
     the_plan, result = _publish(root, t)
     assert result.ok
     assert {r.name: r.action for r in the_plan.datasets[0].resources}["old"] is ResourceAction.KEEP
-    assert "old" in [x["name"] for x in package_show(ckan, name)["resources"]]
+    assert "old" in [resource_key(x) for x in package_show(ckan, name)["resources"]]
     the_plan, result = _publish(root, t, prune=True)
     assert result.ok
-    assert [x["name"] for x in package_show(ckan, name)["resources"]] == ["towns", "datapackage.json"]
+    assert [resource_key(x) for x in package_show(ckan, name)["resources"]] == ["towns", "datapackage.json"]
     assert not plan_packages([root / "datapackages" / name], t, settings=t.settings, prune=True).has_changes
 
 
@@ -166,8 +167,8 @@ def test_dcat_turtle_gives_back_title_licence_publisher_and_distributions(ckan, 
     dists = list(g.objects(ds, DCAT.distribution))
     assert len(dists) == 2
     titles = {str(g.value(d, DCTERMS.title)): d for d in dists}
-    assert set(titles) == {"towns", "datapackage.json"}
-    towns = titles["towns"]
+    assert set(titles) == {"表 towns", "datapackage.json"}  # the resource's title: CKAN's name is what people read
+    towns = titles["表 towns"]
     assert str(g.value(towns, DCTERMS.license)) == PDL
     assert int(g.value(towns, DCAT.byteSize).toPython()) == len(CSV.encode())
     checksum = g.value(towns, SPDX.checksum)

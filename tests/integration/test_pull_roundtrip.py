@@ -9,6 +9,7 @@ import uuid
 
 from opendata_pub.actions import publish as publish_packages
 from opendata_pub.portals import pull_dataset
+from opendata_pub.portals.mapping import resource_key
 from tests.portals.integration_support import CSV, package_show, project, settings_of, target
 
 
@@ -26,7 +27,7 @@ def test_published_package_pulls_back_byte_identical(ckan, ckan_org, tmp_path, c
     src = root / "datapackages" / name
     for rel in ("data/towns.csv", "data/big.csv"):
         assert (out / rel).read_bytes() == (src / rel).read_bytes()
-    stored = next(x for x in package_show(ckan, name)["resources"] if x["name"] == "datapackage.json")
+    stored = next(x for x in package_show(ckan, name)["resources"] if resource_key(x) == "datapackage.json")
     with ckan.session() as s:
         on_portal = s.get(stored["url"], timeout=60).content
     assert (out / "datapackage.json").read_bytes() == on_portal

@@ -131,3 +131,31 @@ def test_validate_target_cli_exits_1_on_a_name_ckan_refuses(cli, proj, fake) -> 
     assert r.code == 1, r.out + r.err
     codes = [f["code"] for p in json.loads(r.out)["packages"] for f in p["findings"]]
     assert "ckan-dataset-name" in codes
+
+
+def test_a_dataset_published_with_the_old_names_converges_without_duplicates(proj, fake, target) -> None:
+    from opendata_pub.actions import publish
+
+    settings = load_config(proj / "opendata.yaml")
+    paths = [proj / "datapackages" / "demo"]
+    _, result = publish(paths, target, settings=settings)
+    assert result.ok
+    d = fake._show("demo")
+    assert d is not None
+    ids = [r["id"] for r in d["resources"]]
+    for r in d["resources"]:  # as published before names were titles: our name as CKAN's, the title beside it
+        key = r.pop("opendata_pub_name")
+        if key != r["name"]:
+            r["title"], r["name"] = r["name"], key
+    assert [r["name"] for r in d["resources"]] == ["towns", "datapackage.json"]
+    fake.log.clear()
+    _, result = publish(paths, target, settings=settings)
+    assert result.ok
+    assert [w.action for w in fake.writes()] == ["package_revise"]  # metadata only: no file sent again
+    d = fake._show("demo")
+    assert d is not None
+    assert [(r["id"], r["name"], r.get("opendata_pub_name"), r.get("title")) for r in d["resources"]] == [
+        (ids[0], "表 towns", "towns", None), (ids[1], "datapackage.json", "datapackage.json", None)]
+    fake.log.clear()
+    the_plan, result = publish(paths, target, settings=settings)
+    assert result.ok and not the_plan.has_changes and fake.writes() == []
