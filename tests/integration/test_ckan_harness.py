@@ -75,9 +75,10 @@ def dataset(ckan, ckan_org):
     return {"pkg": pkg, "res": res, "payload": payload, "org": ckan_org}
 
 
-def test_status_show_reports_ckan_2_12_with_dcat(ckan):
+def test_status_show_reports_the_started_version_with_dcat(ckan):
     st = ok(ckan, "status_show", method="GET", token=None)
-    assert st["ckan_version"] == "2.12.0"
+    assert ckan.version in ("2.11.6", "2.12.0")
+    assert st["ckan_version"] == ckan.version
     assert "dcat" in st["extensions"]
     assert st["site_url"] == ckan.url
 
