@@ -169,3 +169,45 @@ def test_stale_temp_files_are_removed_and_never_listed(proj: Path) -> None:
     assert not [rel for rel in files if rel.endswith(".tmp")]
     assert ".tmp" not in (site / "index.html").read_text(encoding="utf-8")
     assert ".tmp" not in (site / "catalog.ttl").read_text(encoding="utf-8")
+
+
+def test_a_folder_another_publish_is_creating_is_waited_for(proj: Path) -> None:
+    # The first publish into a new folder holds our lock and has written files but no manifest yet:
+    # a second publish waits for it instead of calling the folder foreign, and both land.
+    settings = load_config(proj / "opendata.yaml")
+    site = proj / "site"
+    site.mkdir()
+    first = FolderLock(site, what="テスト")
+    first.acquire()
+    (site / "index.html").write_text("<html></html>", encoding="utf-8")
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        try:
+            outcome["result"] = actions.publish([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings),
+                                                settings=settings, validate=False)[1].ok
+        except Exception as exc:  # noqa: BLE001 - the test reports what happened
+            outcome["result"] = exc
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.5)
+    assert "result" not in outcome  # waiting on the lock, not refusing
+    (site / "index.html").unlink()  # the first publish "finishes": its manifest (empty) written back
+    (site / MANIFEST_NAME).write_text(json.dumps({"generator": "opendata-pub", "version": 1, "files": {}}),
+                                      encoding="utf-8")
+    first.release()
+    thread.join(60)
+    assert outcome["result"] is True
+    assert "beta" in manifest_datasets(site)
+
+
+def test_our_lock_file_left_by_a_dead_first_publish_does_not_make_a_folder_ours(proj: Path) -> None:
+    settings = load_config(proj / "opendata.yaml")
+    site = proj / "site"
+    write(site / "index.html", "<html></html>")
+    (site / LOCK_NAME).write_text("", encoding="utf-8")  # left behind; nobody holds it
+    with pytest.raises(Exception, match="opendata-pub の記録"):
+        actions.publish([proj / "datapackages" / "beta"], StaticTarget(site, settings=settings), settings=settings,
+                        validate=False)
+    assert sorted(p.name for p in site.iterdir()) == sorted(["index.html", LOCK_NAME])

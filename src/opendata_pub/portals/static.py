@@ -283,10 +283,7 @@ class StaticTarget:
                                  hint="パッケージの外の、サイト専用のフォルダを指定してください")
         if not self._manifest_loaded:
             if root.is_dir() and not self._folder_lock.held:
-                # Not into a folder we must refuse anyway: a mistyped --to gets no lock file either.
-                if not self.force and not self.manifest_path.exists() and self._occupied():
-                    raise self._not_ours()
-                self._folder_lock.acquire()  # from here to the manifest written back (module doc)
+                self._lock_folder()
             self._planned_absent = not root.is_dir()
             try:
                 raw = _read_manifest(root)
@@ -299,6 +296,22 @@ class StaticTarget:
                 self._saved_manifest = None
             self._manifest_loaded = True
         if self._manifest is None and self._occupied() and not self.force:
+            raise self._not_ours()
+
+    def _lock_folder(self) -> None:
+        """Take the folder's lock (held from here to the manifest written back, module doc).
+
+        A folder that holds files but no manifest is not ours, and a mistyped --to gets no lock file
+        there, unless our lock file is in it: then another publish is writing the folder's first
+        manifest right now, and we wait for it and look again."""
+        if self.force or self.manifest_path.exists() or not self._occupied():
+            self._folder_lock.acquire()
+            return
+        if not self._folder_lock.path.exists():
+            raise self._not_ours()
+        self._folder_lock.acquire()
+        if not self.manifest_path.exists() and self._occupied():
+            self._folder_lock.release()  # what is left of a publish that died before its manifest
             raise self._not_ours()
 
     def _occupied(self) -> bool:
