@@ -2,6 +2,7 @@
 
   python -m tests.ckan_harness start [--ckan-version {2.11.6,2.12.0}]
                                      [--max-resource-size MB] [--workers N]
+                                     [--stock-licenses]
                                      [--dir DIR] [--env-file FILE]
       Starts a throwaway CKAN and leaves it running. Prints KEY=value lines
       (CKAN_URL, CKAN_API_TOKEN, CKAN_HARNESS_DIR, CKAN_ENV_FILE) on stdout
@@ -50,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument(
         "--workers", type=int, default=2, help="gunicorn workers (default 2)"
     )
+    st.add_argument(
+        "--stock-licenses",
+        action="store_true",
+        help="CKAN's own licence list (cc-by, other-at, ...) instead of licenses.json",
+    )
     st.add_argument("--dir", type=Path, help="work directory (default: a new temp dir)")
     st.add_argument("--env-file", type=Path, help="also write the env file here")
     sp = sub.add_parser("stop", help="stop an instance started with `start`")
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=a.workers,
             stop_at_exit=False,
             version=a.ckan_version,
+            stock_licenses=a.stock_licenses,
         )
         inst = h.start()
         if a.env_file:

@@ -149,6 +149,7 @@ class CkanInstance:
     max_resource_size_mb: int
     ports: dict  #: name -> TCP port on 127.0.0.1 (ckan, postgres, redis, solr)
     version: str = DEFAULT_VERSION  #: the CKAN version, e.g. "2.11.6"
+    stock_licenses: bool = False  #: CKAN's own licence list instead of licenses.json
 
     @property
     def api(self) -> str:
@@ -541,8 +542,12 @@ class CkanHarness:
         workers: int = 2,
         stop_at_exit: bool = True,
         version: str = DEFAULT_VERSION,
+        stock_licenses: bool = False,
     ):
         self.version = version
+        #: True: CKAN's own licence list (cc-by, other-at, ... no PDL-1.0): no
+        #: `licenses_group_url`; False: licenses.json (CC-BY-4.0, PDL-1.0, ...)
+        self.stock_licenses = bool(stock_licenses)
         self.profile = profile(version)
         self.requested_dir = Path(workdir).resolve() if workdir else None
         self.max_resource_size_mb = int(max_resource_size_mb)
@@ -834,6 +839,7 @@ class CkanHarness:
             max_resource_size_mb=self.max_resource_size_mb,
             ports=dict(self.ports),
             version=self.version,
+            stock_licenses=self.stock_licenses,
         )
         fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
@@ -866,7 +872,11 @@ class CkanHarness:
             "ckan.storage_path": str(self.wd / "storage"),
             "ckan.max_resource_size": str(self.max_resource_size_mb),
             "ckan.plugins": "dcat",
-            "licenses_group_url": LICENSES_FILE.as_uri(),
+            **(
+                {}
+                if self.stock_licenses
+                else {"licenses_group_url": LICENSES_FILE.as_uri()}
+            ),
             "ckan.devserver.host": "127.0.0.1",
             "ckan.devserver.port": url.rsplit(":", 1)[1],
             **dict(self.profile.settings),

@@ -8,6 +8,11 @@
                          (and at the end, also when tests fail).
                          `ckan.version` tells a test which one it has.
 * `ckan_org`  (function): name of a fresh organization, created via the API.
+* `ckan_stock` (session, parametrized like `ckan`): a second instance per
+                         version with CKAN's own stock licence list (cc-by,
+                         other-at, ...; no PDL-1.0), for the licence-map
+                         acceptance test only. It runs beside `ckan` of the
+                         same version (own ports, cluster, Redis, work dir).
 
 Every test in this directory gets the `ckan` marker (deselect with
 `-m "not ckan"`). OPENDATA_PUB_SKIP_CKAN=1 skips them for quick local runs;
@@ -22,6 +27,7 @@ all logs).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import uuid
@@ -37,6 +43,7 @@ if str(_ROOT) not in sys.path:  # `tests.ckan_harness` lives at the repo root
 from tests.ckan_harness import CKAN_VERSIONS, CkanHarness, CkanInstance
 
 _HERE = Path(__file__).resolve().parent
+log = logging.getLogger("ckan_harness")
 SKIP_ENV = "OPENDATA_PUB_SKIP_CKAN"
 SKIP_REASON = SKIP_ENV + "=1 is set: CKAN integration tests skipped"
 VERSIONS_ENV = "CKAN_HARNESS_VERSIONS"
@@ -94,21 +101,42 @@ def pytest_collection_modifyitems(
 _VERSIONS = _versions()
 
 
+def _harness(version: str, **kw) -> CkanHarness:
+    return CkanHarness(
+        max_resource_size_mb=int(
+            os.environ.get("CKAN_HARNESS_MAX_RESOURCE_SIZE", "10")
+        ),
+        workers=int(os.environ.get("CKAN_HARNESS_WORKERS", "2")),
+        version=version,
+        **kw,
+    )
+
+
 @pytest.fixture(
     scope="session", params=_VERSIONS, ids=[_version_id(v) for v in _VERSIONS]
 )
 def ckan(request: pytest.FixtureRequest) -> Iterator[CkanInstance]:
     if _skip_requested():
         pytest.skip(SKIP_REASON)
-    harness = CkanHarness(
-        max_resource_size_mb=int(
-            os.environ.get("CKAN_HARNESS_MAX_RESOURCE_SIZE", "10")
-        ),
-        workers=int(os.environ.get("CKAN_HARNESS_WORKERS", "2")),
-        version=request.param,
-    )
+    harness = _harness(request.param)
     try:
         yield harness.start()  # a failure here is an error (never a skip)
+    finally:
+        harness.stop()
+
+
+@pytest.fixture(
+    scope="session", params=_VERSIONS, ids=[_version_id(v) for v in _VERSIONS]
+)
+def ckan_stock(request: pytest.FixtureRequest) -> Iterator[CkanInstance]:
+    """Like `ckan`, but with CKAN's stock licence list (no licenses_group_url)."""
+    if _skip_requested():
+        pytest.skip(SKIP_REASON)
+    harness = _harness(request.param, stock_licenses=True)
+    try:
+        inst = harness.start()
+        log.info("stock-licence CKAN %s started in %.1fs", inst.version, harness.timings["total"])
+        yield inst
     finally:
         harness.stop()
 
