@@ -23,6 +23,7 @@ from .atomicfile import write_text
 from .config import CONFIG_NAME, Settings, find_config, load_config, starter_config
 from .errors import OpendataPubError, UsageError
 from .findings import Report
+from .inventory import INVENTORY_NAME
 from .packaging.build import ImportOutcome, build_from_sources, has_sources
 from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
@@ -102,7 +103,13 @@ def resolve_packages(paths: Sequence[str | os.PathLike[str]], settings: Settings
     from .packaging.package import discover_packages
 
     if paths:
-        return [Path(p) for p in paths]
+        named = [Path(p) for p in paths]
+        # `publish datapackages/*` also names the folder's inventory.yaml, which is never a package
+        packages = [p for p in named if not (p.name == INVENTORY_NAME and p.is_file())]
+        if not packages:
+            raise UsageError(f"{named[0]}: データセット一覧 ({INVENTORY_NAME}) で、データパッケージではありません",
+                             hint="パッケージのフォルダを指定してください")
+        return packages
     found = discover_packages(settings.packages_path)
     if not found:
         raise UsageError(

@@ -13,9 +13,8 @@ datapackages/ and opendata.yaml, against
   publish (other-at / cc-by) and a re-publish writes nothing.
 
 The literal `datapackages/*` (no trailing slash) also expands to `datapackages/inventory.yaml`,
-which publish takes for a package descriptor and refuses (8 validation errors, exit 1, on any
-target): `test_literal_glob_with_inventory_yaml` records that as a strict xfail until src/ skips
-or rejects it cleanly; the other tests use `datapackages/*/` (the three package folders).
+which is never a package: `test_literal_glob_with_inventory_yaml` runs the shell's glob exactly and
+publish skips it; the other tests use `datapackages/*/` (the three package folders).
 """
 
 from __future__ import annotations
@@ -93,9 +92,6 @@ def _explain(r) -> str:
     return f"exit {r.code}\n--- stdout\n{r.out[-3000:]}\n--- stderr\n{r.err[-3000:]}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "src: `publish datapackages/*` takes datapackages/inventory.yaml for a package "
-    "('✗ datapackages: 検証でエラーが 8 件あります', '公開: 4 データセット … 1 件が失敗', exit 1)"))
 def test_literal_glob_with_inventory_yaml(ckan, ckan_org, repo_copy, cli):
     """`publish datapackages/* --to URL --organization ORG`, the shell's glob exactly."""
     names = [str(d["name"]) for d in _descriptors(repo_copy).values()]
