@@ -14,19 +14,22 @@ prints or exits.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .atomicfile import write_text
 from .config import CONFIG_NAME, Settings, find_config, load_config, starter_config
-from .errors import OpendataPubError, UsageError
+from .errors import NotFound, OpendataPubError, UsageError
 from .findings import Report
 from .inventory import INVENTORY_NAME
 from .packaging.build import ImportOutcome, build_from_sources, has_sources
 from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
+from .packaging.opened import OpenedPackage, open_local_package
 from .packaging.package import find_descriptor, load_descriptor
 from .packaging.writer import BuildResult, StaleModifiedError
 from .portals import (
@@ -40,8 +43,10 @@ from .portals import (
     resolve_target,
 )
 from .portals.ckan import CkanTarget, OrganizationMode
+from .portals.listing import DatasetSummary, list_source
 from .portals.pull import DEFAULT_TIMEOUT, MAX_FILE_BYTES, PullResult, pull_from
 from .portals.static import StaticTarget
+from .portals.target import PullSource
 from .progress import Progress
 from .rdf import package_graph
 from .records.importers import LAYOUTS as TEXT_LAYOUTS
@@ -405,3 +410,68 @@ def evaluation_layouts() -> list[LayoutInfo]:
     workbook = [builtin_layout(name) for name in builtin_names()]
     return ([LayoutInfo(lay.name, lay.title, "workbook", lay.level.value) for lay in workbook]
             + [LayoutInfo(name, "評価シートのテキスト (.txt)", "text") for name in sorted(TEXT_LAYOUTS)])
+
+
+# ---------------------------------------------------------------------------------------------
+# consumers: list what a source publishes, open a package
+
+
+def list_datasets(
+    source: str | None = None,
+    *,
+    query: str | None = None,
+    publisher: str | None = None,
+    settings: Settings | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_insecure: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> list[DatasetSummary]:
+    """The datasets ``source`` publishes (a CKAN portal or a static catalog, resolved as ``pull
+    --from`` is), sorted by name. ``query``: words each must contain; ``publisher``: a 団体コード."""
+    settings = settings or load_settings()
+    where = resolve_source(source, settings, allow_insecure=allow_insecure, environ=environ)
+    return list_source(where, query=query, publisher=publisher, timeout=timeout)
+
+
+def _split_package_url(url: str) -> tuple[str, str]:
+    """(site URL, dataset name) of a static catalog package URL: ``SITE/DATASET/datapackage.json``,
+    ``SITE/DATASET/`` or ``SITE/DATASET/index.html`` (its page)."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[-1] in ("datapackage.json", "index.html"):
+        segments.pop()
+    if not segments:
+        raise UsageError(f"データセットの URL ではありません: {url}",
+                         hint="SITE/DATASET/datapackage.json か SITE/DATASET/ の形で指定してください")
+    base = "/".join(segments[:-1])
+    site = urlunsplit((parts.scheme, parts.netloc, "/" + base + "/" if base else "/", "", ""))
+    return site, unquote(segments[-1])
+
+
+def _pull_package_url(url: str, dest: Path, timeout: float | None) -> PullResult:
+    site, dataset = _split_package_url(url)
+    try:
+        return pull_from(dataset, PullSource("url", site), dest, validate=False, timeout=timeout)
+    except NotFound:
+        if not site.rstrip("/").endswith("/dataset"):
+            raise
+    # a CKAN dataset page: PORTAL/dataset/NAME
+    portal = site.rstrip("/")[: -len("/dataset")] + "/"
+    return pull_from(dataset, PullSource("url", portal), dest, validate=False, timeout=timeout, force=True)
+
+
+def open_package(path_or_url: str | os.PathLike[str], *, timeout: float | None = DEFAULT_TIMEOUT) -> OpenedPackage:
+    """Open a package for reading: a local package folder or descriptor file, or an http(s) URL — a
+    static catalog's ``DATASET/datapackage.json`` or dataset page, or a CKAN dataset page
+    (``PORTAL/dataset/NAME``) — pulled (bounded, every file verified) into a temporary folder that
+    lives as long as the package (``close()`` or ``with`` removes it)."""
+    text = os.fspath(path_or_url)
+    if not text.lower().startswith(("http://", "https://")):
+        return open_local_package(text)
+    tmp = tempfile.TemporaryDirectory(prefix="opendata-pub-open-")
+    try:
+        result = _pull_package_url(text, Path(tmp.name) / "package", timeout)
+        return open_local_package(result.path, keep=tmp)
+    except BaseException:
+        tmp.cleanup()
+        raise

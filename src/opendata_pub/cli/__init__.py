@@ -11,7 +11,7 @@ module of its own below (imported here, so that ``opendata-pub --help`` lists th
 from __future__ import annotations
 
 # Command modules of the other areas; importing one defines its click commands on ``app``.
-from . import catalog, evaluation, evaluation_template, publish, rdf  # noqa: F401
+from . import catalog, consume, evaluation, evaluation_template, publish, rdf  # noqa: F401
 from .app import EXIT_CHANGES, EXIT_FAILED, EXIT_OK, EXIT_USAGE, app, main
 
 __all__ = ["EXIT_CHANGES", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "app", "main"]

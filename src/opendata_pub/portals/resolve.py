@@ -177,13 +177,23 @@ def resolve_source(
     * an http(s) URL that is a configured portal's URL: that portal, with its token;
     * any other URL: a static catalog or else a CKAN, read without a token (``$CKAN_API_TOKEN`` is
       for ``publish --to URL`` only: a token must not go to a host it was not configured for);
-    * anything else: a static catalog folder. No SOURCE means ``default_target`` (else ``site/``).
+    * anything else: a static catalog folder. No SOURCE means ``default_target`` (else the project's
+  ``site/`` when it exists; with neither, a UsageError that says to use ``--from``).
+
+    The same source serves ``list`` and ``open_package`` (listing.py, pull.py): a URL that is not a
+    configured portal is told apart there, static catalog first, so a static site's URL is never
+    taken for a CKAN. (``resolve_target`` is for writing: a static catalog is written as a folder.)
 
     A portal's token goes over plain http to a host that is not loopback only with
     ``allow_insecure`` (the flag, or the portal's setting); otherwise the pull reads anonymously.
     """
     if environ is None:
         environ = os.environ
+    if not source and not settings.default_target and not (settings.root / DEFAULT_SITE).is_dir():
+        # Nothing names a source and the project has no site of its own: reading from a folder
+        # that does not exist would only say so; say what to give instead.
+        raise UsageError("取得元がありません。--from で CKAN の URL・ポータル名・静的カタログ (フォルダか URL) を指定してください",
+                         hint="opendata.yaml に default_target を書けば --from を省略できます")
     name = _named(source, settings, missing="取得元がありません",
                   hint="--from にポータルの URL かポータル名、静的カタログのフォルダを指定するか、"
                        "opendata.yaml に default_target を書いてください")
