@@ -1,0 +1,92 @@
+"""Issue 13, for consumers, against the real CKAN and a served static site: ``list``,
+``opendata_pub.list_datasets``, ``open_package`` (typed rows) and ``opendata_pub.pull``."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import opendata_pub
+from opendata_pub.actions import publish as publish_packages
+from tests.conftest import write
+from tests.localserver import serve
+from tests.portals.helpers import make_package
+from tests.portals.integration_support import project, settings_of, target
+from tests.portals.test_static import CONFIG
+
+CSV = "code,name,population,area\n132217,清瀬市,74000,10.23\n082112,常総市,,123.64\n"
+ROWS = [{"code": "132217", "name": "清瀬市", "population": 74000, "area": Decimal("10.23")},
+        {"code": "082112", "name": "常総市", "population": None, "area": Decimal("123.64")}]
+
+
+def _typed(root: Path, name: str) -> None:
+    """The package's schema: population integer, area number (helpers' schema has no area)."""
+    desc = root / "datapackages" / name / "datapackage.yaml"
+    desc.write_text(desc.read_text(encoding="utf-8").replace(
+        "        - {name: population, type: integer}\n",
+        "        - {name: population, type: integer}\n        - {name: area, type: number}\n"), encoding="utf-8")
+
+
+def _published(tmp_path: Path, ckan, org: str) -> tuple[Path, str]:
+    name = "it-consume-" + uuid.uuid4().hex[:10]
+    root = project(tmp_path, ckan, org, {"towns": CSV}, name=name)
+    _typed(root, name)
+    t = target(ckan, settings_of(root))
+    try:
+        _, result = publish_packages([root / "datapackages" / name], t, settings=t.settings)
+    finally:
+        t.close()
+    assert result.ok
+    return root, name
+
+
+def test_ckan_list_open_pull(ckan, ckan_org, tmp_path, cli) -> None:
+    root, name = _published(tmp_path, ckan, ckan_org)
+    settings = settings_of(root)
+
+    found = opendata_pub.list_datasets(ckan.url, query=name, settings=settings)
+    assert [d.name for d in found] == [name]
+    assert found[0].publisher_code == "132217" and found[0].formats == ("CSV",)
+    assert opendata_pub.list_datasets(ckan.url, query=name, publisher="131083", settings=settings) == []
+
+    r = cli("list", "--from", ckan.url, "--query", name, "--format", "json", cwd=root)
+    assert r.code == 0, r.err
+    assert [d["name"] for d in json.loads(r.out)] == [name]
+
+    with opendata_pub.open_package(f"{ckan.url}/dataset/{name}") as pkg:
+        assert pkg.name == name
+        assert pkg.table("towns").rows() == ROWS
+
+    got = opendata_pub.pull(name, ckan.url, tmp_path / "pulled", settings=settings)
+    assert got.report is not None and got.report.valid
+    assert (tmp_path / "pulled" / "data" / "towns.csv").read_text(encoding="utf-8") == CSV
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, str]:
+    """A project with no portal, published to its static catalog folder site/."""
+    name, root = "consume-static", tmp_path / "proj"
+    write(root / "opendata.yaml", CONFIG)
+    make_package(root / "datapackages", name, {"towns": CSV})
+    _typed(root, name)
+    publish_packages(settings=settings_of(root))
+    return root / "site", name
+
+
+def test_static_site_list_open_pull(site, tmp_path, cli) -> None:
+    folder, name = site
+    with serve(directory=folder) as url:
+        # the served site is read as a static catalog, never taken for a CKAN
+        found = opendata_pub.list_datasets(url + "/", settings=settings_of(folder.parent))
+        assert [d.name for d in found] == [name]
+        r = cli("list", "--from", url, cwd=tmp_path)
+        assert r.code == 0 and name in r.out, r.err
+        for tail in (f"{name}/datapackage.json", f"{name}/"):
+            with opendata_pub.open_package(f"{url}/{tail}") as pkg:
+                assert pkg.table().rows() == ROWS
+        got = opendata_pub.pull(name, url, tmp_path / "pulled", settings=settings_of(folder.parent))
+    assert got.report is not None and got.report.valid
