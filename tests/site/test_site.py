@@ -88,20 +88,23 @@ def pages(files: dict[str, bytes]) -> dict[str, Page]:
     return {p: Page(data.decode("utf-8")) for p, data in files.items() if p.endswith(".html")}
 
 
-def test_layout(files: dict[str, bytes]) -> None:
+def test_layout(files: dict[str, bytes], project: Any) -> None:
+    inventory = project[2]
     expected = {
         "index.html", "assets/style.css", "assets/filter.js",
         "opendata-list/131083_opendata_list.csv", "opendata-list/132217_opendata_list.csv",
         "opendata-list/222127_opendata_list.csv", "opendata-list/excel/131083_opendata_list.csv",
         "opendata-list/excel/132217_opendata_list.csv", "opendata-list/excel/222127_opendata_list.csv",
         "yaizu-aed/index.html", "yaizu-aed/datapackage.json", "yaizu-aed/data/222127_aed.csv",
-        "yaizu-aed/excel/aed.csv",
+        "yaizu-aed/excel/222127_aed.csv", "yaizu-aed/preview/aed.html",
         "yaizu-nouen/index.html", "yaizu-nouen/datapackage.json", "yaizu-nouen/data/ファミリー農園.csv",
-        "yaizu-nouen/excel/nouen.csv",
+        "yaizu-nouen/excel/ファミリー農園.csv", "yaizu-nouen/preview/nouen.html",
         "koto-test-wifi/index.html", "koto-test-wifi/datapackage.json", "koto-test-wifi/data/wifi.csv",
-        "koto-test-wifi/excel/wifi.csv",
+        "koto-test-wifi/excel/wifi.csv", "koto-test-wifi/preview/wifi.html",
     }
-    rdf = {"catalog.ttl", "catalog.jsonld"}
+    # each inventory-only dataset has a page of its own
+    expected |= {f"{e.id}/index.html" for e in inventory.entries if not e.packaged}
+    rdf = {"catalog.ttl", "catalog.jsonld"} | {f"{n}/dataset.{x}" for n in PACKAGE_NAMES for x in ("ttl", "jsonld")}
     assert set(files) - rdf == expected
     # the RDF layer is part of the package: catalog.ttl and catalog.jsonld are always there
     assert rdf <= set(files)
@@ -121,7 +124,12 @@ def test_every_dataset_is_in_the_index(files: dict[str, bytes], project: Any) ->
     # readable without JavaScript: the whole list is in the HTML and the filter form starts hidden
     form = next(a for a in index.all("form") if a.get("id") == "filter")
     assert "hidden" in form
-    assert "全 10 件を表示しています。" in index.content
+    packaged = sum(e.packaged for e in inventory.entries)
+    assert f"全 10 件（パッケージ {packaged} 件・一覧のみ {10 - packaged} 件）を表示しています。" in index.content
+    # the rows of the datasets without a package lead to their own pages
+    for entry in inventory.entries:
+        if not entry.packaged:
+            assert f"{entry.id}/index.html" in links
 
 
 def _targets(page: Page) -> list[str]:
@@ -199,14 +207,14 @@ def test_resource_files_byte_for_byte_and_excel_copies(files: dict[str, bytes]) 
     sjis = (JP_CSV / "yaizu_nouen_shift_jis.csv").read_bytes()
     assert files["yaizu-nouen/data/ファミリー農園.csv"] == sjis
     for copy, original, encoding in (
-        ("yaizu-aed/excel/aed.csv", "yaizu-aed/data/222127_aed.csv", "utf-8"),
-        ("yaizu-nouen/excel/nouen.csv", "yaizu-nouen/data/ファミリー農園.csv", "cp932"),
+        ("yaizu-aed/excel/222127_aed.csv", "yaizu-aed/data/222127_aed.csv", "utf-8"),
+        ("yaizu-nouen/excel/ファミリー農園.csv", "yaizu-nouen/data/ファミリー農園.csv", "cp932"),
         ("koto-test-wifi/excel/wifi.csv", "koto-test-wifi/data/wifi.csv", "utf-8"),
         ("opendata-list/excel/131083_opendata_list.csv", "opendata-list/131083_opendata_list.csv", "utf-8"),
     ):
         assert files[copy][:3] == b"\xef\xbb\xbf", copy
         assert files[copy][3:].decode("utf-8") == files[original].decode(encoding), copy
-    assert "農園名" in files["yaizu-nouen/excel/nouen.csv"].decode("utf-8-sig")
+    assert "農園名" in files["yaizu-nouen/excel/ファミリー農園.csv"].decode("utf-8-sig")
 
 
 def test_dataset_page_content(files: dict[str, bytes]) -> None:
@@ -230,7 +238,11 @@ def test_dataset_page_content(files: dict[str, bytes]) -> None:
         assert word in text, word
     # the Excel copy and datapackage.json are linked
     links = {a["href"] for a in aed.all("a")}
-    assert {"excel/aed.csv", "data/222127_aed.csv", "datapackage.json", "../index.html"} <= links
+    assert {"excel/222127_aed.csv", "data/222127_aed.csv", "datapackage.json", "../index.html", "preview/aed.html",
+            "dataset.ttl", "dataset.jsonld"} <= links
+    # the digest is one click away, in a details element
+    assert '<details class="hash"><summary>SHA-256</summary><code class="hash">' + hashlib.sha256(data).hexdigest() \
+        in files["yaizu-aed/index.html"].decode("utf-8")
     nouen = all_pages["yaizu-nouen/index.html"]
     assert "data/%E3%83%95%E3%82%A1%E3%83%9F%E3%83%AA%E3%83%BC%E8%BE%B2%E5%9C%92.csv" in {
         a["href"] for a in nouen.all("a")}

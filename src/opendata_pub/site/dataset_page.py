@@ -218,6 +218,13 @@ def _schema_section(pkg: LocalPackage) -> str:
 # downloads and licence
 
 
+def _hash(sha256: str | None) -> str:
+    # Few readers check a digest: it stays one click away instead of filling the table.
+    if not sha256:
+        return "—"
+    return f'<details class="hash"><summary>SHA-256</summary><code class="hash">{esc(sha256)}</code></details>'
+
+
 def _download_row(f: PackageFile) -> str:
     if f.site_path is None:
         title = link(f.url, f.title)
@@ -232,17 +239,19 @@ def _download_row(f: PackageFile) -> str:
     buttons = []
     if f.site_path is not None:
         buttons.append(f'<a class="button" href="{esc(href(f.site_path))}" download>ダウンロード</a>')
+    if f.preview_path is not None:
+        buttons.append(f'<a class="button" href="{esc(href(f.preview_path))}">プレビュー（先頭 100 行）</a>')
     if f.excel_path is not None:
         buttons.append(f'<a class="button" href="{esc(href(f.excel_path))}" download>Excel 用 CSV（BOM 付き UTF-8）</a>')
     return (
         f'<tr><th scope="row">{title}{path_note}{desc}</th><td class="nowrap">{esc(fmt)}</td>'
         f'<td class="num">{esc(size_label(f.size))}</td>'
-        f'<td>{"<code class=hash>" + esc(f.sha256) + "</code>" if f.sha256 else "—"}</td>'
+        f'<td>{_hash(f.sha256)}</td>'
         f'<td class="downloads">{"".join(buttons) or "—"}</td></tr>'
     )
 
 
-def _downloads_section(files: Sequence[PackageFile]) -> str:
+def _downloads_section(files: Sequence[PackageFile], rdf_links: bool) -> str:
     rows = [_download_row(f) for f in files]
     excel = ""
     if any(f.excel_path for f in files):
@@ -254,11 +263,13 @@ def _downloads_section(files: Sequence[PackageFile]) -> str:
         + excel
         + scroller("ファイル一覧") + '<table class="files">\n<caption>ファイル一覧</caption>\n'
         '<thead><tr><th scope="col">ファイル</th><th scope="col">形式</th><th scope="col">サイズ</th>'
-        '<th scope="col">SHA-256</th><th scope="col">ダウンロード</th></tr></thead>\n'
+        '<th scope="col">確認用の値</th><th scope="col">ダウンロード・プレビュー</th></tr></thead>\n'
         "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n"
         '<p>データパッケージの記述子: <a href="datapackage.json">datapackage.json</a>'
         "（Frictionless Data Package v2。ファイルの一覧・項目の定義・メタデータを機械が読める形で記載）</p>\n"
-        "</section>\n"
+        + ('<p>このデータセットのメタデータ（DCAT-AP 3、データを含む）: <a href="dataset.ttl">Turtle</a>'
+           '・<a href="dataset.jsonld">JSON-LD</a></p>\n' if rdf_links else "")
+        + "</section>\n"
     )
 
 
@@ -291,8 +302,13 @@ def _json_ld(entry: InventoryEntry, files: Sequence[PackageFile], site: SiteCont
     )
 
 
-def dataset_page(pkg: LocalPackage, entry: InventoryEntry, files: Sequence[PackageFile], site: SiteContext) -> bytes:
-    """The page of one package; ``files`` as ``files.package_files`` lists them."""
+def dataset_page(pkg: LocalPackage, entry: InventoryEntry, files: Sequence[PackageFile], site: SiteContext,
+                 evaluation: str = "", *, rdf_links: bool = False) -> bytes:
+    """The page of one package; ``files`` as ``files.package_files`` lists them.
+
+    ``evaluation`` is the evaluation section (``evaluation_page``), shown before the downloads: a
+    resident comes for what the evaluation says, a reuser scrolls on to the files.
+    """
     meta = "\n".join(f'<tr><th scope="row">{esc(k)}</th><td>{v}</td></tr>' for k, v in _meta_rows(pkg, entry, site))
     who = esc(entry.publisher_name or site.publisher_name(entry.publisher))
     updated = f"・最終更新日 {esc(entry.modified)}" if entry.modified else ""
@@ -301,7 +317,8 @@ def dataset_page(pkg: LocalPackage, entry: InventoryEntry, files: Sequence[Packa
         f'<p class="muted">提供者: {who}{updated}</p>\n'
         f'<div class="lead">{paragraphs(entry.description)}</div>\n'
         + entry_tags(entry) + "\n"
-        + _downloads_section(files)
+        + evaluation
+        + _downloads_section(files, rdf_links)
         + _license_section(entry, site)
         + '<section aria-labelledby="meta-heading">\n<h2 id="meta-heading">メタデータ</h2>\n'
         + scroller("データセットの情報") + '<table class="meta">\n<caption>データセットの情報</caption>\n<tbody>\n'
@@ -312,6 +329,9 @@ def dataset_page(pkg: LocalPackage, entry: InventoryEntry, files: Sequence[Packa
                   '<li><a href="../index.html">データセット一覧</a></li>'
                   f'<li><span aria-current="page">{esc(entry.title)}</span></li></ol></nav>')
     head = ('<link rel="alternate" type="application/json" href="datapackage.json" title="datapackage.json">\n'
+            + ('<link rel="alternate" type="text/turtle" href="dataset.ttl" title="DCAT-AP 3 (Turtle)">\n'
+               '<link rel="alternate" type="application/ld+json" href="dataset.jsonld" title="DCAT-AP 3 (JSON-LD)">\n'
+               if rdf_links else "")
             + json_ld_script(_json_ld(entry, files, site)))
     return page(root="../", page_title=f"{entry.title} | {site.title}",
                 meta_description=clip(entry.description or entry.title, 160), catalog_title=site.title,

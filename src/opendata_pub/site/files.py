@@ -1,7 +1,8 @@
 """The files the site copies or derives from the packages, byte for byte where they are copies.
 
     <package>/<path>                        each resource file as it is in the package
-    <package>/excel/<resource>.csv          each single-file CSV as UTF-8 with BOM, so Excel shows Japanese
+    <package>/excel/<file name>.csv         each single-file CSV as UTF-8 with BOM, so Excel shows Japanese
+                                            (the original file name: the copy is the same file to a reader)
     <package>/datapackage.json              the descriptor, publisher defaults filled in
     opendata-list/[excel/]<code>_opendata_list.csv   each publisher's 06 オープンデータ一覧
 
@@ -33,7 +34,7 @@ __all__ = ["PackageFile", "opendata_lists", "package_files", "published_descript
            "schema_of"]
 
 # The site writes these into each package folder: a resource may not use the same names.
-_GENERATED_IN_PACKAGE = ("index.html", "datapackage.json")
+_GENERATED_IN_PACKAGE = ("index.html", "datapackage.json", "dataset.ttl", "dataset.jsonld")
 _BOM = b"\xef\xbb\xbf"
 _PROPS = {p.key: p for p in package_properties()}
 
@@ -53,6 +54,7 @@ class PackageFile:
     mediatype: str | None
     encoding: str | None
     excel_path: str | None  # relative to the package folder
+    preview_path: str | None = None  # the CSV's preview page, relative to the package folder
 
 
 def _relative(value: str) -> str:
@@ -107,13 +109,25 @@ def schema_of(pkg: LocalPackage, res: Mapping[str, Any]) -> Mapping[str, Any] | 
 def _local_data(pkg: LocalPackage, i: int, value: str, resolved: Path) -> tuple[str, bytes]:
     where = str(pkg.descriptor_path)
     rel = _relative(str(value))
-    if rel in _GENERATED_IN_PACKAGE or rel.startswith("excel/"):
+    if rel in _GENERATED_IN_PACKAGE or rel.startswith(("excel/", "preview/")):
         raise UsageError(f"{where}: resources[{i}].path {rel} はサイトが作るファイルと同じ名前です",
-                         hint="index.html、datapackage.json、excel/ 以外の場所に置いてください")
+                         hint="index.html、datapackage.json、dataset.ttl、dataset.jsonld、excel/、preview/ 以外の場所に置いてください")
     try:
         return rel, resolved.read_bytes()
     except OSError as exc:
         raise InputError(f"resources[{i}] のファイルを読めません: {exc.strerror}", path=str(resolved)) from exc
+
+
+def _excel_name(rel: str, name: str, i: int, files: Mapping[str, bytes]) -> str:
+    """``excel/<the file's own name>``; the resource's name only when two files share a name.
+
+    A reader who downloads both copies must recognise ``222127_aed.csv`` as the same data, so the
+    copy keeps the file name the publisher chose.
+    """
+    own = f"excel/{PurePosixPath(rel).name}"
+    if own not in files and not own.endswith("/"):
+        return own
+    return f"excel/{safe_file_name(name, i)}.csv"
 
 
 def _resource_files(pkg: LocalPackage, i: int, res: Mapping[str, Any],
@@ -141,7 +155,7 @@ def _resource_files(pkg: LocalPackage, i: int, res: Mapping[str, Any],
             encoding = res.get("encoding")
             copy = _excel_copy(data, encoding if isinstance(encoding, str) else None, res, schema_of(pkg, res))
             if copy is not None:
-                excel = f"excel/{safe_file_name(name, i)}.csv"
+                excel = _excel_name(rel, name, i, files)
                 files[excel] = copy
         listed.append(PackageFile(name, title, res.get("description"), rel, None, len(data),
                                   hashlib.sha256(data).hexdigest(), fmt, res.get("mediatype"),

@@ -8,7 +8,7 @@ not packaged yet, the counts per fiscal year and the downloadable lists.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..inventory.model import FiscalYearCount, Inventory, InventoryEntry, PublisherCounts
 from ..metadata.vocabularies import THEMES
@@ -20,10 +20,16 @@ from .labels import entry_tags, when_label
 __all__ = ["index_page"]
 
 
-def _filter_attrs(entry: InventoryEntry) -> str:
-    """What ``filter.js`` matches an item on, as data attributes."""
-    return attrs({"data-item": True, "data-themes": " ".join(entry.themes),
+def _filter_attrs(entry: InventoryEntry, columns: Sequence[str] = ()) -> str:
+    """What ``filter.js`` matches an item on, as data attributes.
+
+    ``data-columns`` (the tables' column titles and names) lets a search for 達成率 or 決算額 find the
+    datasets that hold such a column; ``data-kind`` lets the count say how many are packages.
+    """
+    return attrs({"data-item": True, "data-kind": "package" if entry.packaged else "listed",
+                  "data-themes": " ".join(entry.themes),
                   "data-keywords": json.dumps(list(entry.keywords), ensure_ascii=False),
+                  "data-columns": json.dumps(list(columns), ensure_ascii=False) if columns else None,
                   "data-publisher": entry.publisher})
 
 
@@ -50,7 +56,7 @@ def _filter_form(entries: Sequence[InventoryEntry], site: SiteContext) -> str:
     )
 
 
-def _dataset_card(entry: InventoryEntry, site: SiteContext) -> str:
+def _dataset_card(entry: InventoryEntry, site: SiteContext, columns: Sequence[str]) -> str:
     formats = "・".join(entry.all_formats())
     bits = [f"提供者: {esc(entry.publisher_name or site.publisher_name(entry.publisher))}"]
     if entry.modified:
@@ -58,7 +64,7 @@ def _dataset_card(entry: InventoryEntry, site: SiteContext) -> str:
     if formats:
         bits.append(f"形式: {esc(formats)}")
     return (
-        f'<li class="dataset"{_filter_attrs(entry)}>\n'
+        f'<li class="dataset"{_filter_attrs(entry, columns)}>\n'
         f'<h3><a href="{esc(href(entry.id))}/index.html">{esc(entry.title)}</a></h3>\n'
         f'<p class="meta">{" ／ ".join(bits)}</p>\n'
         + (f'<p class="desc">{esc(clip(entry.description))}</p>\n' if entry.description else "")
@@ -66,12 +72,13 @@ def _dataset_card(entry: InventoryEntry, site: SiteContext) -> str:
     )
 
 
-def _others_section(others: Sequence[InventoryEntry], site: SiteContext) -> str:
+def _others_section(others: Sequence[InventoryEntry], site: SiteContext, pages: Mapping[str, str]) -> str:
     if not others:
         return ""
     rows = []
     for e in others:
-        title = link(e.url, e.title)
+        # Its own page says what is known and links on to where it is published.
+        title = f'<a href="{esc(href(pages[e.id]))}">{esc(e.title)}</a>' if e.id in pages else link(e.url, e.title)
         source = esc(e.source or "")
         note = f'<br><span class="muted">{esc(e.note)}</span>' if e.note else ""
         rows.append(
@@ -165,14 +172,23 @@ def _lists_section(codes: Sequence[str], site: SiteContext) -> str:
     )
 
 
-def index_page(inventory: Inventory, codes: Sequence[str], site: SiteContext) -> bytes:
-    """The catalog's front page; ``codes``: the publishers that have an オープンデータ一覧."""
+def _count_line(packaged: int, listed: int) -> str:
+    # filter.js rewrites this line with the same words, so the two cannot tell different stories.
+    return f"全 {packaged + listed} 件（パッケージ {packaged} 件・一覧のみ {listed} 件）を表示しています。"
+
+
+def index_page(inventory: Inventory, codes: Sequence[str], site: SiteContext, *,
+               pages: Mapping[str, str] | None = None, columns: Mapping[str, Sequence[str]] | None = None) -> bytes:
+    """The catalog's front page; ``codes``: the publishers that have an オープンデータ一覧.
+
+    ``pages``: the page of each dataset without a package (``listed_page``); ``columns``: each
+    package's column titles, which the search also matches.
+    """
     entries = inventory.entries
     cat = site.settings.catalog
     packaged = [e for e in entries if e.packaged]
     others = [e for e in entries if not e.packaged]
-    total = len(packaged) + len(others)
-    cards = "\n".join(_dataset_card(e, site) for e in packaged)
+    cards = "\n".join(_dataset_card(e, site, (columns or {}).get(e.id, ())) for e in packaged)
     intro = paragraphs(cat.description) or (
         "<p>データを自由に使えるオープンデータとして公開しています。各データセットのページから CSV などのファイルを"
         "ダウンロードできます。利用するときは、各ページにある出典の記載をお願いします。</p>\n")
@@ -180,12 +196,12 @@ def index_page(inventory: Inventory, codes: Sequence[str], site: SiteContext) ->
         f"<h1>{esc(cat.title)}</h1>\n<div class=\"lead\">{intro}</div>\n"
         '<section aria-labelledby="datasets-heading">\n<h2 id="datasets-heading">データセット</h2>\n'
         + _filter_form(entries, site)
-        + f'<p id="filter-status" class="filter-status" role="status">全 {total} 件を表示しています。</p>\n'
+        + f'<p id="filter-status" class="filter-status" role="status">{_count_line(len(packaged), len(others))}</p>\n'
         + (f'<ul class="datasets" data-group="datasets">\n{cards}\n</ul>\n' if packaged else
            "<p>掲載しているデータパッケージはまだありません。</p>\n")
         + '<p id="datasets-empty" class="note" hidden>条件に合うデータセットはありません。</p>\n'
         "</section>\n"
-        + _others_section(others, site)
+        + _others_section(others, site, pages or {})
         + _counts_section(inventory, site)
         + _lists_section(codes, site)
     )

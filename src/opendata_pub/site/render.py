@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -37,12 +38,16 @@ from ..errors import InputError, UsageError
 from ..inventory.collect import entry_from_package
 from ..inventory.model import Inventory, InventoryEntry
 from ..packaging.package import LocalPackage
-from .catalog_rdf import catalog_rdf_files
+from .catalog_rdf import catalog_rdf_files, dataset_rdf_files
 from .context import SiteContext
+from .csvtable import tables_of
 from .dataset_page import dataset_page
-from .files import opendata_lists, package_files, published_descriptor
+from .evaluation_page import evaluation_section
+from .files import PackageFile, opendata_lists, package_files, published_descriptor, safe_file_name, schema_of
 from .html import asset
 from .index_page import index_page
+from .listed_page import listed_page, listed_page_path
+from .preview_page import preview_page
 
 __all__ = ["RESERVED_NAMES", "render_site", "write_site"]
 
@@ -98,6 +103,39 @@ def _publisher_names(settings: Settings, entries: Sequence[InventoryEntry]) -> d
     return names
 
 
+def _column_words(pkg: LocalPackage) -> list[str]:
+    """The column names and titles of the package's tables, for the index's search."""
+    words: list[str] = []
+    for res in pkg.resources():
+        schema = schema_of(pkg, res)
+        for f in (schema or {}).get("fields") or []:
+            if isinstance(f, Mapping):
+                words += [str(f[k]) for k in ("title", "name") if f.get(k) and str(f[k]) not in words]
+    return words
+
+
+def _package_pages(pkg: LocalPackage, entry: InventoryEntry, site: SiteContext, files: dict[str, bytes]) -> None:
+    """One package's folder: its files, Excel copies, previews, RDF, descriptor and page."""
+    pkg_files, listed = package_files(pkg)
+    resources = pkg.resources()
+    tables = tables_of(pkg_files, listed, resources)
+    index = {str(r.get("name") or f"resource-{i + 1}"): i for i, r in enumerate(resources)}
+    shown: list[PackageFile] = []
+    for f in listed:
+        if f.resource in tables:
+            i = index.get(f.resource, 0)
+            f = replace(f, preview_path=f"preview/{safe_file_name(f.resource, i)}.html")
+            pkg_files[f.preview_path or ""] = preview_page(f, tables[f.resource], schema_of(pkg, resources[i]),
+                                                           entry.title, site)
+        shown.append(f)
+    rdf = dataset_rdf_files(pkg, site.settings)
+    for rel, data in {**pkg_files, **rdf}.items():
+        _add(files, f"{pkg.name}/{rel}", data)
+    _add(files, f"{pkg.name}/datapackage.json", published_descriptor(pkg, site.settings))
+    _add(files, f"{pkg.name}/index.html",
+         dataset_page(pkg, entry, shown, site, evaluation_section(tables), rdf_links=bool(rdf)))
+
+
 def _render_site(packages: Sequence[LocalPackage], settings: Settings, inventory: Inventory | None = None, *,
                  rdf: Any = None) -> dict[str, bytes]:
     pkgs = sorted(packages, key=lambda p: p.name)
@@ -112,16 +150,17 @@ def _render_site(packages: Sequence[LocalPackage], settings: Settings, inventory
     _add(files, "assets/style.css", asset("style.css"))
     _add(files, "assets/filter.js", asset("filter.js"))
     for pkg, entry in zip(pkgs, packaged):
-        pkg_files, listed = package_files(pkg)
-        for rel, data in pkg_files.items():
-            _add(files, f"{pkg.name}/{rel}", data)
-        _add(files, f"{pkg.name}/datapackage.json", published_descriptor(pkg, settings))
-        _add(files, f"{pkg.name}/index.html", dataset_page(pkg, entry, listed, site))
+        _package_pages(pkg, entry, site, files)
+    pages = {e.id: path for e in others if (path := listed_page_path(e, RESERVED_NAMES)) is not None}
+    for e in others:
+        if e.id in pages:
+            _add(files, pages[e.id], listed_page(e, site))
     codes = [c for c in full.publishers() if c and any(e.publisher == c for e in full.entries)]
     derived = {**opendata_lists(full, codes), **catalog_rdf_files(rdf, pkgs, settings, full)}
     for path, data in derived.items():
         _add(files, path, data)
-    _add(files, "index.html", index_page(full, codes, site))
+    columns = {p.name: _column_words(p) for p in pkgs}
+    _add(files, "index.html", index_page(full, codes, site, pages=pages, columns=columns))
     return dict(sorted(files.items()))
 
 

@@ -19,9 +19,11 @@
     return (text.normalize ? text.normalize("NFKC") : text).toLowerCase();
   }
 
-  function keywordsOf(el) {
-    try { return JSON.parse(el.getAttribute("data-keywords") || "[]"); } catch (e) { return []; }
+  function listOf(el, name) {
+    try { return JSON.parse(el.getAttribute(name) || "[]"); } catch (e) { return []; }
   }
+
+  function keywordsOf(el) { return listOf(el, "data-keywords"); }
 
   function matches(el, q, theme, keyword, publisher) {
     var themes = (el.getAttribute("data-themes") || "").split(" ");
@@ -29,18 +31,26 @@
     if (theme && themes.indexOf(theme) < 0) { return false; }
     if (keyword && keywords.indexOf(keyword) < 0) { return false; }
     if (publisher && el.getAttribute("data-publisher") !== publisher) { return false; }
-    if (q && norm(el.textContent + " " + keywords.join(" ")).indexOf(q) < 0) { return false; }
+    // the words a reader may search by: the visible text, the keywords and the tables' column titles
+    var words = el.textContent + " " + keywords.join(" ") + " " + listOf(el, "data-columns").join(" ");
+    if (q && norm(words).indexOf(q) < 0) { return false; }
     return true;
+  }
+
+  function kinds(list) {
+    var packaged = list.filter(function (el) { return el.getAttribute("data-kind") === "package"; }).length;
+    return "（パッケージ " + packaged + " 件・一覧のみ " + (list.length - packaged) + " 件）";
   }
 
   function apply() {
     var q = norm(controls.q.value).trim();
-    var shown = 0;
+    var visible = [];
     items.forEach(function (el) {
       var ok = matches(el, q, controls.theme.value, controls.keyword.value, controls.publisher.value);
       el.hidden = !ok;
-      if (ok) { shown += 1; }
+      if (ok) { visible.push(el); }
     });
+    var shown = visible.length;
     // a group whose entries are all hidden says so instead of showing an empty list or table
     Array.prototype.forEach.call(document.querySelectorAll("[data-group]"), function (group) {
       var any = group.querySelector("[data-item]:not([hidden])") !== null;
@@ -50,8 +60,8 @@
     });
     var filtered = shown !== items.length;
     status.textContent = filtered
-      ? "全 " + items.length + " 件のうち、条件に合う " + shown + " 件を表示しています。"
-      : "全 " + items.length + " 件を表示しています。";
+      ? "全 " + items.length + " 件のうち、条件に合う " + shown + " 件" + kinds(visible) + "を表示しています。"
+      : "全 " + items.length + " 件" + kinds(items) + "を表示しています。";
   }
 
   function fromQuery() {
