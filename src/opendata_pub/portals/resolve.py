@@ -177,8 +177,8 @@ def resolve_source(
     * an http(s) URL that is a configured portal's URL: that portal, with its token;
     * any other URL: a static catalog or else a CKAN, read without a token (``$CKAN_API_TOKEN`` is
       for ``publish --to URL`` only: a token must not go to a host it was not configured for);
-    * anything else: a static catalog folder. No SOURCE means ``default_target`` (else the project's
-  ``site/`` when it exists; with neither, a UsageError that says to use ``--from``).
+    * anything else: a static catalog folder. No SOURCE means ``default_target`` (else the
+      project's ``site/`` when it exists; with neither, a UsageError that says to use ``--from``).
 
     The same source serves ``list`` and ``open_package`` (listing.py, pull.py): a URL that is not a
     configured portal is told apart there, static catalog first, so a static site's URL is never
