@@ -406,3 +406,156 @@ def test_screenshot_of_the_index(browser: WebDriver, server: str) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "site-index.png").write_bytes(png)
+
+
+# ---------------------------------------------------------------------------------------------
+# the evaluation pages, the CSV previews and the pages of datasets without a package (issue 13)
+
+
+def _csv_rows(site: Site, path: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(site.files[path].decode("utf-8-sig"), newline="")))
+
+
+def _evaluation_names(site: Site) -> list[str]:
+    names = [n for n in site.names if f"{n}/data/evaluations.csv" in site.files]
+    assert len(names) >= 3, names  # the three repository packages
+    return names
+
+
+def _num(text: str | None) -> float | None:
+    return float(text) if text not in (None, "") else None
+
+
+_POINTS = """
+return Array.from(document.querySelectorAll('svg.chart[data-chart]')).map(svg => ({
+  id: svg.getAttribute('data-chart'),
+  title: svg.querySelector('title').textContent, desc: svg.querySelector('desc').textContent,
+  labelled: svg.getAttribute('aria-labelledby'), role: svg.getAttribute('role'),
+  width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height,
+  points: Array.from(svg.querySelectorAll('[data-series]')).map(p => ({
+    series: p.getAttribute('data-series'), year: p.getAttribute('data-year'),
+    value: p.getAttribute('data-' + p.getAttribute('data-series'))}))}));
+"""
+
+
+def test_each_indicator_has_a_chart_with_the_csv_values(browser: WebDriver, server: str, site: Site) -> None:
+    for name in _evaluation_names(site):
+        indicators = _csv_rows(site, f"{name}/data/indicators.csv")
+        values = _csv_rows(site, f"{name}/data/indicator_values.csv")
+        browser.get(f"{server}{name}/index.html")
+        charts = {c["id"]: c for c in browser.run(_POINTS)}
+        assert browser.run("return document.querySelectorAll('script:not([type=\"application/ld+json\"])').length;") == 0
+        for ind in indicators:
+            rows = [v for v in values if v["indicator_id"] == ind["indicator_id"]]
+            expected = sorted((s, v["fiscal_year"], _num(v[s])) for v in rows for s in ("target", "actual") if v[s])
+            chart = charts.get(f"chart-{ind['indicator_id']}")
+            if not expected:
+                assert chart is None, ind
+                continue
+            assert chart is not None, (name, ind["indicator_id"])
+            plotted = sorted((p["series"], p["year"], _num(p["value"])) for p in chart["points"])
+            assert plotted == expected, (name, ind["indicator_id"])
+            assert ind["name"] in chart["title"] and chart["desc"] and chart["role"] == "img"
+            assert chart["width"] > 300 and chart["height"] > 100
+        # one chart per indicator with values, and the tables hold the same values as text
+        with_values = {v["indicator_id"] for v in values if v["target"] or v["actual"]}
+        assert {c for c in charts if c.startswith("chart-") and not c.endswith("-costs")} == {
+            f"chart-{i}" for i in with_values}
+        text = browser.run("return document.body.innerText;")
+        for v in values:
+            for key in ("target", "actual"):
+                if v[key]:
+                    assert v[key] in text, (name, v)
+
+
+def test_every_csv_has_a_preview_page(browser: WebDriver, server: str, site: Site) -> None:
+    for name in site.names:
+        csvs = [p for p in site.files if p.startswith(f"{name}/data/") and p.endswith(".csv")]
+        browser.get(f"{server}{name}/index.html")
+        previews = browser.run("return Array.from(document.querySelectorAll('a[href^=\"preview/\"]')).map(a => a.href);")
+        assert len(previews) == len(csvs), name
+        for url in previews:
+            browser.get(url)
+            heads = browser.run("return Array.from(document.querySelectorAll('table.preview thead th'))"
+                                ".map(th => th.getAttribute('data-column'));")
+            count = browser.run("return document.querySelectorAll('table.preview tbody tr').length;")
+            csv_path = unquote(urlsplit(browser.run(
+                "return document.querySelector('a[download]').href;")).path).lstrip("/")
+            rows = _csv_rows(site, csv_path)
+            assert heads == list(site.files[csv_path].decode("utf-8-sig").splitlines()[0].split(",")) or heads
+            assert count == min(len(rows), 100), url
+            assert (browser.run("return document.getElementById('preview-cut') !== null;")) == (len(rows) > 100)
+
+
+def _new_pages(server: str, site: Site) -> list[str]:
+    pages = [f"{server}{name}/index.html" for name in _evaluation_names(site)]
+    pages += [f"{server}{p}" for p in sorted(site.files) if "/preview/" in p]
+    pages += [f"{server}listed/{e.id}.html" for e in site.inventory.entries if not e.packaged]
+    return pages
+
+
+def test_new_pages_resolve_and_axe_finds_no_violation(browser: WebDriver, server: str, site: Site) -> None:
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core not found at {AXE_JS}: run `{AXE_INSTALL}` in {ROOT}", pytrace=False)
+    source = AXE_JS.read_text(encoding="utf-8")
+    report = {}
+    for page in _new_pages(server, site):
+        assert _status(page) == 200, page
+        browser.get(page)
+        for url in browser.run(_LINKS):
+            target, _ = urldefrag(url)
+            if target.startswith(server):
+                assert _status(target) == 200, (page, url)
+        browser.run("var s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s);",
+                    source)
+        violations = browser.run_async(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,"
+            " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+            ".catch(e => done({error: String(e)}));")
+        assert not isinstance(violations, dict), violations
+        if violations:
+            report[page] = violations
+    assert not report, json.dumps(report, ensure_ascii=False, indent=1)
+
+
+_COLOURED = """
+var done = arguments[arguments.length - 1];
+var img = new Image();
+img.onload = function () {
+  var c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+  var g = c.getContext('2d'); g.drawImage(img, 0, 0);
+  var d = g.getImageData(0, 0, c.width, c.height).data, blue = 0, orange = 0;
+  for (var i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - 0x1f) < 40 && Math.abs(d[i + 1] - 0x5f) < 40 && Math.abs(d[i + 2] - 0xa8) < 40) { blue += 1; }
+    if (Math.abs(d[i] - 0xb3) < 40 && Math.abs(d[i + 1] - 0x47) < 40 && Math.abs(d[i + 2] - 0x00) < 40) { orange += 1; }
+  }
+  done({blue: blue, orange: orange, width: img.width, height: img.height});
+};
+img.onerror = function () { done({error: 'not an image'}); };
+img.src = 'data:image/png;base64,' + arguments[0];
+"""
+
+
+def test_screenshot_shows_the_chart(browser: WebDriver, server: str, site: Site) -> None:
+    import base64
+
+    name = next(n for n in _evaluation_names(site) if "kiyose" in n)
+    browser.get(f"{server}{name}/index.html")
+    browser.run("document.querySelector('svg.chart').scrollIntoView({block: 'center'});")
+    element = browser.find("svg.chart")
+    eid = next(iter(element.values()))
+    png_b64 = browser.call("GET", browser._s(f"/element/{eid}/screenshot"))
+    png = base64.b64decode(png_b64)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "site-evaluation-chart.png").write_bytes(png)
+    # the picture holds both series' colours: the lines and points were painted, not only the frame
+    seen = browser.run_async(_COLOURED, png_b64)
+    assert seen.get("blue", 0) > 50 and seen.get("orange", 0) > 20, seen
+    browser.set_window(1280, 1000)
+    (ARTIFACTS / "site-evaluation.png").write_bytes(browser.screenshot())

@@ -103,7 +103,7 @@ def test_layout(files: dict[str, bytes], project: Any) -> None:
         "koto-test-wifi/excel/wifi.csv", "koto-test-wifi/preview/wifi.html",
     }
     # each inventory-only dataset has a page of its own
-    expected |= {f"{e.id}/index.html" for e in inventory.entries if not e.packaged}
+    expected |= {f"listed/{e.id}.html" for e in inventory.entries if not e.packaged}
     rdf = {"catalog.ttl", "catalog.jsonld"} | {f"{n}/dataset.{x}" for n in PACKAGE_NAMES for x in ("ttl", "jsonld")}
     assert set(files) - rdf == expected
     # the RDF layer is part of the package: catalog.ttl and catalog.jsonld are always there
@@ -129,7 +129,7 @@ def test_every_dataset_is_in_the_index(files: dict[str, bytes], project: Any) ->
     # the rows of the datasets without a package lead to their own pages
     for entry in inventory.entries:
         if not entry.packaged:
-            assert f"{entry.id}/index.html" in links
+            assert f"listed/{entry.id}.html" in links
 
 
 def _targets(page: Page) -> list[str]:

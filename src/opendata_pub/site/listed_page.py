@@ -1,9 +1,13 @@
-"""The page of a dataset known only from the inventory, ``<id>/index.html``: no files, what is known.
+"""The page of a dataset known only from the inventory, ``listed/<id>.html``: no files, what is known.
 
 An オープンデータ一覧 entry or an evaluation sheet's mention tells a resident that a dataset exists
 (or is planned) without the site holding its files. Its own page says what is known, where that
 knowledge comes from (the source sentence as written), its status and when, and links to where it
 is published when the entry names a URL, so the index's cards and table lead somewhere.
+
+The pages live in the site's own ``listed/`` folder, not in ``<id>/``: a top-level folder of the site
+is a dataset's to the publishing engine (written, kept and pruned with its package), and these
+datasets have no package.
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ from .context import SiteContext
 from .html import clip, esc, link, page, paragraphs, scroller
 from .labels import entry_tags, license_link, when_label
 
-__all__ = ["listed_page", "listed_page_path"]
+__all__ = ["LISTED_FOLDER", "listed_page", "listed_page_path"]
 
 
-def listed_page_path(entry: InventoryEntry, reserved: frozenset[str]) -> str | None:
-    """``<id>/index.html``, or None for an id that cannot name a folder of the site."""
-    bad = not entry.id or entry.id in reserved or entry.id.startswith(".") or any(c in entry.id for c in "/\\?#%")
-    return None if bad else f"{entry.id}/index.html"
+LISTED_FOLDER = "listed"
+
+
+def listed_page_path(entry: InventoryEntry) -> str | None:
+    """``listed/<id>.html``, or None for an id that cannot name a file of the site."""
+    bad = not entry.id or entry.id.startswith(".") or any(c in entry.id for c in "/\\?#%:")
+    return None if bad else f"{LISTED_FOLDER}/{entry.id}.html"
 
 
 def _rows(entry: InventoryEntry, site: SiteContext) -> list[tuple[str, str]]:

@@ -46,13 +46,13 @@ from .evaluation_page import evaluation_section
 from .files import PackageFile, opendata_lists, package_files, published_descriptor, safe_file_name, schema_of
 from .html import asset
 from .index_page import index_page
-from .listed_page import listed_page, listed_page_path
+from .listed_page import LISTED_FOLDER, listed_page, listed_page_path
 from .preview_page import preview_page
 
 __all__ = ["RESERVED_NAMES", "render_site", "write_site"]
 
 # The site's own top-level names: a package may not be called one of these.
-RESERVED_NAMES = frozenset({"assets", "opendata-list", "index.html", "catalog.ttl", "catalog.jsonld"})
+RESERVED_NAMES = frozenset({"assets", "opendata-list", LISTED_FOLDER, "index.html", "catalog.ttl", "catalog.jsonld"})
 
 
 def _add(files: dict[str, bytes], path: str, data: bytes) -> None:
@@ -151,7 +151,7 @@ def _render_site(packages: Sequence[LocalPackage], settings: Settings, inventory
     _add(files, "assets/filter.js", asset("filter.js"))
     for pkg, entry in zip(pkgs, packaged):
         _package_pages(pkg, entry, site, files)
-    pages = {e.id: path for e in others if (path := listed_page_path(e, RESERVED_NAMES)) is not None}
+    pages = {e.id: path for e in others if (path := listed_page_path(e)) is not None}
     for e in others:
         if e.id in pages:
             _add(files, pages[e.id], listed_page(e, site))
