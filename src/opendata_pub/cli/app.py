@@ -316,10 +316,132 @@ def _install_output_guards() -> None:
     warnings.showwarning = _show_warning
 
 
+# Usage errors are click's; its messages are English sentences, so they are rebuilt in Japanese from
+# the parts click keeps on the exception (the parameter, its option names, its choices, the command).
+# Only the extra-arguments error carries nothing but its sentence.
+_EXTRA_ARGS = re.compile(r"\((.*)\)\s*$", re.DOTALL)
+_CHOICE_VALUE = re.compile(r"^('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+# click >= 8.2 raises this for a group called without a command: its "message" is the help text
+_NO_ARGS_IS_HELP: type[Exception] | None = getattr(click.exceptions, "NoArgsIsHelpError", None)
+
+
+def _param_name(param: click.Parameter | None, fallback: str | None = None) -> str:
+    """An option as its names (``--to / -t``), an argument as its metavar (``DATASET``)."""
+    if isinstance(param, click.Option):
+        return " / ".join(param.opts)
+    if param is not None:
+        return (param.metavar or param.name or "").upper() if isinstance(param, click.Argument) else str(param.name)
+    return fallback or "値"
+
+
+def _choices(param: click.Parameter | None) -> str:
+    if param is not None and isinstance(param.type, click.Choice):
+        return f" (選べる値: {', '.join(map(str, param.type.choices))})"
+    return ""
+
+
+def _possibilities(exc: click.UsageError) -> str:
+    found = getattr(exc, "possibilities", None)
+    return f" (もしかして: {', '.join(found)})" if found else ""
+
+
+def _missing_message(exc: click.MissingParameter) -> str:
+    param = exc.param
+    kind = "引数" if isinstance(param, click.Argument) or exc.param_type == "argument" else "オプション"
+    hint = exc.param_hint if isinstance(exc.param_hint, str) else None
+    return f"{kind} {_param_name(param, hint)} が指定されていません{_choices(param)}"
+
+
+def _bad_value_message(exc: click.BadParameter) -> str:
+    param = exc.param
+    name = _param_name(param, exc.param_hint if isinstance(exc.param_hint, str) else None)
+    if param is not None and isinstance(param.type, click.Choice):
+        # the sentence begins with the repr of the value given; nothing else keeps it
+        given = _CHOICE_VALUE.match(exc.message)
+        value = f" {given.group(1)}" if given else ""
+        return f"{name} の値{value} は選べません{_choices(param)}"
+    if param is not None and isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType)):
+        return f"{name} には数値を指定してください: {exc.message}"
+    return f"{name} の値が正しくありません: {exc.message}"
+
+
+def _command_of(exc: click.UsageError, args: list[str]) -> tuple[str, click.Command]:
+    """The command being parsed and its path (``opendata-pub evaluation import``). click's parser
+    raises some errors (an option missing its value) without a context: then the command words of
+    the command line say which."""
+    if exc.ctx is not None:
+        return exc.ctx.command_path, exc.ctx.command
+    path: list[str] = ["opendata-pub"]
+    command: click.Command = app
+    for word in args:
+        if isinstance(command, click.Group) and word in command.commands:
+            path.append(word)
+            command = command.commands[word]
+    return " ".join(path), command
+
+
+def _option_usage_message(exc: click.BadOptionUsage, command: click.Command) -> str:
+    """An option without its value (``--to`` last) or a flag given one (``--force=yes``)."""
+    option = next((p for p in command.params if isinstance(p, click.Option)
+                   and exc.option_name in (*p.opts, *p.secondary_opts)), None)
+    if option is None:
+        return exc.format_message()
+    if option.is_flag:
+        return f"オプション {exc.option_name} は値を取りません"
+    return f"オプション {exc.option_name} には値が必要です"
+
+
+def _usage_message(exc: click.UsageError, args: list[str]) -> str:
+    """click's usage error in Japanese; a message click did not build (ours) as it is."""
+    if isinstance(exc, click.MissingParameter):
+        return _missing_message(exc)
+    if isinstance(exc, click.NoSuchOption):
+        return f"オプション {exc.option_name} はありません{_possibilities(exc)}"
+    if isinstance(exc, click.BadOptionUsage):
+        return _option_usage_message(exc, _command_of(exc, args)[1])
+    if isinstance(exc, click.BadParameter):
+        return _bad_value_message(exc)
+    text = exc.message
+    if text.startswith("No such command"):
+        name = getattr(exc, "command_name", None) or text.split(" ", 3)[-1].strip(".'\"")
+        return f"コマンド {name} はありません{_possibilities(exc)}"
+    if text.startswith("Got unexpected extra argument") and (extra := _EXTRA_ARGS.search(text)):
+        return f"余分な引数があります: {extra.group(1)}"
+    return exc.format_message()
+
+
+def _usage_hint(exc: click.UsageError, args: list[str]) -> str:
+    # the help of the command that was being parsed, not only the top level
+    return f"{_command_of(exc, args)[0]} --help で使い方を確認できます"
+
+
+def _wants_json(args: list[str]) -> bool:
+    """``--format json`` (``-f json``, ``--format=json``) anywhere on the command line: errors become
+    JSON too, so that a program reading stdout gets one JSON value whatever happened."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return False
+        if arg in ("--format", "-f") and i + 1 < len(args) and args[i + 1] == "json":
+            return True
+        if arg in ("--format=json", "-fjson", "-f=json"):
+            return True
+    return False
+
+
+def _error(message: str, hint: str | None, code: int, *, as_json: bool) -> int:
+    """Report an error (text on stderr, or ``{"error": …}`` on stdout under --format json); return ``code``."""
+    if as_json:
+        print_json({"error": {"message": _scrub(message), "hint": _scrub(hint) if hint else None, "code": code}})
+    else:
+        _fail(message, hint)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``opendata-pub`` script; returns the exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or bool(os.environ.get("OPENDATA_PUB_DEBUG"))
+    as_json = _wants_json(args)
     _install_output_guards()
     try:
         app.main(args=args, prog_name="opendata-pub", standalone_mode=False)
@@ -329,22 +451,25 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:
-        _fail(exc.format_message(), "opendata-pub --help でコマンドの使い方を確認できます")
-        return EXIT_USAGE
+        if _NO_ARGS_IS_HELP is not None and isinstance(exc, _NO_ARGS_IS_HELP) and not as_json:
+            # a group without its command: its help, as click shows it (our own text: no scrubbing needed)
+            sys.stderr.write(exc.format_message() + "\n")
+            return EXIT_USAGE
+        if _NO_ARGS_IS_HELP is not None and isinstance(exc, _NO_ARGS_IS_HELP):
+            return _error("コマンドが指定されていません", _usage_hint(exc, args), EXIT_USAGE, as_json=True)
+        return _error(_usage_message(exc, args), _usage_hint(exc, args), EXIT_USAGE, as_json=as_json)
     except click.Abort:
-        err.print("中断しました")
-        return 130
+        return _error("中断しました", None, 130, as_json=as_json)
+    except click.FileError as exc:
+        return _error(f"ファイル {exc.ui_filename} を開けません: {exc.message}", None, EXIT_USAGE, as_json=as_json)
     except click.ClickException as exc:
-        _fail(exc.format_message())
-        return EXIT_USAGE
+        return _error(exc.format_message(), None, EXIT_USAGE, as_json=as_json)
     except OpendataPubError as exc:
         if debug:
             _print_traceback()
-        _fail(str(exc), exc.hint)
-        return exc.exit_code
+        return _error(str(exc), exc.hint, exc.exit_code, as_json=as_json)
     except KeyboardInterrupt:
-        err.print("中断しました")
-        return 130
+        return _error("中断しました", None, 130, as_json=as_json)
     except BrokenPipeError:
         # stdout closed early (| head): not an error of ours; keep Python from complaining at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -353,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
         if debug:
             _print_traceback()
-        # _fail redacts (secrets of this run, header values, token shapes) before anything else
-        _fail(f"内部エラー: {type(exc).__name__}: {exc}", "--debug を付けると詳細が表示されます。再現手順とともに報告してください")
-        return EXIT_FAILED
-
+        # _scrub redacts (secrets of this run, header values, token shapes) before anything else
+        return _error(f"内部エラー: {type(exc).__name__}: {exc}",
+                      "--debug を付けると詳細が表示されます。再現手順とともに報告してください", EXIT_FAILED,
+                      as_json=as_json)

@@ -1,0 +1,88 @@
+"""What a first-time user meets (issue 13, item 5): click's usage errors in Japanese with the help of
+the command at hand, errors as JSON under --format json, a neutral starter opendata.yaml that
+``validate`` flags until it is filled in, and an inventory readable at 80 columns and in a pipe.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write
+
+_ENGLISH = re.compile(r"Missing (option|argument)|No such (option|command)|Invalid value|unexpected extra|"
+                      r"requires an argument|does not take a value|is not one of|Usage:")
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "help_of"),
+    [
+        (["pull"], "引数 DATASET が指定されていません", "opendata-pub pull"),
+        (["evaluation", "import", "x.xlsx"], "オプション --municipality / -m が指定されていません",
+         "opendata-pub evaluation import"),
+        (["evaluation", "import", "--municipality-code", "1"], "オプション --municipality-code はありません",
+         "opendata-pub evaluation import"),
+        (["validate", "--format", "xml"], "--format / -f の値 'xml' は選べません (選べる値: text, json)",
+         "opendata-pub validate"),
+        (["validate", "--format"], "オプション --format には値が必要です", "opendata-pub validate"),
+        (["init", "--force=yes"], "オプション --force は値を取りません", "opendata-pub init"),
+        (["describe", "a.csv", "b.csv"], "余分な引数があります: b.csv", "opendata-pub describe"),
+        (["frob"], "コマンド frob はありません", "opendata-pub"),
+        (["evaluation", "improt"], "コマンド improt はありません (もしかして: import)", "opendata-pub evaluation"),
+        (["inventory", "--formt", "json"], "オプション --formt はありません (もしかして: --format)",
+         "opendata-pub inventory"),
+    ],
+)
+def test_usage_errors_are_japanese_and_name_the_commands_help(cli, tmp_path: Path, args: list[str], message: str,
+                                                                help_of: str) -> None:
+    r = cli(*args, cwd=tmp_path)
+    assert r.code == 2
+    assert r.out == ""
+    assert f"エラー: {message}" in r.err
+    assert f"ヒント: {help_of} --help で使い方を確認できます" in r.err
+    assert not _ENGLISH.search(r.err), r.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--format", "json", "--profile", "bad"],
+        ["--format", "json", "pull"],  # --format anywhere, even where it is itself the usage error
+        ["evaluation", "import", "x.xlsx", "-f", "json"],
+        ["validate", "--format=json", "--no-such"],
+    ],
+)
+def test_usage_errors_under_format_json_are_json_on_stdout(cli, tmp_path: Path, args: list[str]) -> None:
+    r = cli(*args, cwd=tmp_path)
+    assert r.code == 2
+    assert r.err == ""
+    error = json.loads(r.out)["error"]
+    assert set(error) == {"message", "hint", "code"}
+    assert error["code"] == 2
+    assert "--help で使い方を確認できます" in error["hint"]
+    assert not _ENGLISH.search(error["message"])
+
+
+def test_other_errors_under_format_json_keep_their_exit_code(cli, tmp_path: Path) -> None:
+    # an unknown key in opendata.yaml: a configuration error (2); a missing file: a failure (1)
+    write(tmp_path / "opendata.yaml", "catalog: {titel: x}\n")
+    r = cli("inventory", "--format", "json", cwd=tmp_path)
+    assert r.code == 2 and r.err == ""
+    error = json.loads(r.out)["error"]
+    assert error["code"] == 2 and "titel" in error["message"]
+    r = cli("describe", "missing.csv", "--format", "json", cwd=tmp_path)
+    assert r.code == 1 and r.err == ""
+    error = json.loads(r.out)["error"]
+    assert error["code"] == 1 and "missing.csv" in error["message"]
+    # text mode is unchanged: one line on stderr
+    r = cli("describe", "missing.csv", cwd=tmp_path)
+    assert r.code == 1 and r.out == "" and r.err.startswith("エラー:")
+
+
+def test_a_group_without_its_command_shows_its_help(cli, tmp_path: Path) -> None:
+    r = cli("evaluation", cwd=tmp_path)
+    assert r.code == 2
+    assert "エラー" not in r.err and "opendata-pub evaluation" in r.err and "import" in r.err
