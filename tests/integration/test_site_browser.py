@@ -10,7 +10,11 @@ selenium, no websocket client). Checked: every dataset is in the index; every li
 script and download of every page answers HTTP 200 from the test server and nothing is loaded from
 anywhere else; the JSON-LD parses; the filter hides what does not match; axe-core (npm, in
 ``.cache/node``) finds no serious or critical violation; a screenshot of the index is saved to
-``test-artifacts/site-index.png``.
+``test-artifacts/site-index.png``. Issue 13: on each repository evaluation page one SVG chart per
+indicator whose plotted values (``data-target``/``data-actual``) equal ``indicator_values.csv``; a
+preview page per CSV with every column; axe-core finds no violation at all on the evaluation,
+preview and inventory-only pages; a screenshot of a chart (``site-evaluation-chart.png``) holds
+both series' colours; the count says packages vs listed only and the search matches column titles.
 
 Needs: ``apt-get install -y chromium chromium-driver fonts-noto-cjk`` (the fonts only make the
 screenshot readable) and ``npm install --prefix .cache/node axe-core@4``. Without chromium this
@@ -19,6 +23,8 @@ module skips, unless ``CI`` is set: in CI a missing browser is a failure.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -413,9 +419,6 @@ def test_screenshot_of_the_index(browser: WebDriver, server: str) -> None:
 
 
 def _csv_rows(site: Site, path: str) -> list[dict[str, str]]:
-    import csv
-    import io
-
     return list(csv.DictReader(io.StringIO(site.files[path].decode("utf-8-sig"), newline="")))
 
 
@@ -485,7 +488,8 @@ def test_every_csv_has_a_preview_page(browser: WebDriver, server: str, site: Sit
             csv_path = unquote(urlsplit(browser.run(
                 "return document.querySelector('a[download]').href;")).path).lstrip("/")
             rows = _csv_rows(site, csv_path)
-            assert heads == list(site.files[csv_path].decode("utf-8-sig").splitlines()[0].split(",")) or heads
+            header = next(csv.reader([site.files[csv_path].decode("utf-8-sig").splitlines()[0]]))
+            assert heads == header, url  # every column, in order, titled from the Table Schema
             assert count == min(len(rows), 100), url
             assert (browser.run("return document.getElementById('preview-cut') !== null;")) == (len(rows) > 100)
 
@@ -559,3 +563,16 @@ def test_screenshot_shows_the_chart(browser: WebDriver, server: str, site: Site)
     assert seen.get("blue", 0) > 50 and seen.get("orange", 0) > 20, seen
     browser.set_window(1280, 1000)
     (ARTIFACTS / "site-evaluation.png").write_bytes(browser.screenshot())
+
+
+def test_count_and_search_by_column_title(browser: WebDriver, server: str, site: Site) -> None:
+    entries = list(site.inventory.entries)
+    packaged = sum(e.packaged for e in entries)
+    browser.get(server + "index.html")
+    status = browser.run("return document.getElementById('filter-status').textContent;")
+    assert f"全 {len(entries)} 件（パッケージ {packaged} 件・一覧のみ {len(entries) - packaged} 件）" in status
+    # 達成率 is a column title of the evaluation packages only, in no card's visible text
+    browser.type(browser.find("#filter-text"), "達成率")
+    assert sorted(browser.run(_VISIBLE)) == _titles([e for e in entries if e.id in _evaluation_names(site)])
+    status = browser.run("return document.getElementById('filter-status').textContent;")
+    assert f"条件に合う {len(_evaluation_names(site))} 件（パッケージ {len(_evaluation_names(site))} 件・一覧のみ 0 件）" in status
