@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from opendata_pub.config import Secret, find_config, load_config, parse_config, starter_config
+from opendata_pub.config import (
+    PLACEHOLDER_CODE,
+    Secret,
+    find_config,
+    load_config,
+    parse_config,
+    placeholders,
+    starter_config,
+)
 from opendata_pub.errors import ConfigError
 from opendata_pub.yamlio import parse_yaml
 from tests.conftest import CONFIG, write
@@ -12,11 +20,29 @@ from tests.conftest import CONFIG, write
 
 def test_starter_config_parses_and_is_commented() -> None:
     settings = parse_config(parse_yaml(starter_config()), path="opendata.yaml", root=Path("."))
-    assert settings.publishers[0].code == "132217"
+    assert settings.publishers[0].code == PLACEHOLDER_CODE  # neutral: no real municipality (issue 13)
     assert settings.publishers[0].license == "PDL-1.0"
     assert settings.catalog.base_url == "https://opendata.example.lg.jp/"
     assert settings.packages_dir == "datapackages"
     assert starter_config().count("#") > 10
+
+
+def test_the_starter_is_neutral_and_every_blank_is_a_placeholder() -> None:
+    text = starter_config()
+    assert "132217" not in text and "清瀬" not in text and "kiyose" not in text
+    settings = parse_config(parse_yaml(text), path="opendata.yaml", root=Path("."))
+    keys = {key for key, _ in placeholders(settings)}
+    assert {"catalog.operator", "catalog.title", "catalog.base_url", "publishers[0].code", "publishers[0].name",
+            "publishers[0].url", "publishers[0].contact.name", "publishers[0].contact.email"} <= keys
+
+
+def test_example_addresses_are_placeholders_only_next_to_the_placeholder_code(tmp_path: Path) -> None:
+    # the project fixture uses example.lg.jp addresses with a real code: nothing to replace there
+    assert placeholders(load_config(write(tmp_path / "opendata.yaml", CONFIG))) == []
+    # 000000 loads (the starter's blank) but no other code without a prefecture does
+    assert parse_config({"publishers": [{"code": "000000", "name": "x"}]}).publishers[0].code == "000000"
+    with pytest.raises(ConfigError, match="都道府県コード"):
+        parse_config({"publishers": [{"code": "000001", "name": "x"}]})
 
 
 def test_load_config(tmp_path: Path) -> None:

@@ -32,12 +32,14 @@ __all__ = [
     "Portal",
     "Publisher",
     "Secret",
+    "PLACEHOLDER_CODE",
     "Settings",
     "check_token",
     "find_config",
     "licence_map_line",
     "load_config",
     "parse_config",
+    "placeholders",
     "starter_config",
 ]
 
@@ -312,6 +314,9 @@ class _Reader:
     def code(self, value: Any, key: str) -> str:
         if value is None:
             raise self.fail(key, "値が必要です")
+        if isinstance(value, str) and value.strip() == PLACEHOLDER_CODE:
+            # the starter's blank: it loads, so that validate can say what to replace (placeholders)
+            return PLACEHOLDER_CODE
         problem = lg_code_type_problem(value) or lg_code_problem(value.strip())
         if problem:
             raise self.fail(key, problem, hint=LG_CODE_QUOTE_HINT if not isinstance(value, str) else None)
@@ -542,41 +547,70 @@ def find_config(start: Path) -> Path | None:
 
 
 def starter_config() -> str:
-    """The commented configuration ``opendata-pub init`` writes."""
+    """The commented configuration ``opendata-pub init`` writes: a neutral one, every value a
+    placeholder that ``placeholders`` finds until the user puts in their own."""
     return _STARTER
+
+
+# The starter's blanks. 000000 is no municipality (there is no prefecture 00), so it cannot be a real
+# code left as it was; example.lg.jp addresses are placeholders only next to it, because tests and
+# documentation use them as real-looking values; "○○" is the Japanese "fill in here".
+PLACEHOLDER_CODE = "000000"
+_PLACEHOLDER_TEXT = "○○"
+_PLACEHOLDER_HOST = re.compile(r"(?i)(^|[/@.])example\.lg\.jp([/:]|$)")
+
+
+def placeholders(settings: Settings) -> list[tuple[str, str]]:
+    """The (key, value) pairs of opendata.yaml still holding a placeholder of ``starter_config``."""
+    cat = settings.catalog
+    values: list[tuple[str, str | None]] = [("catalog.operator", cat.operator), ("catalog.title", cat.title),
+                                            ("catalog.description", cat.description),
+                                            ("catalog.base_url", cat.base_url), ("catalog.homepage", cat.homepage)]
+    for i, pub in enumerate(settings.publishers):
+        k = f"publishers[{i}]"
+        values += [(f"{k}.code", pub.code), (f"{k}.name", pub.name), (f"{k}.url", pub.url)]
+        if pub.contact is not None:
+            values += [(f"{k}.contact.name", pub.contact.name), (f"{k}.contact.email", pub.contact.email),
+                       (f"{k}.contact.url", pub.contact.url)]
+    starter = any(value == PLACEHOLDER_CODE for _, value in values)
+    return [(key, value) for key, value in values if value and (
+        value == PLACEHOLDER_CODE or _PLACEHOLDER_TEXT in value or (starter and _PLACEHOLDER_HOST.search(value)))]
 
 
 _STARTER = """\
 # opendata.yaml — opendata-pub のプロジェクト設定 (project configuration)
-# 詳しくは README.md の「設定」を参照してください。
+# 詳しくは README.md の「Project configuration: `opendata.yaml`」を参照してください。
+#
+# 000000、○○、example.lg.jp は仮の値です。自団体の値に置き換えてください
+# (置き換えるまで opendata-pub validate がエラー config-placeholder で知らせます)。
 
 catalog:
   title: ○○市オープンデータカタログ        # カタログの名称
   # title_en: XX City Open Data Catalog
   # description: ○○市が公開するオープンデータの一覧です。
-  operator: "132217"                        # カタログを運営する団体 (publishers の code)
+  operator: "000000"                        # カタログを運営する団体 (publishers の code)
   base_url: https://opendata.example.lg.jp/ # 公開したファイルを置く URL (静的カタログ・RDF の URL の基点)
   language: ja
 
 # データを公開する団体。一つのプロジェクトに複数の団体を置けます (共同ポータル)。
 publishers:
-  - code: "132217"                 # 全国地方公共団体コード (6桁、検査数字付き、必ず引用符で)
-    name: 清瀬市
-    # name_en: Kiyose City
-    url: https://www.city.kiyose.lg.jp/
-    organization: kiyose           # CKAN ポータル上の組織名
+  - code: "000000"                 # 全国地方公共団体コード (6桁、検査数字付き、必ず引用符で)
+    name: ○○市
+    # name_en: XX City
+    url: https://www.city.example.lg.jp/
+    organization: example-city     # CKAN ポータル上の組織名
     license: PDL-1.0               # 既定のライセンス: PDL-1.0 / CC-BY-4.0 / CC0-1.0 (または URL)
     contact:
-      name: 企画部 秘書広報課
+      name: ○○課
       email: opendata@example.lg.jp
-      # url: https://www.city.kiyose.lg.jp/contact/
-      # telephone: 042-000-0000
+      # url: https://www.city.example.lg.jp/contact/
+      # telephone: 000-000-0000
 
 # 公開先の CKAN ポータル。トークンは設定ファイルに直接書かず、環境変数かファイルで渡します。
 portals: {}
 #  production:
 #    url: https://ckan.example.lg.jp
-#    organization: kiyose
+#    organization: example-city
 #    token: {$env: CKAN_API_TOKEN}
 #    licenses: {PDL-1.0: other-at}    # ライセンス ID がポータルと違うとき: 私たちの ID → ポータルの ID
 #  staging:

@@ -86,3 +86,24 @@ def test_a_group_without_its_command_shows_its_help(cli, tmp_path: Path) -> None
     r = cli("evaluation", cwd=tmp_path)
     assert r.code == 2
     assert "エラー" not in r.err and "opendata-pub evaluation" in r.err and "import" in r.err
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_init_writes_a_neutral_starter_that_validate_flags(cli, tmp_path: Path) -> None:
+    assert cli("init", cwd=tmp_path).code == 0
+    text = (tmp_path / "opendata.yaml").read_text(encoding="utf-8")
+    assert "132217" not in text and "清瀬" not in text and "city.kiyose" not in text
+    # the comment names a README section by its heading, and that heading exists
+    section = re.search(r"README\.md の「(.+?)」", text)
+    assert section is not None
+    assert f"## {section.group(1)}\n" in README.read_text(encoding="utf-8")
+    # once there is a package, validate says which values to replace, each at its key
+    assert cli("new", "datapackages/aed", "--template", "08", cwd=tmp_path).code == 0
+    r = cli("validate", "--format", "json", cwd=tmp_path)
+    assert r.code == 1
+    flagged = {f["where"].get("key") for p in r.json["packages"] for f in p["findings"]
+               if f["code"] == "config-placeholder" and f["severity"] == "error"}
+    assert {"catalog.operator", "publishers[0].code", "publishers[0].name", "publishers[0].url",
+            "catalog.base_url", "publishers[0].contact.email"} <= flagged

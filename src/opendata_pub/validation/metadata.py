@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings
+from ..config import Settings, placeholders
 from ..findings import Finding, Layer, Location, Severity
 from ..japan.lgcode import lg_code_problem, lg_code_type_problem
 from ..metadata.licenses import find_license
@@ -351,6 +351,17 @@ def _config_findings(settings: Settings | None) -> Iterator[Finding]:
             yield _config_finding(settings, key, message)
 
 
+def _placeholder_findings(settings: Settings | None) -> Iterator[Finding]:
+    """The blanks of the starter opendata.yaml (``init``) not yet replaced: publishing them would put
+    a made-up municipality on the portal, so each is an error naming its key."""
+    if settings is None or settings.path is None:
+        return
+    for key, value in placeholders(settings):
+        yield Finding("config-placeholder", f"opendata.yaml の {key} が init の仮の値 {value!r} のままです。"
+                      "自団体の値に置き換えてください", Severity.ERROR,
+                      Location(file=_shown(settings.path), key=key), Layer.METADATA, None, {"config_key": key})
+
+
 def _shown(path: str | os.PathLike[str]) -> str:
     """A path as findings show it: relative to the working directory when it can be."""
     try:
@@ -417,6 +428,7 @@ def _descriptor_findings(descriptor: Mapping[str, Any], settings: Settings | Non
 
 def check_metadata(descriptor: Mapping[str, Any], settings: Settings | None, *, file: str) -> Iterator[Finding]:
     """Check a package descriptor against the publication-metadata profile, and that it can be published."""
-    reported = [*_descriptor_findings(descriptor, settings, file), *_config_findings(settings)]
+    reported = [*_descriptor_findings(descriptor, settings, file), *_config_findings(settings),
+                *_placeholder_findings(settings)]
     yield from reported
     yield from _unpublishable(descriptor, settings, file, reported)
