@@ -107,3 +107,46 @@ def test_init_writes_a_neutral_starter_that_validate_flags(cli, tmp_path: Path) 
                if f["code"] == "config-placeholder" and f["severity"] == "error"}
     assert {"catalog.operator", "publishers[0].code", "publishers[0].name", "publishers[0].url",
             "catalog.base_url", "publishers[0].contact.email"} <= flagged
+
+
+def _assert_readable(text: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    for line in text.splitlines():
+        if line.startswith(("┏", "┃", "┡", "│", "└")):  # the table; notes may run on, the terminal wraps them
+            assert cell_len(line) <= width, line
+            # a column squeezed to nothing shows as two borders side by side
+            assert not re.search("[┳╇┃│┴┼╋][┳╇┃│┴┼╋]", line), line
+
+
+@pytest.mark.parametrize("columns", ["80", None])
+def test_inventory_fits_80_columns_and_a_pipe(cli, project: Path, monkeypatch: pytest.MonkeyPatch,
+                                             columns: str | None) -> None:
+    # the cli fixture captures output: not a terminal, as in a pipe (rich then uses $COLUMNS, else 80)
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    write(project / "datapackages" / "inventory.yaml", """
+        datasets:
+          - id: kiyose-a-rather-long-dataset-identifier-for-wrapping
+            title: 清瀬市 とても長いタイトルのデータセット 令和2年度から令和6年度までの各年度の集計
+            publisher: "132217"
+            status: planned
+            source: 清瀬市オープンデータ推進計画
+    """)
+    r = cli("inventory", cwd=project)
+    assert r.code == 0, r.err
+    _assert_readable(r.out, 80)
+    flat = re.sub(r"[│┃\s]", "", r.out)
+    for text in ("ID", "タイトル", "状態", "公開年度", "demo", "公開予定"):
+        assert text in flat
+    assert "省きました" in r.out and "--format csv か json" in r.out
+
+
+def test_inventory_shows_every_column_when_wide(cli, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    r = cli("inventory", cwd=project)
+    assert r.code == 0, r.err
+    _assert_readable(r.out, 200)
+    assert "記載元" in r.out and "ライセンス" in r.out and "省きました" not in r.out

@@ -5,6 +5,7 @@ Both only print; the work is in ``opendata_pub.inventory``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from ..errors import UsageError
 from ..inventory import (
     DatePrecision,
     Inventory,
+    InventoryEntry,
     PublisherCounts,
     build_inventory,
     open_data_list_csv,
@@ -32,20 +34,44 @@ def _license_label(value: str) -> str:
     return lic.id if lic else value
 
 
-def _entries_table(inv: Inventory) -> Table:
+# The columns of the entries table: heading, the narrowest width it stays readable at, and its cell.
+# In the order shown; when the console is too narrow for all of them at that width, columns are
+# dropped from the end of _DROP_ORDER (least needed first) instead of being squeezed to nothing.
+_Cell = Callable[[InventoryEntry], str]
+_COLUMNS: dict[str, tuple[int, _Cell]] = {
+    "ID": (12, lambda e: escape(e.id)),
+    "タイトル": (12, lambda e: escape(e.title)),
+    "提供者": (8, lambda e: escape(e.publisher_name or e.publisher)),
+    "状態": (8, lambda e: e.status.label),
+    "公開年度": (10, lambda e: escape(e.fiscal_year_label or "—")),
+    "公開日": (10, lambda e: escape((e.issued or "—")[:10])),
+    "最終更新日": (10, lambda e: escape((e.modified or "—")[:10])),
+    "ライセンス": (8, lambda e: escape(", ".join(_license_label(x) for x in e.licenses) or "—")),
+    "形式": (6, lambda e: escape(", ".join(e.all_formats()) or "—")),
+    # the source text (an evaluation sheet …) is long: it is in --format json and csv, not here
+    "記載元": (8, lambda e: "パッケージ" if e.packaged else escape(Path(e.origin).name)),
+}
+_DROP_ORDER = ("ID", "タイトル", "状態", "公開年度", "形式", "提供者", "最終更新日", "公開日", "ライセンス", "記載元")
+
+
+def _fitting_columns(width: int) -> list[str]:
+    """The columns that fit ``width`` at their narrowest, in display order; ID and title always."""
+    kept = list(_DROP_ORDER)
+    # a column costs its width plus 3 (a border and one space each side); the table one more border
+    while len(kept) > 2 and sum(_COLUMNS[h][0] + 3 for h in kept) + 1 > width:
+        kept.pop()
+    return [h for h in _COLUMNS if h in kept]
+
+
+def _entries_table(inv: Inventory, width: int) -> tuple[Table, list[str]]:
+    """The entries as a table that fits ``width`` (text wraps within cells), and the columns left out."""
+    heads = _fitting_columns(width)
     table = Table(title="データセット一覧", title_justify="left", show_lines=False)
-    for head in ("ID", "タイトル", "提供者", "状態", "公開年度", "公開日", "最終更新日", "ライセンス", "形式", "記載元"):
-        table.add_column(head, overflow="fold", no_wrap=head in ("ID", "公開年度", "公開日", "最終更新日"))
+    for head in heads:
+        table.add_column(head, overflow="fold", min_width=_COLUMNS[head][0])
     for e in inv.entries:
-        # the source text (an evaluation sheet …) is long: it is in --format json and csv, not here
-        table.add_row(
-            escape(e.id), escape(e.title), escape(e.publisher_name or e.publisher), e.status.label,
-            escape(e.fiscal_year_label or "—"), escape((e.issued or "—")[:10]), escape((e.modified or "—")[:10]),
-            escape(", ".join(_license_label(x) for x in e.licenses) or "—"),
-            escape(", ".join(e.all_formats()) or "—"),
-            "パッケージ" if e.packaged else escape(Path(e.origin).name),
-        )
-    return table
+        table.add_row(*(_COLUMNS[head][1](e) for head in heads))
+    return table, [h for h in _COLUMNS if h not in heads]
 
 
 def _counts_table(counts: PublisherCounts) -> Table:
@@ -85,7 +111,11 @@ def inventory(publisher: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json(inv.to_dict())
         return
-    out.print(_entries_table(inv))
+    table, dropped = _entries_table(inv, out.width)
+    out.print(table)
+    if dropped:
+        out.print(f"  [dim]幅 {out.width} 桁に収まらない列は省きました: {'、'.join(dropped)} "
+                  "(すべての列は --format csv か json で)[/]")
     for counts in inv.counts():
         out.print()
         out.print(_counts_table(counts))
