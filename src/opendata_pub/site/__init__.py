@@ -6,7 +6,9 @@
 For municipalities without CKAN: an ``index.html`` in Japanese with a filter that needs no server,
 a page per dataset with downloads, the attribution a reuser must show, the Table Schema and schema.org
 JSON-LD, the packages' files byte for byte, Excel-friendly copies of the CSVs and each publisher's
-06 オープンデータ一覧. See ``render`` for the layout. Templates, CSS and JavaScript are package data
+06 オープンデータ一覧. An evaluation package's page shows the evaluation itself (grade, indicators
+with inline SVG charts, costs, programs, texts); every CSV has a preview page; a dataset known only
+from the inventory has a page of its own; each package has its DCAT-AP 3 as Turtle and JSON-LD. See ``render`` for the layout. Templates, CSS and JavaScript are package data
 under ``site/assets``.
 """
 

@@ -302,6 +302,13 @@ def _json_ld(entry: InventoryEntry, files: Sequence[PackageFile], site: SiteCont
     )
 
 
+# A long evaluation comes before the downloads: a reuser who came for the files jumps past it.
+_CONTENTS = ('<nav class="contents" aria-label="このページの内容"><ul>'
+             '<li><a href="#evaluation-heading">評価の内容</a></li><li><a href="#download-heading">ダウンロード</a></li>'
+             '<li><a href="#license-heading">利用条件</a></li><li><a href="#meta-heading">メタデータ</a></li>'
+             "</ul></nav>\n")
+
+
 def dataset_page(pkg: LocalPackage, entry: InventoryEntry, files: Sequence[PackageFile], site: SiteContext,
                  evaluation: str = "", *, rdf_links: bool = False) -> bytes:
     """The page of one package; ``files`` as ``files.package_files`` lists them.
@@ -317,6 +324,7 @@ def dataset_page(pkg: LocalPackage, entry: InventoryEntry, files: Sequence[Packa
         f'<p class="muted">提供者: {who}{updated}</p>\n'
         f'<div class="lead">{paragraphs(entry.description)}</div>\n'
         + entry_tags(entry) + "\n"
+        + (_CONTENTS if evaluation else "")
         + evaluation
         + _downloads_section(files, rdf_links)
         + _license_section(entry, site)
