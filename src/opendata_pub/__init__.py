@@ -5,6 +5,7 @@ For consumers, the Python API (the same verbs as the command line, in ``actions`
     list_datasets(source, *, query=None, publisher=None) -> list[DatasetSummary]
     pull(dataset, source=None, out=None, ...) -> PullResult
     open_package(path_or_url) -> OpenedPackage      .tables, .table(name).rows(), .to_pandas()
+    load_evaluations(package) -> list[EvaluationRecord]   the evaluation records of a package
 
 They are imported on first use, so ``import opendata_pub`` stays cheap.
 """
@@ -17,17 +18,19 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .actions import list_datasets, open_package, pull
+    from .packaging.evaluation_read import load_evaluations
     from .packaging.opened import OpenedPackage, Table
     from .portals.listing import DatasetSummary
     from .portals.pull import PullResult
 
-__all__ = ["DatasetSummary", "OpenedPackage", "PullResult", "Table", "__version__", "list_datasets", "open_package",
-           "pull"]
+__all__ = ["DatasetSummary", "OpenedPackage", "PullResult", "Table", "__version__", "list_datasets",
+           "load_evaluations", "open_package", "pull"]
 
 _LAZY = {
     "list_datasets": "actions", "open_package": "actions", "pull": "actions",
     "OpenedPackage": "packaging.opened", "Table": "packaging.opened",
     "DatasetSummary": "portals.listing", "PullResult": "portals.pull",
+    "load_evaluations": "packaging.evaluation_read",
 }
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .licenses import find_license
-from .properties import Level, Property
+from .properties import Level, Property, package_properties
 
 __all__ = ["AgentRef", "ContactInfo", "PublisherInfo", "PublisherLookup", "effective_value", "license_entry",
-           "resolve_publisher"]
+           "resolve_publisher", "self_contained"]
 
 
 class ContactInfo(Protocol):
@@ -138,3 +138,64 @@ def effective_value(
         if attr in ("license", "licenses") and pub.license is not None:
             return [license_entry(pub.license)], "opendata.yaml"
     return value, None
+
+
+def _publisher_mapping(value: Any, settings: PublisherLookup | None) -> Any:
+    """A publisher code (or a partial mapping) written out as ``{code, name, name_en, url}``."""
+    agent = resolve_publisher(value, settings)
+    if agent is None or agent.configured is None:
+        return value  # nothing known to add: left as written (validation says what is missing)
+    out: dict[str, Any] = dict(value) if isinstance(value, Mapping) else {}
+    for key, known in (("code", agent.code), ("name", agent.name), ("name_en", agent.name_en), ("url", agent.url)):
+        if out.get(key) in (None, "") and known:
+            out[key] = known
+    return {k: out[k] for k in ("code", "name", "name_en", "url") if k in out} | {
+        k: v for k, v in out.items() if k not in ("code", "name", "name_en", "url")}
+
+
+def _complete_licenses(value: Any) -> Any:
+    """Each licence entry with the title and path of the licence it names (entries we do not know
+    are left as written)."""
+    if not isinstance(value, list):
+        return value
+    out = []
+    for entry in value:
+        known = find_license(str(entry.get("path") or entry.get("name") or "")) if isinstance(entry, Mapping) else None
+        if known is None or not isinstance(entry, Mapping):
+            out.append(entry)
+            continue
+        full = dict(entry)
+        for key, filled in license_entry(known.id).items():
+            full.setdefault(key, filled)
+        out.append(full)
+    return out
+
+
+def self_contained(descriptor: Mapping[str, Any], settings: PublisherLookup | None) -> dict[str, Any]:
+    """The descriptor a target receives: what opendata.yaml supplies written into it, so that the
+    package read anywhere (pulled into an empty folder, no opendata.yaml) says who publishes it,
+    whom to ask and under which licence.
+
+    ``publisher`` becomes ``{code, name, name_en, url}`` (a configured code; the code stays, so the
+    package is still matched to its publisher), ``contactPoint`` and ``licenses`` are filled from the
+    publisher's defaults when missing, and each licence entry (the package's and the resources')
+    gains the ``title`` and ``path`` of the licence it names. Keys keep their order; added keys come
+    last. Without ``settings`` only the licence entries are completed. Pure.
+    """
+    props = {p.key: p for p in package_properties()}
+    out = dict(descriptor)
+    if out.get("publisher") not in (None, ""):
+        out["publisher"] = _publisher_mapping(out["publisher"], settings)
+    for key in ("contactPoint", "licenses"):
+        value, origin = effective_value(props[key], descriptor, settings)
+        if origin is not None and value not in (None, "", [], {}):
+            out[key] = value
+    if "licenses" in out:
+        out["licenses"] = _complete_licenses(out["licenses"])
+    resources = out.get("resources")
+    if isinstance(resources, list):
+        out["resources"] = [
+            {**r, "licenses": _complete_licenses(r["licenses"])} if isinstance(r, Mapping) and "licenses" in r else r
+            for r in resources
+        ]
+    return out

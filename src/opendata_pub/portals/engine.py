@@ -111,7 +111,7 @@ def plan_packages(
                                        reason=f"検証でエラーが {len(report.errors)} 件あります "
                                               f"(opendata-pub validate で確認、--force で公開)"))
             continue
-        sources.append(load_source(p, report=report))
+        sources.append(load_source(p, report=report, settings=settings))
     if sources:
         target.preflight(sources)
     planned = [target.plan_dataset(s, prune=prune) for s in sources]
@@ -204,13 +204,20 @@ class _Count:
         self.total += completed
 
 
+def _settings_of(target: Target) -> Settings | None:
+    # The plan stored the descriptor made self-contained with the project's publishers; the check
+    # of a saved plan must make it the same way. Both targets keep the settings they were opened with.
+    settings = getattr(target, "settings", None)
+    return settings if isinstance(settings, Settings) else None
+
+
 def _recheck(todo: list[DatasetPlan], target: Target, results: dict[str, DatasetResult]) -> list[DatasetPlan]:
     """A saved plan's datasets to apply: each package unchanged since the plan (the others fail), then
     the preflight again."""
     checked = []
     for d in todo:
         try:
-            d.source = load_source(d.package)
+            d.source = load_source(d.package, settings=_settings_of(target))
             _check_saved(d, d.source)
             checked.append(d)
         except OpendataPubError as exc:
@@ -236,7 +243,7 @@ def _apply_datasets(datasets: list[DatasetPlan], target: Target, *, jobs: int, p
     done = 0
 
     def run(d: DatasetPlan) -> DatasetResult:
-        source = d.source if d.source is not None else load_source(d.package)
+        source = d.source if d.source is not None else load_source(d.package, settings=_settings_of(target))
         try:
             ids = target.apply_dataset(d, source, progress=transfer)
         except OpendataPubError as exc:

@@ -4,7 +4,10 @@
 The portal keeps the package's own descriptor as a resource named ``datapackage.json`` so a consumer
 can rebuild the package exactly. A package written as ``datapackage.json`` is stored byte for byte;
 one written as YAML is stored as the same descriptor in JSON (deterministic: the same YAML always
-gives the same bytes, so an unchanged package is never re-uploaded).
+gives the same bytes, so an unchanged package is never re-uploaded). With the project's settings the
+stored descriptor is self-contained (``metadata.publication.self_contained``: the publisher's name,
+contact point and licence written in), so the package validates where there is no opendata.yaml; a
+``datapackage.json`` that already says all of it is still stored byte for byte.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..findings import PackageReport
+from ..metadata.publication import PublisherLookup, self_contained
 from ..packaging.package import LocalPackage, PathProblem, load_package, resolve_data_path
 from .multipart import CHUNK
 
@@ -95,9 +99,11 @@ def _media_type(resource: Mapping[str, Any], filename: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def load_source(path: str | os.PathLike[str], *, report: PackageReport | None = None) -> SourcePackage:
+def load_source(path: str | os.PathLike[str], *, report: PackageReport | None = None,
+                settings: PublisherLookup | None = None) -> SourcePackage:
     """Read a package for publishing. Sizes and checksums come from the files themselves, except
-    where ``report`` (a validation of this package just now) confirmed the descriptor's values."""
+    where ``report`` (a validation of this package just now) confirmed the descriptor's values.
+    ``settings``: the publishers whose name, contact and licence the stored descriptor carries."""
     pkg = load_package(path)
     trusted: set[str] = set()
     if report is not None and "data" in report.checked:
@@ -113,7 +119,7 @@ def load_source(path: str | os.PathLike[str], *, report: PackageReport | None = 
             notes.append(f"リソース {name} はファイルを持たない (data) ため datapackage.json の中だけで公開します")
         else:
             files.append(file)
-    dp = _descriptor_file(pkg)
+    dp = _descriptor_file(pkg, settings)
     return SourcePackage(path=pkg.root, descriptor_path=pkg.descriptor_path, descriptor=pkg.descriptor,
                          files=tuple(files), datapackage=dp, notes=tuple(notes))
 
@@ -163,12 +169,20 @@ def _resource_file(pkg: LocalPackage, res: Mapping[str, Any], index: int, name: 
                       path=target, size=size, sha256=sha)
 
 
-def _descriptor_file(pkg: LocalPackage) -> SourceFile:
-    """datapackage.json as a resource: the file itself, or one generated from another descriptor."""
-    if pkg.descriptor_path.name == DESCRIPTOR_RESOURCE:
+def _descriptor_file(pkg: LocalPackage, settings: PublisherLookup | None) -> SourceFile:
+    """datapackage.json as a resource: the file itself (when nothing needs writing into it), or one
+    generated from the descriptor made self-contained."""
+    published = self_contained(pkg.descriptor, settings)
+    if pkg.descriptor_path.name == DESCRIPTOR_RESOURCE and published == pkg.descriptor:
         size, sha = file_digest(pkg.descriptor_path)
         return SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
                           path=pkg.descriptor_path, size=size, sha256=sha)
-    data = descriptor_json(pkg.descriptor)
+    try:
+        data = descriptor_json(published)
+    except UnicodeEncodeError as exc:  # a lone surrogate a JSON or YAML escape wrote
+        text = exc.object if isinstance(exc.object, str) else ""
+        raise InputError(f"UTF-8 で書けない文字 (対になっていないサロゲート) があります: "
+                         f"{text[max(0, exc.start - 30): exc.end + 30]!r}", path=str(pkg.descriptor_path),
+                         hint="opendata-pub validate で場所を確かめて直してください") from exc
     return SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
                       data=data, size=len(data), sha256=hashlib.sha256(data).hexdigest())

@@ -574,7 +574,7 @@ class StaticTarget:
         since. Nothing is written here."""
         catalog = _catalog_of(plan)
         entries = [d for d in plan.datasets if d is not catalog and d.action is not DatasetAction.REFUSED]
-        self._sources = [load_source(d.package) for d in entries]
+        self._sources = [load_source(d.package, settings=self.settings) for d in entries]
         self.check_folder(self._sources)
         self._render_key = None
         kept = set(catalog.desired.get("kept") or [])

@@ -24,8 +24,7 @@ from ..errors import InputError, UsageError
 from ..inventory.model import Inventory
 from ..inventory.opendata_list import open_data_list_csv
 from ..japan.encoding import detect_encoding
-from ..metadata.properties import package_properties
-from ..metadata.publication import effective_value
+from ..metadata.publication import self_contained
 from ..packaging.excel import excel_csv_text, schema_field_types
 from ..packaging.package import LocalPackage, is_remote, iter_resource_paths, resolve_data_path
 from ..packaging.writer import PROFILE_V2
@@ -36,7 +35,6 @@ __all__ = ["PackageFile", "opendata_lists", "package_files", "published_descript
 # The site writes these into each package folder: a resource may not use the same names.
 _GENERATED_IN_PACKAGE = ("index.html", "datapackage.json", "dataset.ttl", "dataset.jsonld")
 _BOM = b"\xef\xbb\xbf"
-_PROPS = {p.key: p for p in package_properties()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,14 +173,11 @@ def package_files(pkg: LocalPackage) -> tuple[dict[str, bytes], list[PackageFile
 def published_descriptor(pkg: LocalPackage, settings: Settings) -> bytes:
     """``datapackage.json``: the descriptor as written, with the publisher's defaults filled in.
 
-    A reuser who downloads only the descriptor must still see the licence and whom to ask.
+    A reuser who downloads only the descriptor must still see the licence, the publisher's name and
+    whom to ask (``metadata.publication.self_contained``).
     """
-    descriptor = dict(pkg.descriptor)
+    descriptor = self_contained(pkg.descriptor, settings)  # validates with no opendata.yaml (issue 13)
     descriptor.setdefault("$schema", PROFILE_V2)
-    for key in ("licenses", "contactPoint"):
-        value, origin = effective_value(_PROPS[key], descriptor, settings)
-        if origin is not None and value not in (None, "", [], {}):
-            descriptor[key] = value
     ordered = {"$schema": descriptor.pop("$schema"), **descriptor}
     return (json.dumps(ordered, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
