@@ -12,6 +12,7 @@ import pytest
 
 import opendata_pub
 from opendata_pub.actions import publish as publish_packages
+from opendata_pub.portals.target import token_env
 from tests.conftest import write
 from tests.localserver import serve
 from tests.portals.helpers import make_package
@@ -90,3 +91,56 @@ def test_static_site_list_open_pull(site, tmp_path, cli) -> None:
                 assert pkg.table().rows() == ROWS
         got = opendata_pub.pull(name, url, tmp_path / "pulled", settings=settings_of(folder.parent))
     assert got.report is not None and got.report.valid
+
+
+REPO = Path(__file__).resolve().parents[2]
+KIYOSE = REPO / "datapackages" / "kiyose-seisaku-hyoka-2020"
+
+
+def _repository_project(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(KIYOSE, root / "datapackages" / KIYOSE.name)
+    shutil.copy(REPO / "opendata.yaml", root / "opendata.yaml")
+    return root
+
+
+def _same_records(pulled: Path) -> None:
+    from opendata_pub.records import dump_record
+
+    originals = sorted((KIYOSE / "sources" / "evaluations").glob("*.yaml"))
+    records = opendata_pub.load_evaluations(pulled)
+    assert [r.evaluation_id + ".yaml" for r in records] == [p.name for p in originals]
+    for record, original in zip(records, originals, strict=True):
+        assert dump_record(record) == original.read_text(encoding="utf-8")
+
+
+def test_evaluations_load_back_from_a_served_static_site(tmp_path, cli) -> None:
+    root = _repository_project(tmp_path)
+    assert cli("publish", "--to", str(root / "site"), cwd=root).code == 0
+    with serve(directory=root / "site") as url:
+        got = opendata_pub.pull(KIYOSE.name, url, tmp_path / "pulled")
+        with opendata_pub.open_package(f"{url}/{KIYOSE.name}/datapackage.json") as pkg:
+            assert {t.name for t in pkg.tables} >= {"evaluations", "indicator_values"}
+    assert got.report is not None and got.report.valid
+    _same_records(tmp_path / "pulled")
+
+
+def _purge(ckan, name: str) -> None:
+    """The dataset name is the repository's: other tests on this instance publish it too."""
+    with ckan.session() as s:
+        s.post(ckan.api + "dataset_purge", json={"id": name}, timeout=30)
+
+
+def test_evaluations_load_back_from_ckan(ckan, ckan_org, tmp_path, cli) -> None:
+    root = _repository_project(tmp_path)
+    _purge(ckan, KIYOSE.name)
+    try:
+        r = cli("publish", "--to", ckan.url, "--organization", ckan_org, cwd=root, env={token_env(): ckan.token})
+        assert r.code == 0, r.out + r.err
+        got = opendata_pub.pull(KIYOSE.name, ckan.url, tmp_path / "pulled", settings=settings_of(root))
+    finally:
+        _purge(ckan, KIYOSE.name)
+    assert got.report is not None and got.report.valid
+    _same_records(tmp_path / "pulled")
