@@ -18,10 +18,10 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .actions import list_datasets, open_package, pull
-    from .packaging.evaluation_read import load_evaluations
     from .packaging.opened import OpenedPackage, Table
     from .portals.listing import DatasetSummary
     from .portals.pull import PullResult
+    from .records.tables import load_evaluations
 
 __all__ = ["DatasetSummary", "OpenedPackage", "PullResult", "Table", "__version__", "list_datasets",
            "load_evaluations", "open_package", "pull"]
@@ -30,7 +30,7 @@ _LAZY = {
     "list_datasets": "actions", "open_package": "actions", "pull": "actions",
     "OpenedPackage": "packaging.opened", "Table": "packaging.opened",
     "DatasetSummary": "portals.listing", "PullResult": "portals.pull",
-    "load_evaluations": "packaging.evaluation_read",
+    "load_evaluations": "records.tables",
 }
 
 

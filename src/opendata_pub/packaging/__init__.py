@@ -1,7 +1,7 @@
-"""packaging: records and files -> Frictionless data packages, and evaluation packages read back."""
+"""packaging: records and files -> Frictionless data packages (load_evaluations, which reads them back, lives in records.tables)."""
 
 from __future__ import annotations
 
-from .evaluation_read import load_evaluations
+from ..records.tables import load_evaluations
 
 __all__ = ["load_evaluations"]

@@ -40,6 +40,7 @@ from ..records.model import (
     NarrativeKind,
     Stage,
 )
+from ..records.tables import EVALUATION_TABLES, OPTIONAL_TABLES
 
 __all__ = [
     "EVALUATION_TABLES",
@@ -52,22 +53,7 @@ __all__ = [
     "table_columns",
 ]
 
-# Every table of the contract, in the order of the descriptor's resources.
-EVALUATION_TABLES: tuple[str, ...] = (
-    "evaluations",
-    "programs",
-    "costs",
-    "staffing",
-    "indicators",
-    "indicator_values",
-    "challenges",
-    "narratives",
-    "assessments",
-)
-
-# Tables a package has only when some record has rows for them (the 事務事業評価 workbooks print
-# them; the three seed layouts do not, and their packages must not gain empty files).
-OPTIONAL_TABLES: tuple[str, ...] = ("staffing", "assessments")
+# The contract's tables and the optional ones are named where records are read back from them.
 
 _STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
 _CATEGORY_ORDER = {c: i for i, c in enumerate(CostCategory)}

@@ -34,6 +34,7 @@ from .model import (
     Staffing,
     Stage,
 )
+from .tables import load_evaluations
 from .yamlformat import FORMAT_NAME, FORMAT_VERSION, dump_record, load_record
 
 # The name the CLI and the docs use for one evaluation.
@@ -68,5 +69,6 @@ __all__ = [
     "dump_record",
     "evaluation_id",
     "import_sheet",
+    "load_evaluations",
     "load_record",
 ]

@@ -1,8 +1,11 @@
-"""Evaluation records read back from the tables of an evaluation package: the inverse of ``evaluation``.
+"""Evaluation records read back from the tables of an evaluation package: the inverse of
+``packaging.evaluation``, which writes them.
 
-``load_evaluations(package)`` reads the CSV tables of docs/evaluation-contract.md (through
-``frictionless_io.read_rows``, so cells are typed as the Table Schema says) and rebuilds one
-``EvaluationRecord`` per row of ``evaluations``. ``records_from_tables(tables, grade_scale=…)`` does
+``load_evaluations(package)`` reads the CSV tables of docs/evaluation-contract.md (typed as their
+Table Schemas say: ``integer`` → int, ``number`` → Decimal as written, other types → the text;
+an empty cell → None) and rebuilds one ``EvaluationRecord`` per row of ``evaluations``. It reads the
+descriptor and the CSV files itself (the csv module, bounded reads), so it stays in ``records``,
+below ``packaging``. ``records_from_tables(tables, grade_scale=…)`` does
 the same from rows already read (dicts by column name), so it is pure.
 
 Every field of a record has a column, so nothing is guessed, with two exceptions the tables cannot
@@ -20,6 +23,9 @@ tables are read: ``sources/`` of the package is not looked at.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,7 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..records.model import (
+from ..inputfile import UnreadableInput, read_input_bytes
+from ..yamlio import YamlSyntaxError, parse_yaml
+from .model import (
     Assessment,
     Challenge,
     Contact,
@@ -47,11 +55,29 @@ from ..records.model import (
     Staffing,
     Stage,
 )
-from .evaluation import EVALUATION_TABLES, OPTIONAL_TABLES
-from .frictionless_io import read_rows
-from .package import load_package
 
-__all__ = ["load_evaluations", "records_from_tables"]
+__all__ = ["EVALUATION_TABLES", "OPTIONAL_TABLES", "load_evaluations", "records_from_tables"]
+
+# Every table of the contract, in the order of the descriptor's resources.
+EVALUATION_TABLES: tuple[str, ...] = (
+    "evaluations",
+    "programs",
+    "costs",
+    "staffing",
+    "indicators",
+    "indicator_values",
+    "challenges",
+    "narratives",
+    "assessments",
+)
+
+# Tables a package has only when some record has rows for them (the 事務事業評価 workbooks print
+# them; the three seed layouts do not, and their packages must not gain empty files).
+OPTIONAL_TABLES: tuple[str, ...] = ("staffing", "assessments")
+
+# A table of one package is at most this big (the contract's tables are kilobytes to megabytes).
+MAX_TABLE_BYTES = 256 * 1024 * 1024
+_DESCRIPTORS = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 
 _Row = Mapping[str, Any]
 
@@ -299,6 +325,54 @@ def _declared_scale(resource: Mapping[str, Any]) -> tuple[str, ...]:
     return ()
 
 
+def _read_bytes(path: Path, what: str) -> bytes:
+    try:
+        return read_input_bytes(path, max_bytes=MAX_TABLE_BYTES)
+    except UnreadableInput as exc:
+        raise InputError(f"{what}を読めません: {exc.problem}", path=str(path)) from exc
+
+
+def _descriptor(package: Path) -> tuple[Path, dict[str, Any]]:
+    """The package's root folder and its descriptor (JSON or YAML)."""
+    path = package if package.is_file() else next((package / n for n in _DESCRIPTORS if (package / n).is_file()), None)
+    if path is None:
+        raise InputError("datapackage.json も datapackage.yaml もありません", path=str(package))
+    text = _read_bytes(path, "記述子").decode("utf-8", errors="replace")
+    try:
+        data = json.loads(text) if path.suffix == ".json" else parse_yaml(text)
+    except (ValueError, YamlSyntaxError) as exc:
+        raise InputError(f"記述子を読めません: {exc}", path=str(path)) from exc
+    if not isinstance(data, dict):
+        raise InputError("記述子がオブジェクトではありません", path=str(path))
+    return path.parent, data
+
+
+def _typed(kind: str, text: str) -> Any:
+    if text == "":
+        return None
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        return Decimal(text)
+    return text
+
+
+def _read_table(root: Path, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The rows of one CSV resource, typed by its schema's field types."""
+    path = root / str(resource.get("path"))
+    if Path(str(resource.get("path"))).is_absolute() or ".." in Path(str(resource.get("path"))).parts:
+        raise InputError("表のパスがパッケージの外を指しています", path=str(path))
+    fields = resource.get("schema", {}).get("fields", [])
+    kinds = {str(f.get("name")): str(f.get("type", "string")) for f in fields if isinstance(f, Mapping)}
+    text = _read_bytes(path, "表").decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return [{k: _typed(kinds.get(k, "string"), v or "") for k, v in row.items() if k is not None}
+                for row in reader]
+    except (ValueError, ArithmeticError) as exc:
+        raise InputError(f"表の値が型に合いません: {exc}", path=str(path), where=f"line {reader.line_num}") from exc
+
+
 def load_evaluations(package: str | os.PathLike[str]) -> list[EvaluationRecord]:
     """The evaluation records of the package at ``package`` (its folder or its descriptor file).
 
@@ -306,17 +380,12 @@ def load_evaluations(package: str | os.PathLike[str]) -> list[EvaluationRecord]:
     ``records.dump_record`` of each gives the YAML the package was built from. Raises ``InputError``
     when the package is not an evaluation package or a table cannot be read.
     """
-    local = load_package(package)
-    resources = {str(r.get("name")): r for r in local.resources()}
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for name in EVALUATION_TABLES:
-        if name in resources:
-            try:
-                tables[name] = read_rows(local.root, resources[name])
-            except InputError as exc:
-                raise InputError(f"表 {name} を読めません: {exc}", path=str(local.root)) from exc
-    scale = _declared_scale(resources["evaluations"]) if "evaluations" in resources else ()
+    root, descriptor = _descriptor(Path(package))
+    resources = {str(r.get("name")): r for r in descriptor.get("resources", []) if isinstance(r, Mapping)}
+    if "evaluations" not in resources:
+        raise InputError("評価のパッケージではありません (evaluations の表がありません)", path=str(root))
+    tables = {name: _read_table(root, resources[name]) for name in EVALUATION_TABLES if name in resources}
     try:
-        return records_from_tables(tables, grade_scale=scale)
+        return records_from_tables(tables, grade_scale=_declared_scale(resources["evaluations"]))
     except InputError as exc:
-        raise InputError(str(exc), path=str(Path(local.descriptor_path))) from exc
+        raise InputError(str(exc), path=str(root)) from exc
