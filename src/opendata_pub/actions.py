@@ -49,9 +49,9 @@ from .portals.static import StaticTarget
 from .portals.target import PullSource
 from .progress import Progress
 from .rdf import package_graph
+from .records import template
 from .records.importers import LAYOUTS as TEXT_LAYOUTS
 from .records.layouts import builtin_layout, builtin_names
-from .records.template import load_records, write_template
 from .validation.target import target_info
 from .validation.validator import Profile, validate_packages
 
@@ -390,8 +390,8 @@ def evaluation_template(
         raise UsageError(f"{target} はフォルダです", hint="-o にはファイル名 (FILE.xlsx) を指定してください")
     if target.exists() and not force:
         raise UsageError(f"{target} はすでにあります", hint="上書きするには --force を付けてください")
-    records = load_records(records_from) if records_from else []
-    write_template(records, target)
+    records = template.load_records(records_from) if records_from else []
+    template.write_template(records, target)
     return target
 
 

@@ -19,6 +19,7 @@ over ``MAX_YAML_BYTES``; ``dump_yaml`` writes stable, diff-friendly YAML. Pure: 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,16 +28,33 @@ from typing import Any
 
 import yaml
 
-from .inputfile import text_place
+from .errors import InputError
+from .inputfile import UnreadableInput, read_input_bytes, text_place
 
 __all__ = [
     "ALIAS_REFUSED", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "DuplicateKeyError", "ExactInt", "LineMap", "LineSeq",
     "StrictLoader", "YamlSyntaxError", "dump_yaml", "key_lines", "line_of", "located", "parse_yaml", "parse_yaml_with_lines",
+    "read_yaml_text",
 ]
 
 # PyYAML's pure-Python parser reads about 0.3 MB a second here: a hand-written YAML file of ours is
 # kilobytes, and 8 MiB still parses in well under a minute.
 MAX_YAML_BYTES = 8 * 1024 * 1024
+
+
+def read_yaml_text(path: str | os.PathLike[str]) -> str:
+    """A YAML file's text: a regular file of bounded size (never a FIFO or a device), UTF-8.
+    ``InputError`` naming the file (and the byte of a bad encoding) otherwise."""
+    try:
+        raw = read_input_bytes(path, max_bytes=MAX_YAML_BYTES)
+    except UnreadableInput as exc:
+        raise InputError(f"読めません: {exc.problem}", path=os.fspath(path)) from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("UTF-8 ではありません", path=os.fspath(path), where=f"byte {exc.start}") from exc
+
+
 # Our files nest a few levels; a hundred keeps composer and constructor far from the recursion limit.
 MAX_YAML_DEPTH = 100
 ALIAS_REFUSED = "YAML のアンカー/エイリアス (&, *) は使えません"

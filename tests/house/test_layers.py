@@ -50,6 +50,9 @@ LIBRARIES: dict[str, tuple[str, ...]] = {
     "click": ("cli",),
     "rich": ("cli",),
     "yaml": ("yamlio",),
+    "python_calamine": ("records.workbook",),
+    "openpyxl": ("records.template.writer",),
+    "pandas": ("packaging.opened",),  # optional: only to_pandas() imports it
 }
 
 def _modules() -> dict[str, ast.Module]:

@@ -285,3 +285,13 @@ def test_load_records_from_packages_folders_and_files(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="ありません"):
         load_records([tmp_path / "empty"])
+
+
+def test_importing_the_cli_does_not_load_openpyxl() -> None:
+    # openpyxl is only for writing a template: start-up and reading workbooks go without it
+    import subprocess
+    import sys
+
+    code = "import sys, opendata_pub.cli, opendata_pub.records; print('openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -36,7 +36,7 @@ from ..records.importers import FileImport, ImportResult, import_file
 from ..records.importers.sheet import MAX_SHEET_BYTES
 from ..records.model import EvaluationRecord, Level
 from ..records.yamlformat import dump_record, load_record
-from ..yamlio import MAX_YAML_BYTES, YamlSyntaxError, dump_yaml, parse_yaml
+from ..yamlio import YamlSyntaxError, dump_yaml, parse_yaml, read_yaml_text
 from .evaluation import evaluation_resources, evaluation_tables
 from .package import DESCRIPTOR_NAMES
 from .writer import BuildResult, build_package
@@ -85,7 +85,7 @@ def package_name_for(package_dir: Path, records: Sequence[EvaluationRecord]) -> 
 def _load_records(folder: Path) -> list[EvaluationRecord]:
     records = []
     for path in sorted(folder.glob("*.yaml")):
-        records.append(load_record(_read_yaml_text(path), source=str(path)))
+        records.append(load_record(read_yaml_text(path), source=str(path)))
     if not records:
         raise InputError("評価レコード (*.yaml) がありません", path=str(folder))
     ids = [r.evaluation_id for r in records]
@@ -93,18 +93,6 @@ def _load_records(folder: Path) -> list[EvaluationRecord]:
     if dupes:
         raise InputError(f"evaluation_id が重複しています: {', '.join(dupes)}", path=str(folder))
     return records
-
-
-def _read_yaml_text(path: Path) -> str:
-    """A source YAML file's text: a regular file of bounded size (never a FIFO or a device), UTF-8."""
-    try:
-        raw = read_input_bytes(path, max_bytes=MAX_YAML_BYTES)
-    except UnreadableInput as exc:
-        raise InputError(f"読めません: {exc.problem}", path=str(path)) from exc
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("UTF-8 ではありません", path=str(path), where=f"byte {exc.start}") from exc
 
 
 def _read_sheet_bytes(path: Path) -> bytes:
@@ -116,7 +104,7 @@ def _read_sheet_bytes(path: Path) -> bytes:
 
 def _load_meta(path: Path) -> dict[str, Any]:
     try:
-        data = parse_yaml(_read_yaml_text(path))
+        data = parse_yaml(read_yaml_text(path))
     except YamlSyntaxError as exc:
         raise InputError(f"YAML として読めません: {exc.problem}", path=str(path), where=exc.where) from exc
     if not isinstance(data, dict):

@@ -40,7 +40,7 @@ from ..records.model import (
     NarrativeKind,
     Stage,
 )
-from ..records.tables import EVALUATION_TABLES, OPTIONAL_TABLES
+from ..records.tables import EVALUATION_TABLES, OPTIONAL_TABLES, evaluation_row
 
 __all__ = [
     "EVALUATION_TABLES",
@@ -88,35 +88,7 @@ def _program_id(record: EvaluationRecord, number: int | None) -> str | None:
 
 
 def _evaluation_row(record: EvaluationRecord) -> list[_Row]:
-    contact = record.contact
-    return [
-        {
-            "evaluation_id": record.evaluation_id,
-            "municipality_code": record.municipality_code,
-            "municipality_name": record.municipality_name,
-            "fiscal_year": record.fiscal_year,
-            "fiscal_year_label": record.fiscal_year_label,
-            "level": record.level.value,
-            "policy_code": record.policy_code,
-            "policy_name": record.policy_name,
-            "lead_department": record.lead_department,
-            "lead_section": record.lead_section,
-            "grade": record.grade,
-            "grade_reason": record.grade_reason,
-            "source_file": record.source.file,
-            "source_layout": record.source.layout,
-            "policy_area_code": record.policy_area_code,
-            "policy_area_name": record.policy_area_name,
-            "basic_program_code": record.basic_program_code,
-            "basic_program_name": record.basic_program_name,
-            "reform_direction": record.reform_direction,
-            "contact_team": contact.team if contact else None,
-            "contact_manager": contact.manager if contact else None,
-            "contact_person": contact.person if contact else None,
-            "contact_phone": contact.phone if contact else None,
-            "contact_extension": contact.extension if contact else None,
-        }
-    ]
+    return [evaluation_row(record)]
 
 
 def _program_rows(record: EvaluationRecord) -> list[_Row]:

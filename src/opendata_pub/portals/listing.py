@@ -23,13 +23,13 @@ from typing import Any
 
 import requests
 
-from ..errors import InputError, NotFound, PortalRejected, PortalUnreachable
+from ..errors import InputError, NotFound, PortalRejected
 from ..packaging.package import MAX_DESCRIPTOR_BYTES
 from ..rdf import package_metadata_from_rdf, parse
 from .ckan import CkanTarget
-from .http import Deadline, DeadlineExceeded
+from .http import Deadline
 from .mapping import descriptor_from_ckan
-from .pull import DEFAULT_TIMEOUT, _Site
+from .pull import DEFAULT_TIMEOUT, _Site, ckan_instead
 from .source import DESCRIPTOR_RESOURCE
 from .target import PullSource
 
@@ -199,19 +199,9 @@ def _list_url(source: PullSource, query: str | None, session_factory: Callable[[
     try:
         return _list_static(source.location, session_factory, deadline)
     except NoCatalog as missing:
-        target = CkanTarget(source.location, token=None, session_factory=session_factory)
-        try:
-            with target.client.time_limit(deadline):
-                try:
-                    target.status()
-                except DeadlineExceeded:
-                    raise
-                except PortalUnreachable as exc:
-                    raise NotFound(f"{missing.message} (CKAN でもありません: {exc.message})", status=404,
-                                   hint="--from に静的カタログのフォルダ・URL か CKAN の URL を指定してください") from exc
+        with ckan_instead(source.location, missing, session_factory, deadline,
+                          hint="--from に静的カタログのフォルダ・URL か CKAN の URL を指定してください") as target:
             return _list_ckan(target, query, deadline)
-        finally:
-            target.close()
 
 
 def list_source(

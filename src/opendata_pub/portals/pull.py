@@ -45,7 +45,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from ..errors import InputError, NotFound, PortalRejected, PortalUnreachable, UsageError
+from ..errors import InputError, NotFound, OpendataPubError, PortalRejected, PortalUnreachable, UsageError
 from ..findings import PackageReport
 from ..packaging.package import MAX_DESCRIPTOR_BYTES, PathProblem, iter_resource_paths, resolve_data_path
 from ..progress import NullProgress, Progress
@@ -758,6 +758,26 @@ def _fetch_static(dataset: str, reader: _Site, tmp: Path, given: Path, progress:
 # pull --from: any source
 
 
+@contextmanager
+def ckan_instead(location: str, missing: OpendataPubError, session_factory: Callable[[], requests.Session],
+                 deadline: Deadline | None, *, hint: str | None) -> Iterator[CkanTarget]:
+    """A URL that serves no static catalog (``missing`` says so), as a CKAN without a token: its
+    ``status_show`` is asked first, so a URL that is neither says what was looked for (``hint``)."""
+    target = CkanTarget(location, token=None, session_factory=session_factory)
+    try:
+        with target.client.time_limit(deadline):
+            try:
+                target.status()
+            except DeadlineExceeded:
+                raise
+            except PortalUnreachable as exc:
+                raise NotFound(f"{missing.message} (CKAN でもありません: {exc.message})", status=404,
+                               hint=hint) from exc
+        yield target
+    finally:
+        target.close()
+
+
 def pull_from(
     dataset: str,
     source: PullSource,
@@ -782,19 +802,8 @@ def pull_from(
         try:
             return pull_static(dataset, source.location, out, session_factory=session_factory, **common)
         except NotAStaticCatalog as missing:
-            target = CkanTarget(source.location, token=None, session_factory=session_factory)
-            try:
-                with target.client.time_limit(deadline):
-                    try:
-                        target.status()
-                    except DeadlineExceeded:
-                        raise
-                    except PortalUnreachable as exc:  # neither: say what was looked for
-                        raise NotFound(f"{missing.message} (CKAN でもありません: {exc.message})", status=404,
-                                       hint=missing.hint) from exc
+            with ckan_instead(source.location, missing, session_factory, deadline, hint=missing.hint) as target:
                 return pull_dataset(dataset, target, out, **common)
-            finally:
-                target.close()
     target = CkanTarget(source.location, token=source.token, allow_insecure=source.allow_insecure,
                         session_factory=session_factory)
     try:

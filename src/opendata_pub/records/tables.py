@@ -56,7 +56,7 @@ from .model import (
     Stage,
 )
 
-__all__ = ["EVALUATION_TABLES", "OPTIONAL_TABLES", "load_evaluations", "records_from_tables"]
+__all__ = ["EVALUATION_TABLES", "OPTIONAL_TABLES", "evaluation_row", "load_evaluations", "records_from_tables"]
 
 # Every table of the contract, in the order of the descriptor's resources.
 EVALUATION_TABLES: tuple[str, ...] = (
@@ -323,6 +323,38 @@ def _declared_scale(resource: Mapping[str, Any]) -> tuple[str, ...]:
         if isinstance(f, Mapping) and f.get("name") == "grade" and isinstance(f.get("categories"), list):
             return tuple(str(c.get("value") if isinstance(c, Mapping) else c) for c in f["categories"])
     return ()
+
+
+def evaluation_row(record: EvaluationRecord) -> dict[str, Any]:
+    """The ``evaluations`` row of ``record`` by column name: the one place these columns are taken
+    from a record (the package tables and the fill-in template both write it)."""
+    contact = record.contact
+    return {
+        "evaluation_id": record.evaluation_id,
+        "municipality_code": record.municipality_code,
+        "municipality_name": record.municipality_name,
+        "fiscal_year": record.fiscal_year,
+        "fiscal_year_label": record.fiscal_year_label,
+        "level": record.level.value,
+        "policy_code": record.policy_code,
+        "policy_name": record.policy_name,
+        "lead_department": record.lead_department,
+        "lead_section": record.lead_section,
+        "grade": record.grade,
+        "grade_reason": record.grade_reason,
+        "source_file": record.source.file,
+        "source_layout": record.source.layout,
+        "policy_area_code": record.policy_area_code,
+        "policy_area_name": record.policy_area_name,
+        "basic_program_code": record.basic_program_code,
+        "basic_program_name": record.basic_program_name,
+        "reform_direction": record.reform_direction,
+        "contact_team": contact.team if contact else None,
+        "contact_manager": contact.manager if contact else None,
+        "contact_person": contact.person if contact else None,
+        "contact_phone": contact.phone if contact else None,
+        "contact_extension": contact.extension if contact else None,
+    }
 
 
 def _read_bytes(path: Path, what: str) -> bytes:

@@ -183,17 +183,27 @@ def check_cost_sum(view: PackageView) -> Iterator[Finding]:
         )
 
 
-@rule("evaluation-cost-breakdown-mismatch", applies=_applies)
-def check_cost_breakdown(view: PackageView) -> Iterator[Finding]:
-    """total = business + personnel for each program and the policy, where all three are printed."""
-    groups: dict[tuple[str, str | None, int, str], dict[str, tuple[int, dict[str, Any]]]] = defaultdict(dict)
+# (evaluation_id, program_id or None for the policy, fiscal_year, stage): one printed cost breakdown
+_CostKey = tuple[str, str | None, int, str]
+
+
+def _typed_costs(view: PackageView) -> Iterator[tuple[_CostKey, str, int, dict[str, Any]]]:
+    """(key, category, amount, row) of each cost row whose key and amount the data layer could type."""
     for row in _rows(view, "costs"):
         eid, year, stage, category = _str(row.get("evaluation_id")), _int(row.get("fiscal_year")), \
             _str(row.get("stage")), _str(row.get("category"))
         amount = _int(row.get("amount_jpy"))
         if eid is None or year is None or stage is None or category is None or amount is None:
             continue
-        groups[(eid, _str(row.get("program_id")), year, stage)].setdefault(category, (amount, row))
+        yield (eid, _str(row.get("program_id")), year, stage), category, amount, row
+
+
+@rule("evaluation-cost-breakdown-mismatch", applies=_applies)
+def check_cost_breakdown(view: PackageView) -> Iterator[Finding]:
+    """total = business + personnel for each program and the policy, where all three are printed."""
+    groups: dict[_CostKey, dict[str, tuple[int, dict[str, Any]]]] = defaultdict(dict)
+    for key, category, amount, row in _typed_costs(view):
+        groups[key].setdefault(category, (amount, row))
     for (eid, program, year, stage), parts in groups.items():
         if not {"total", "business", "personnel"} <= set(parts):
             continue
@@ -222,7 +232,7 @@ def check_cost_breakdown(view: PackageView) -> Iterator[Finding]:
 
 
 def _funding_finding(
-    view: PackageView, key: tuple[str, str | None, int, str], business: tuple[int, dict[str, Any]],
+    view: PackageView, key: _CostKey, business: tuple[int, dict[str, Any]],
     sources: dict[str, int],
 ) -> Finding | None:
     (eid, program, year, stage), (amount, row) = key, business
@@ -247,15 +257,9 @@ def _funding_finding(
 @rule("evaluation-funding-sum-mismatch", applies=_applies)
 def check_funding_sum(view: PackageView) -> Iterator[Finding]:
     """The funding sources add up to the business cost (per program or policy, year and stage)."""
-    business: dict[tuple[str, str | None, int, str], tuple[int, dict[str, Any]]] = {}
-    sources: dict[tuple[str, str | None, int, str], dict[str, int]] = defaultdict(dict)
-    for row in _rows(view, "costs"):
-        eid, year, stage, category = _str(row.get("evaluation_id")), _int(row.get("fiscal_year")), \
-            _str(row.get("stage")), _str(row.get("category"))
-        amount = _int(row.get("amount_jpy"))
-        if eid is None or year is None or stage is None or category is None or amount is None:
-            continue
-        key = (eid, _str(row.get("program_id")), year, stage)
+    business: dict[_CostKey, tuple[int, dict[str, Any]]] = {}
+    sources: dict[_CostKey, dict[str, int]] = defaultdict(dict)
+    for key, category, amount, row in _typed_costs(view):
         if category == "business":
             business.setdefault(key, (amount, row))
         elif category in _FUNDING:

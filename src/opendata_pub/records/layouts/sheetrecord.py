@@ -83,17 +83,20 @@ def _line_up(layout: Layout, sheet: TableSheet) -> _LinedUp:
     return _LinedUp(tuple(labels), tuple(values), tuple(places))
 
 
+@dataclass(frozen=True)
+class _Placed(TableSheet):
+    """A form sheet lined up as one row: findings point at each value's real cell (``places``)."""
+
+    places: tuple[str, ...] = ()
+    elsewhere: str = ""  # the form's first cell, for anything that is not one of the values
+
+    def place(self, row: int, col: int) -> str:
+        if row == 2 and 1 <= col <= len(self.places):
+            return self.places[col - 1]
+        return self.elsewhere
+
+
 def as_row(sheet: TableSheet, layout: Layout) -> TableSheet:
     """``sheet`` as a one-row table of the layout's fields (header row 1, values row 2)."""
     lined = _line_up(layout, sheet)
-
-    @dataclass(frozen=True)
-    class _Placed(TableSheet):
-        places: tuple[str, ...] = ()
-
-        def place(self, row: int, col: int) -> str:
-            if row == 2 and 1 <= col <= len(self.places):
-                return self.places[col - 1]
-            return sheet.place(1, 1)
-
-    return _Placed(sheet.file, sheet.name, (lined.labels, lined.values), (), lined.places)
+    return _Placed(sheet.file, sheet.name, (lined.labels, lined.values), (), lined.places, sheet.place(1, 1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import EvaluationRecord
+from ..tables import evaluation_row
 
 __all__ = ["Row", "record_rows"]
 
@@ -18,34 +19,9 @@ Row = dict[str, Any]
 
 
 def _evaluation(record: EvaluationRecord) -> Row:
-    contact = record.contact
-    return {
-        "evaluation_id": record.evaluation_id,
-        "municipality_code": record.municipality_code,
-        "municipality_name": record.municipality_name,
-        "fiscal_year": record.fiscal_year,
-        "fiscal_year_label": record.fiscal_year_label,
-        "level": record.level.value,
-        "policy_code": record.policy_code,
-        "policy_name": record.policy_name,
-        "lead_department": record.lead_department,
-        "lead_section": record.lead_section,
-        "grade": record.grade,
-        "grade_reason": record.grade_reason,
-        "source_file": record.source.file,
-        "source_layout": record.source.layout,
-        "policy_area_code": record.policy_area_code,
-        "policy_area_name": record.policy_area_name,
-        "basic_program_code": record.basic_program_code,
-        "basic_program_name": record.basic_program_name,
-        "reform_direction": record.reform_direction,
-        "contact_team": contact.team if contact else None,
-        "contact_manager": contact.manager if contact else None,
-        "contact_person": contact.person if contact else None,
-        "contact_phone": contact.phone if contact else None,
-        "contact_extension": contact.extension if contact else None,
-        "grade_scale": "\n".join(record.grade_scale) if record.grade_scale else None,
-    }
+    # the package's columns, plus the declared grade words (the package keeps them in its schema)
+    return {**evaluation_row(record),
+            "grade_scale": "\n".join(record.grade_scale) if record.grade_scale else None}
 
 
 def _children(record: EvaluationRecord) -> dict[str, list[Row]]:

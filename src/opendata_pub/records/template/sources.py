@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...errors import InputError
-from ...inputfile import UnreadableInput, read_input_bytes
-from ...yamlio import MAX_YAML_BYTES
+from ...yamlio import read_yaml_text
 from ..model import EvaluationRecord
 from ..yamlformat import load_record
 
@@ -32,15 +31,7 @@ def _files(path: Path) -> list[Path]:
 
 
 def _read(path: Path) -> EvaluationRecord:
-    try:
-        raw = read_input_bytes(path, max_bytes=MAX_YAML_BYTES)
-    except UnreadableInput as exc:
-        raise InputError(f"読めません: {exc.problem}", path=str(path)) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("UTF-8 ではありません", path=str(path), where=f"byte {exc.start}") from exc
-    return load_record(text, source=str(path))
+    return load_record(read_yaml_text(path), source=str(path))
 
 
 def load_records(paths: Sequence[str | os.PathLike[str]]) -> list[EvaluationRecord]:
