@@ -31,6 +31,7 @@ from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
 from .packaging.opened import OpenedPackage, open_local_package
 from .packaging.package import find_descriptor, load_descriptor
+from .packaging.stamp import StampResult, stamp_package
 from .packaging.writer import BuildResult, StaleModifiedError
 from .portals import (
     ApplyResult,
@@ -183,17 +184,19 @@ def build(
     settings: Settings | None = None,
     modified: str | None = None,
     to: Where | None = None,
-) -> list[tuple[Path, BuildResult | None]]:
-    """Rebuild packages from their sources/; a package without sources gives None (skipped).
+) -> list[tuple[Path, BuildResult | StampResult]]:
+    """Rebuild packages from their sources/ (a ``BuildResult``); a package without sources/ gets its
+    files' ``bytes`` and ``hash`` recorded in its descriptor instead (a ``StampResult``).
 
-    ``modified`` (YYYY-MM-DD) is set in each package's sources/package.yaml. Changed data needs a
-    new ``modified`` only when the package is already published on ``to`` (resolved as ``--to``;
-    default ``default_target``): before its first publication a build updates freely."""
+    ``modified`` (YYYY-MM-DD) is set in each package's sources/package.yaml, or in the descriptor of a
+    package without sources. Changed data needs a new ``modified`` only when a package built from
+    sources is already published on ``to`` (resolved as ``--to``; default ``default_target``): before
+    its first publication a build updates freely."""
     settings = settings or load_settings()
-    out: list[tuple[Path, BuildResult | None]] = []
+    out: list[tuple[Path, BuildResult | StampResult]] = []
     for path in resolve_packages(paths, settings):
         if not has_sources(path):
-            out.append((path, None))
+            out.append((path, stamp_package(path, modified=modified)))
             continue
 
         def run(published: bool, path: Path = path) -> BuildResult:

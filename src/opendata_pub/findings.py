@@ -1,8 +1,9 @@
 """Findings and reports: problems in the user's data, as values.
 
 A ``Finding`` says what is wrong (a stable kebab-case ``code`` users can filter on, a message in
-Japanese for the people who fix the data, ``params`` with the figures for programs), how bad it is
-and where. A ``Report`` gathers the findings of one run, grouped by package. Nothing here does I/O.
+Japanese for the people who fix the data, ``params`` with the figures for programs), how bad it is,
+where, and, when there is one, a ``hint`` saying what to do (the command that fixes it). A
+``Report`` gathers the findings of one run, grouped by package. Nothing here does I/O.
 
 The JSON shape of ``Report.to_dict()`` is documented in README.md ("validate --format json") and
 is versioned by ``REPORT_VERSION``: fields are only ever added within a version.
@@ -94,6 +95,7 @@ class Finding:
     layer: Layer = Layer.DATA
     resource: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    hint: str | None = None  # what to do about it, e.g. the command that fixes it
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -107,6 +109,8 @@ class Finding:
             out["resource"] = self.resource
         if self.params:
             out["params"] = dict(self.params)
+        if self.hint is not None:
+            out["hint"] = self.hint
         return out
 
     def __str__(self) -> str:

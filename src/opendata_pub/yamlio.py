@@ -14,7 +14,9 @@ built, what no file of ours needs and what hostile input uses:
 
 Each is a ``YamlSyntaxError`` with the 1-based line and column, like a syntax error.
 ``parse_yaml`` also refuses duplicate keys (a silently overwritten key is a lost setting) and a text
-over ``MAX_YAML_BYTES``; ``dump_yaml`` writes stable, diff-friendly YAML. Pure: no file I/O.
+over ``MAX_YAML_BYTES``; ``dump_yaml`` writes stable, diff-friendly YAML; ``set_yaml_values`` changes
+a few scalars of a hand-written file in place, every other byte (comments, order, quoting) kept, and
+raises ``YamlEditError`` where that cannot be done safely. Pure: no file I/O.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from .inputfile import UnreadableInput, read_input_bytes, text_place
 
 __all__ = [
     "ALIAS_REFUSED", "MAX_YAML_BYTES", "MAX_YAML_DEPTH", "DuplicateKeyError", "ExactInt", "LineMap", "LineSeq",
-    "StrictLoader", "YamlSyntaxError", "dump_yaml", "key_lines", "line_of", "located", "parse_yaml", "parse_yaml_with_lines",
-    "read_yaml_text",
+    "StrictLoader", "YamlEditError", "YamlPath", "YamlSyntaxError", "dump_yaml", "key_lines", "line_of", "located",
+    "parse_yaml", "parse_yaml_with_lines", "read_yaml_text", "set_yaml_values",
 ]
 
 # PyYAML's pure-Python parser reads about 0.3 MB a second here: a hand-written YAML file of ours is
@@ -359,3 +361,175 @@ def dump_yaml(data: Any, *, str_style: Callable[[str], str | None] | None = None
                                                "null_text": "" if empty_null else "null"})
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=width, indent=indent,
                      default_flow_style=False)
+
+
+# ---- editing in place -------------------------------------------------------------------------------
+
+
+YamlPath = tuple[str | int, ...]  # ("resources", 0, "bytes"): mapping keys and sequence indexes
+
+
+@dataclass
+class YamlEditError(YamlSyntaxError):
+    """The text is valid YAML but cannot be edited in place at ``path`` without rewriting more of it
+    (a flow mapping ``{...}``, a collection where a scalar was expected, a missing parent …).
+    Callers fall back to writing the whole document with ``dump_yaml``."""
+
+    path: YamlPath = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
+
+
+def _scalar_text(value: Any, *, flow: bool = False) -> str:
+    """``value`` as one line of YAML that reads back as the same value where it is put.
+
+    Written the way ``dump_yaml`` writes it (``hash: sha256:…`` stays plain) when that fits on one
+    line; in a flow collection, or for text with line breaks, as the item of a one-line flow sequence
+    (flow context quotes more than block context needs: ``,``, ``[``, ``: ``)."""
+    if isinstance(value, (dict, list, tuple, set)):
+        raise TypeError(f"not a scalar: {value!r}")
+    if not flow:
+        block = yaml.dump([value], Dumper=_Dumper, allow_unicode=True, default_flow_style=False,
+                          width=1_000_000_000)
+        if block.startswith("- ") and block.count("\n") == 1 and not block.startswith(("- |", "- >")):
+            return block[2:].rstrip("\n")
+    text = yaml.dump([value], Dumper=_Dumper, allow_unicode=True, default_flow_style=True,
+                     width=1_000_000_000).strip()
+    if not (text.startswith("[") and text.endswith("]")) or "\n" in text:
+        raise TypeError(f"cannot write as a one-line scalar: {value!r}")
+    return text[1:-1]
+
+
+def _edit_error(problem: str, path: YamlPath, node: yaml.Node | None) -> YamlEditError:
+    mark = node.start_mark if node is not None else None
+    shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return YamlEditError(f"{shown}: {problem}", mark.line + 1 if mark else None,
+                         mark.column + 1 if mark else None, path)
+
+
+def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """(key node, value node) of ``step`` in ``node``; (None, None) when a mapping lacks the key."""
+    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == step:
+                return key_node, value_node
+        return None, None
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return None, node.value[step]
+    raise LookupError(step)
+
+
+def _last_end(node: yaml.Node) -> int:
+    """Where the text of a node ends: for a block collection, where its last scalar ends (a block
+    collection's own end mark lies past any comments that follow it, at the next key)."""
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return _last_end(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return _last_end(node.value[-1])
+    return int(node.end_mark.index)
+
+
+def _replace(text: str, node: yaml.ScalarNode, value: Any, newline: str, *, flow: bool) -> _Edit:
+    start, end = node.start_mark.index, node.end_mark.index
+    new = _scalar_text(value, flow=flow)
+    if start == end:  # "key:" with nothing after it: the empty scalar sits right after the colon
+        return _Edit(start, end, " " + new)
+    # A block scalar (| or >) ends past its last line break and the blank lines after it: keep those,
+    # so the next key stays on its own line and the spacing stays as it was.
+    trailing = re.search(r"\r?\n(?:[ \t]*\r?\n)*\Z", text[start:end])
+    return _Edit(start, end, new + (trailing.group(0) if trailing else ""))
+
+
+def _insert(text: str, mapping: yaml.MappingNode, key: str, value: Any, path: YamlPath, newline: str) -> _Edit:
+    if mapping.flow_style:
+        raise _edit_error("フロー形式 ({...}) のマッピングにはキーを追加できません", path, mapping)
+    # The column of the first key is the mapping's indentation, also for "- name: x" sequence items.
+    indent = " " * mapping.value[0][0].start_mark.column
+    line = f"{indent}{_scalar_text(key)}: {_scalar_text(value)}"
+    end = _last_end(mapping)
+    if end > 0 and text[end - 1] == "\n":  # the last value was a block scalar: its line break is in
+        return _Edit(end, end, line + newline)
+    eol = text.find("\n", end)
+    if eol == -1:  # the last line has no line break
+        return _Edit(len(text), len(text), newline + line + newline)
+    return _Edit(eol + 1, eol + 1, line + newline)
+
+
+def _plan_edit(text: str, root: yaml.Node, path: YamlPath, value: Any, newline: str) -> _Edit:
+    node, parent = root, root
+    for i, step in enumerate(path):
+        last = i == len(path) - 1
+        try:
+            _, child = _child(node, step)
+        except LookupError:
+            raise _edit_error("この場所は編集できません (マッピングのキーかリストの番号ではありません)",
+                              path, node) from None
+        if child is None:
+            if last and isinstance(node, yaml.MappingNode) and isinstance(step, str):
+                return _insert(text, node, step, value, path, newline)
+            raise _edit_error("親のキーがありません", path, node)
+        node, parent = child, node
+    if not isinstance(node, yaml.ScalarNode):
+        raise _edit_error("値がリストかマッピングです (スカラーしか置き換えられません)", path, node)
+    flow = bool(getattr(parent, "flow_style", False))
+    return _replace(text, node, value, newline, flow=flow)
+
+
+def _get(data: Any, path: YamlPath) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def set_yaml_values(text: str, values: Mapping[YamlPath, Any]) -> str:
+    """``text`` with the scalar at each path set to its value, every other byte unchanged.
+
+    An existing scalar is replaced where it is written (a comment after it stays); a missing key of a
+    block mapping is added as a new line after the mapping's last entry, at its indentation. Values
+    are written as YAML scalars that read back as given (``1234``, ``'2026-12-05'``, ``sha256:…``).
+    ``YamlEditError`` when a path cannot be edited this way (flow mapping, missing parent, a list or
+    mapping in the way) or the result would not read back as intended; ``YamlSyntaxError`` for a
+    text that is not valid YAML. Nothing is edited partly: an error means no result."""
+    _check_size(text)
+    if not values:
+        return text
+    try:
+        root = yaml.compose(text, Loader=StrictLoader)
+    except yaml.YAMLError as exc:
+        raise located(exc) from exc
+    if not isinstance(root, yaml.MappingNode):
+        raise _edit_error("文書がマッピングではありません", (), root)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    # Stable sort: keys added at the same place come out in the order given.
+    edits = sorted((_plan_edit(text, root, path, value, newline) for path, value in values.items()),
+                   key=lambda e: e.start)
+    out, pos = [], 0
+    for e in edits:
+        if e.start < pos:
+            raise _edit_error("編集する範囲が重なっています", (), None)
+        out += [text[pos:e.start], e.text]
+        pos = e.end
+    out.append(text[pos:])
+    edited = "".join(out)
+    _check_reads_back(edited, values)
+    return edited
+
+
+def _check_reads_back(edited: str, values: Mapping[YamlPath, Any]) -> None:
+    """The last guard: the edited text parses, and to the values asked for."""
+    try:
+        data = parse_yaml(edited)
+    except YamlSyntaxError as exc:
+        raise YamlEditError(f"編集後の YAML が読めません: {exc.problem}", exc.line, exc.column) from exc
+    for path, value in values.items():
+        try:
+            got = _get(data, path)
+        except (LookupError, TypeError):
+            got = None
+        if got != value or type(got) is not type(value):
+            raise _edit_error(f"編集後の値が {value!r} になりません ({got!r})", path, None)

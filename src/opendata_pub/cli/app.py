@@ -178,7 +178,8 @@ _SEVERITY_LABEL = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Seve
 def finding_line(f: Finding) -> str:
     style = _SEVERITY_STYLE[f.severity]
     where = f"{escape(str(f.where))}: " if str(f.where) else ""
-    return f"    [{style}]{_SEVERITY_LABEL[f.severity]}[/] {where}{escape(f.message)} [dim]\\[{f.code}][/]"
+    line = f"    [{style}]{_SEVERITY_LABEL[f.severity]}[/] {where}{escape(f.message)} [dim]\\[{f.code}][/]"
+    return line + (f"\n      [dim]ヒント: {escape(f.hint)}[/]" if f.hint else "")
 
 
 def print_report(report: Report) -> None:

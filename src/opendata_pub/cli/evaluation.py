@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -12,6 +13,8 @@ from rich.markup import escape
 from .. import actions
 from ..findings import Severity
 from ..packaging.build import ImportOutcome
+from ..packaging.stamp import StampResult
+from ..packaging.writer import BuildResult
 from ..records.model import Level
 from .app import EXIT_FAILED, EXIT_OK, app, current_settings, finding_line, out, print_json
 
@@ -104,28 +107,66 @@ def layouts(fmt: str) -> None:
 
 @app.command()
 @click.argument("packages", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--modified", metavar="YYYY-MM-DD", help="Set modified in each package's sources/package.yaml.")
+@click.option("--modified", metavar="YYYY-MM-DD",
+              help="Set modified in each package's sources/package.yaml (or, without sources/, in its descriptor).")
 @click.option("--to", "to", metavar="TARGET",
               help="Where the packages are published (default: default_target): asked only when changed data "
                    "keeps its modified date.")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True)
 def build(packages: tuple[Path, ...], modified: str | None, to: str | None, fmt: str) -> None:
-    """Rebuild packages from their sources/ (default: every package under the packages folder).
+    """Rebuild packages from their sources/, and record bytes and hash of every package's files
+    (default: every package under the packages folder).
 
-    Unchanged sources give byte-identical output. Once a package is published (the target's
+    A package with sources/ is rebuilt: data/*.csv and the descriptor, bytes and hash included.
+    Unchanged sources give byte-identical output. Once such a package is published (the target's
     manifest or the portal has it), changed data needs a new modified: --modified YYYY-MM-DD, or
     edit sources/package.yaml. Before the first publication a build updates freely.
+
+    A package without sources/ (a datapackage.yaml or .json written by hand, and its files) keeps
+    its files: their size and sha256 are recorded as bytes and hash in the descriptor, edited in
+    place (comments and order kept). Nothing is written when they are already right.
     """
     results = actions.build(packages, settings=current_settings(), modified=modified, to=to)
     if fmt == "json":
-        print_json({"packages": [{"path": str(path), "skipped": result is None,
-                                  "written": [str(p) for p in result.written] if result else []}
-                                 for path, result in results]})
+        print_json({"packages": [_build_json(path, result) for path, result in results]})
         return
     for path, result in results:
-        if result is None:
-            out.print(f"[dim]スキップ: {escape(str(path))} (sources/package.yaml がありません)[/]")
+        if isinstance(result, StampResult):
+            _print_stamp(path, result)
         elif result.written:
             out.print(f"再構築: {escape(str(path))} ({len(result.written)} ファイル更新)")
         else:
             out.print(f"変更なし: {escape(str(path))}")
+
+
+def _build_json(path: Path, result: BuildResult | StampResult) -> dict[str, Any]:
+    if not isinstance(result, StampResult):
+        return {"path": str(path), "kind": "built", "skipped": False, "written": [str(p) for p in result.written]}
+    return {
+        "path": str(path), "kind": "stamped", "skipped": False,
+        "written": [str(result.descriptor)] if result.written else [],
+        "stamped": {
+            "descriptor": str(result.descriptor),
+            "rewritten": result.rewritten,
+            **({"note": result.note} if result.note else {}),
+            **({"modified": result.modified} if result.modified else {}),
+            "resources": [{"name": r.name, "path": list(r.path) if isinstance(r.path, tuple) else r.path,
+                           "bytes": r.new_bytes, "hash": r.new_hash, "old_bytes": r.old_bytes,
+                           "old_hash": r.old_hash, "changed": r.changed} for r in result.resources],
+        },
+    }
+
+
+def _print_stamp(path: Path, result: StampResult) -> None:
+    where = escape(str(path))
+    counts = f"{len(result.resources)} リソース、変更 {len(result.changed)}"
+    if result.written:
+        out.print(f"bytes・hash を記録しました: {where} ({counts})")
+    else:
+        out.print(f"変更なし: {where} ({counts}、bytes・hash は記録済み)")
+    for r in result.changed:
+        out.print(f"  {escape(r.name)}: {r.new_bytes:,} バイト、{escape(r.new_hash)}")
+    if result.modified and result.modified != result.old_modified:
+        out.print(f"  modified: {escape(result.modified)}")
+    if result.note:
+        out.print(f"  [yellow]注意:[/] {escape(result.note)}")

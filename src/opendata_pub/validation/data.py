@@ -8,7 +8,6 @@ in ``params`` so nothing is lost.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from ..findings import Finding, Layer, Location, Severity
 from ..japan.encoding import detect_file_encoding
 from ..packaging.frictionless_io import TableError, validate_tables
+from ..packaging.stamp import file_digest, stamp_hint
 from .descriptor import ReadableResource
 
 __all__ = ["check_data", "file_digest"]
@@ -53,17 +53,9 @@ _MESSAGES: Mapping[str, str] = {
 
 _WARNINGS = {"blank-row"}
 
-
-def file_digest(paths: tuple[Path, ...], chunk_size: int = 1 << 20) -> tuple[str, int]:
-    """sha256 (hex) and byte count of the concatenated files, streamed."""
-    h = hashlib.sha256()
-    size = 0
-    for p in paths:
-        with p.open("rb") as fh:
-            while chunk := fh.read(chunk_size):
-                h.update(chunk)
-                size += len(chunk)
-    return h.hexdigest(), size
+# A descriptor whose bytes/hash disagree with the file: the command that records them again says
+# what to do (frictionless reports these two for the tables it reads, _digest for the other files).
+_STALE = {"hash-count", "byte-count"}
 
 
 def _message(err: TableError) -> str:
@@ -86,6 +78,7 @@ class _DataRun:
 
     file_of: Callable[[ReadableResource], str]
     on_decided: Callable[[str, str], None] | None
+    root: Path
     findings: list[Finding] = field(default_factory=list)
     encodings: dict[str, str] = field(default_factory=dict)
     tabular: list[Mapping[str, Any]] = field(default_factory=list)  # resource descriptors for frictionless
@@ -93,7 +86,10 @@ class _DataRun:
     def add(self, code: str, message: str, r: ReadableResource, severity: Severity = Severity.ERROR,
             where: Location | None = None, **params: Any) -> None:
         self.findings.append(Finding(code, message, severity, where or Location(file=self.file_of(r)), Layer.DATA,
-                                     r.name, params))
+                                     r.name, params, hint=self._hint(code)))
+
+    def _hint(self, code: str) -> str | None:
+        return stamp_hint(self.root, stale=True) if code in _STALE else None
 
     def resource(self, r: ReadableResource) -> None:
         if r.remote:
@@ -173,7 +169,7 @@ class _DataRun:
                 params["cell"] = err.cell
             self.findings.append(Finding(err.type, _message(err), severity,
                                          Location(file=self.file_of(r), row=err.row, field=err.field),
-                                         Layer.DATA, r.name, params))
+                                         Layer.DATA, r.name, params, hint=self._hint(err.type)))
 
 
 def check_data(
@@ -185,7 +181,7 @@ def check_data(
     on_decided: Callable[[str, str], None] | None = None,
 ) -> tuple[list[Finding], dict[str, str]]:
     """Check each readable resource's files; return findings and the encodings decided per resource."""
-    run = _DataRun(file_of, on_decided)
+    run = _DataRun(file_of, on_decided, root)
     for r in resources:
         run.resource(r)
     run.tables(resources, root, on_row)

@@ -31,7 +31,8 @@ from ..metadata.licenses import find_license
 from ..metadata.properties import PROPERTIES, Kind, Level, Obligation, Property
 from ..metadata.publication import effective_value, resolve_publisher
 from ..metadata.vocabularies import FREQUENCIES, FREQUENCY_BASE, LANGUAGES, THEME_BASE, THEMES
-from ..packaging.package import LocalPackage
+from ..packaging.package import LocalPackage, is_remote
+from ..packaging.stamp import stamp_hint
 from ..rdf.dcat_out import build_package_graph
 from ..rdf.iris import PLACEHOLDER_BASE_URL
 from ..rdf.terms import UnsafeTerm, iri_problem, literal_problem
@@ -315,12 +316,24 @@ def _check(prop: Property, descriptor: Mapping[str, Any], settings: Settings | N
                           Severity.ERROR, Location(file=file, key=key), Layer.METADATA, resource, params)
         elif prop.obligation is Obligation.RECOMMENDED:
             yield Finding("metadata-recommended", f"推奨項目「{prop.label}」({prop.key}) がありません",
-                          Severity.WARNING, Location(file=file, key=key), Layer.METADATA, resource, params)
+                          Severity.WARNING, Location(file=file, key=key), Layer.METADATA, resource, params,
+                          hint=_recorded_by_build(prop, descriptor, file))
         return
     for message, sub in _problems(prop, value, settings):
         where = key + (sub or "") if origin is None else f"{key} (既定値: {origin})"
         yield Finding("metadata-invalid", f"「{prop.label}」: {message}", Severity.ERROR,
                       Location(file=file, key=where), Layer.METADATA, resource, params)
+
+
+def _recorded_by_build(prop: Property, resource: Mapping[str, Any], file: str) -> str | None:
+    """The command that records a missing bytes/hash: only for a resource with local files."""
+    if prop.level is not Level.RESOURCE or prop.key not in {"bytes", "hash"}:
+        return None
+    paths = resource.get("path")
+    values = paths if isinstance(paths, list) else [paths]
+    if not values or not all(isinstance(v, str) and v and not is_remote(v) for v in values):
+        return None
+    return stamp_hint(Path(file).parent)
 
 
 def _config_findings(settings: Settings | None) -> Iterator[Finding]:
