@@ -2,6 +2,7 @@
 prints or exits.
 
     init_project, load_settings          a publishing project
+    new_package, new_from                a new package: empty for a standard, or from an existing CSV
     describe, validate                   files and packages
     import_evaluations, build            evaluation packages from sheets and reviewed sources
     evaluation_template, evaluation_layouts   the fill-in workbook; the layouts import knows
@@ -26,6 +27,8 @@ from .config import CONFIG_NAME, Settings, find_config, load_config, starter_con
 from .errors import NotFound, OpendataPubError, UsageError
 from .findings import Report
 from .inventory import INVENTORY_NAME
+from .inventory.scaffold import ScaffoldResult, scaffold_package
+from .packaging.adopt import AdoptResult, adopt_file
 from .packaging.build import ImportOutcome, build_from_sources, has_sources
 from .packaging.build import import_evaluations as _import_evaluations
 from .packaging.describe import Description, describe_file
@@ -72,6 +75,9 @@ __all__ = [
     "import_evaluations",
     "init_project",
     "load_settings",
+    "new_from",
+    "new_package",
+    "NewFromResult",
     "resolve_packages",
     "validate",
 ]
@@ -478,3 +484,45 @@ def open_package(path_or_url: str | os.PathLike[str], *, timeout: float | None =
     except BaseException:
         tmp.cleanup()
         raise
+
+
+@dataclass(frozen=True, slots=True)
+class NewFromResult:
+    """``new_from``: the package made from the file, and its validation report."""
+
+    adopted: AdoptResult
+    report: Report
+
+    @property
+    def path(self) -> Path:
+        return self.adopted.path
+
+
+def new_from(
+    file: str | os.PathLike[str],
+    package_dir: str | os.PathLike[str],
+    *,
+    settings: Settings | None = None,
+    template: str | None = None,
+    publisher: str | None = None,
+) -> NewFromResult:
+    """Adopt an existing CSV as the new package ``package_dir`` (``opendata-pub new --from``) and
+    validate it: the file copied as is, the standard its header follows (in its layout, old or new;
+    ``template`` to name it) or the inferred schema applied, metadata defaults from opendata.yaml,
+    ``bytes`` and ``hash`` recorded. Problems in the data are findings in ``report``."""
+    settings = settings or load_settings()
+    adopted = adopt_file(file, package_dir, settings, template=template, publisher=publisher)
+    return NewFromResult(adopted, validate([adopted.path], settings=settings))
+
+
+def new_package(
+    package_dir: str | os.PathLike[str],
+    template: str,
+    *,
+    settings: Settings | None = None,
+    publisher: str | None = None,
+) -> ScaffoldResult:
+    """A new, empty package for a standard (``opendata-pub new --template``): datapackage.yaml with the
+    standard's schema and a header-only CSV. ``template`` is an id, number ("08"), title or short name
+    ("AED", "投票所")."""
+    return scaffold_package(Path(package_dir), template, settings or load_settings(), publisher=publisher)

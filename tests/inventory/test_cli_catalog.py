@@ -121,7 +121,7 @@ def test_new_refuses_and_writes_nothing(cli, proj: Path) -> None:
     before = listing(proj)
     for args, message in (
         (("new", "-t", "08", "datapackages/taken"), "上書きしません"),
-        (("new", "-t", "99", "datapackages/x"), "unknown standard"),
+        (("new", "-t", "99", "datapackages/x"), "が見つかりません"),
         (("new", "-t", "08", "datapackages/Bad_Name"), "パッケージ名"),
         (("new", "-t", "08", "-p", "222127", "datapackages/y"), "publishers にありません"),
         (("new", "datapackages/z"), "--template"),

@@ -82,7 +82,7 @@ def test_load_standard_returns_a_fresh_copy() -> None:
 
 
 def test_unknown_standard_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="unknown standard") as exc:
+    with pytest.raises(UsageError, match="標準データセット .* が見つかりません") as exc:
         load_standard("jp-ods-99-nothing")
     assert exc.value.hint and "jp-ods-08-aed" in exc.value.hint
 

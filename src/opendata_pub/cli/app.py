@@ -226,7 +226,8 @@ def describe(file: Path, fmt: str, encoding: str | None) -> None:
         std = d.standard
         flag = " (暫定スキーマ)" if std.get("provisional") else ""
         ident = escape(f"[{std['id']} v{std['version']}]")
-        out.print(f"  標準データセット: {escape(str(std['title']))} {ident}{flag} — "
+        layout = f"、{std['variant']['title']}の様式" if std.get("variant") else "、現行様式"
+        out.print(f"  標準データセット: {escape(str(std['title']))} {ident}{flag}{escape(layout)} — "
                   f"必須項目 {std['score']:.0%}、列の {std['coverage']:.0%} が一致")
     out.print(f"  列 ({len(d.schema.get('fields', []))}):")
     for f in d.schema.get("fields", []):

@@ -1,10 +1,11 @@
 """Catalog commands: ``inventory`` (the dataset inventory, 06 list, counts per 年度) and ``new``.
 
-Both only print; the work is in ``opendata_pub.inventory``.
+Both only print; the work is in ``opendata_pub.inventory`` and ``actions.new_package`` / ``new_from``.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from .. import actions
+from ..config import Settings
 from ..errors import UsageError
 from ..inventory import (
     DatePrecision,
@@ -20,11 +23,10 @@ from ..inventory import (
     PublisherCounts,
     build_inventory,
     open_data_list_csv,
-    scaffold_package,
 )
 from ..metadata.licenses import find_license
 from ..packaging.project import load_packages
-from .app import app, current_settings, out, print_json, write_data
+from .app import EXIT_FAILED, EXIT_OK, FORMAT, app, current_settings, out, print_json, print_report, write_data
 
 __all__ = ["inventory", "new"]
 
@@ -136,17 +138,61 @@ def inventory(publisher: str | None, fmt: str) -> None:
 
 @app.command()
 @click.argument("package_dir", type=click.Path(path_type=Path))
-@click.option("--template", "-t", "template", required=True, metavar="NAME",
-              help="Standard schema: id (jp-ods-08-aed), number (08) or title (AED設置箇所一覧).")
+@click.option("--template", "-t", "template", metavar="NAME",
+              help="Standard schema: id (jp-ods-08-aed), number (08), title (AED設置箇所一覧) or short name (AED, "
+                   "投票所). With --from: apply this standard instead of recognising it from the header.")
+@click.option("--from", "from_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Adopt an existing CSV/TSV: copy it as is, apply the standard its header follows (old or new "
+                   "layout) or the inferred schema, record bytes and hash, and validate.")
 @click.option("--publisher", "-p", metavar="CODE", help="Publisher code from opendata.yaml (default: the operator).")
-def new(package_dir: Path, template: str, publisher: str | None) -> None:
-    """Scaffold a package from a standard schema: datapackage.yaml and a header-only CSV.
+@click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+def new(package_dir: Path, template: str | None, from_file: Path | None, publisher: str | None, fmt: str) -> None:
+    """Make a new package: from a standard schema (--template: datapackage.yaml and a header-only CSV),
+    or from an existing CSV (--from: the file adopted, hashed and validated).
 
-    標準データセットのスキーマから新しいデータパッケージの雛形を作ります (既存のフォルダは上書きしません)。
+    標準データセットのスキーマから雛形を作るか (--template)、手元の CSV をそのまま取り込んで検証済みの
+    データパッケージにします (--from)。既存のフォルダは上書きしません。
     """
-    result = scaffold_package(package_dir, template, current_settings(), publisher=publisher)
+    settings = current_settings()
+    if from_file is not None:
+        _new_from(from_file, package_dir, template, publisher, fmt, settings)
+        return
+    if template is None:
+        raise UsageError("--template か --from のどちらかを指定してください",
+                         hint="例: opendata-pub new --template AED datapackages/aed、"
+                              "opendata-pub new --from aed.csv datapackages/aed")
+    result = actions.new_package(package_dir, template, settings=settings, publisher=publisher)
+    if fmt == "json":
+        print_json({"path": str(result.path), "standard": result.standard,
+                    "written": [str(p) for p in result.written]})
+        return
     for path in result.written:
         out.print(f"作成しました: {escape(str(path))}")
     out.print(f"標準: {escape(result.standard)}、タイトル: {escape(str(result.descriptor['title']))}")
     out.print("[dim]次に: CSV にデータを入れ、datapackage.yaml の title・description・issued・modified などを直してから "
-              "opendata-pub validate で確かめてください[/]")
+              "opendata-pub validate で確かめてください。手元に CSV があるなら new --from FILE が早道です[/]")
+
+
+def _new_from(file: Path, package_dir: Path, template: str | None, publisher: str | None, fmt: str,
+              settings: Settings) -> None:
+    result = actions.new_from(file, package_dir, settings=settings, template=template, publisher=publisher)
+    adopted, resource = result.adopted, result.adopted.descriptor["resources"][0]
+    if fmt == "json":
+        print_json({"path": str(adopted.path), "standard": adopted.standard, "variant": adopted.variant,
+                    "encoding": resource.get("encoding"), "bytes": resource.get("bytes"),
+                    "hash": resource.get("hash"), "written": [str(p) for p in adopted.written],
+                    "report": result.report.to_dict()})
+        sys.exit(EXIT_OK if result.report.valid else EXIT_FAILED)
+    for path in adopted.written:
+        out.print(f"作成しました: {escape(str(path))}")
+    m = adopted.match
+    if m is not None:
+        out.print(f"標準: {escape(m.title)} ({escape(m.standard_id)})、{escape(m.layout)}"
+                  f" — 必須項目 {m.score:.0%}、列の {m.coverage:.0%} が一致")
+    else:
+        out.print("標準: 一致するものなし — 推定したスキーマを使いました")
+    out.print(f"文字コード: {escape(str(resource.get('encoding')))}、{resource.get('bytes'):,} バイト、"
+              f"{escape(str(resource.get('hash')))}")
+    out.print("")
+    print_report(result.report)
+    sys.exit(EXIT_OK if result.report.valid else EXIT_FAILED)

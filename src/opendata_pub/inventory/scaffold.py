@@ -24,15 +24,18 @@ from ..errors import UsageError
 from ..japan.lgcode import lg_code_problem
 from ..metadata.properties import PROFILE_V2
 from ..metadata.publication import license_entry
-from ..standards import load_standard, schema_for_headers, standard_info
+from ..standards import StandardInfo, load_standard, schema_for_headers, standard_info
 from ..yamlio import dump_yaml
 
-__all__ = ["STANDARD_THEMES", "ScaffoldResult", "scaffold_package"]
+__all__ = ["STANDARD_THEMES", "ScaffoldResult", "check_new_folder", "package_head", "resource_name",
+           "scaffold_package", "settings_publisher"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
 # EU data theme of each shipped standard (a default the person may change).
 STANDARD_THEMES = {
+    "jp-ods-01-public-facility": "REGI",
+    "jp-ods-03-evacuation-space": "JUST",  # EU theme "Justice, legal system and public safety"
     "jp-ods-06-open-data-list": "GOVE",
     "jp-ods-08-aed": "HEAL",
     "jp-ods-17-school-district": "EDUC",
@@ -49,13 +52,15 @@ class ScaffoldResult:
     written: tuple[Path, ...]
 
 
-def _resource_name(standard_id: str) -> str:
+def resource_name(standard_id: str) -> str:
     """jp-ods-08-aed → aed, jp-election-turnout → election-turnout."""
     name = re.sub(r"^jp-(ods-[0-9]+-)?", "", standard_id)
     return name if _NAME.match(name) else "data"
 
 
-def _publisher(settings: Settings, code: str | None) -> Publisher | None:
+def settings_publisher(settings: Settings, code: str | None) -> Publisher | None:
+    """The publisher ``code`` names (a usage error when opendata.yaml lacks it), else the default one:
+    the catalog's operator, or the only publisher there is."""
     if code is not None:
         problem = lg_code_problem(code)
         if problem:
@@ -70,43 +75,63 @@ def _publisher(settings: Settings, code: str | None) -> Publisher | None:
     return settings.publishers[0] if len(settings.publishers) == 1 else None
 
 
+def check_new_folder(root: Path) -> None:
+    """A new package's folder: a name usable as the package name, and not there yet."""
+    if not _NAME.match(root.name):
+        raise UsageError(f"{root}: フォルダ名がパッケージ名に使えません: {root.name!r}",
+                         hint="英小文字・数字・- _ だけの名前にしてください (URL と CKAN で使うため)。例: kiyose-aed")
+    if root.exists():
+        raise UsageError(f"{root}: すでにあります (上書きしません)", hint="別のフォルダ名を指定してください")
+
+
+def package_head(name: str, info: StandardInfo | None, pub: Publisher | None, *, title: str,
+                 place: str | None = None, spatial: str | None = None) -> dict[str, Any]:
+    """The package-level metadata of a new package, true as written and meant to be edited:
+    "<place> <title>", the publisher with its licence, keywords and theme of the standard, spatial,
+    language. ``place``/``spatial`` default to the publisher's name and code."""
+    place = place or (pub.name if pub else "○○市")
+    kind = ""
+    if info is not None:
+        kind = f"自治体標準オープンデータセット {info.number}「{info.title}」" if info.number else f"「{info.title}」"
+    about = f"{kind}の項目に沿って作成したデータです。" if kind else ""
+    descriptor: dict[str, Any] = {"$schema": PROFILE_V2, "name": name, "title": f"{place} {title}",
+                                  "description": f"{place}の{title}。{about}"}
+    if pub is not None:
+        descriptor["publisher"] = pub.code
+        if pub.license:
+            descriptor["licenses"] = [license_entry(pub.license)]
+    if info is not None:
+        descriptor["keywords"] = [info.title, "自治体標準オープンデータセット"] if info.number else [info.title]
+        if info.id in STANDARD_THEMES:
+            descriptor["themes"] = [STANDARD_THEMES[info.id]]
+    else:
+        descriptor["keywords"] = [title]
+    if spatial or pub is not None:
+        descriptor["spatial"] = [spatial or pub.code]  # type: ignore[union-attr]
+    descriptor["language"] = ["ja"]
+    return descriptor
+
+
 def scaffold_package(directory: str | Path, template: str, settings: Settings, *,
                      publisher: str | None = None) -> ScaffoldResult:
-    """Write a new package for standard ``template`` (id, number "08" or title) into ``directory``.
+    """Write a new package for standard ``template`` (id, number "08", title or short name "AED") into
+    ``directory``.
 
     The folder name becomes the package name (lowercase a-z0-9-_). Raises ``UsageError`` for an
     unknown standard, a bad name, an unknown publisher or an existing folder (nothing is written).
     """
     root = Path(directory)
     info = standard_info(template)  # UsageError naming the known standards
-    name = root.name
-    if not _NAME.match(name):
-        raise UsageError(f"{root}: フォルダ名がパッケージ名に使えません: {name!r}",
-                         hint="英小文字・数字・- _ だけの名前にしてください (URL と CKAN で使うため)。例: kiyose-aed")
-    if root.exists():
-        raise UsageError(f"{root}: すでにあります (上書きしません)", hint="別のフォルダ名を指定してください")
-    pub = _publisher(settings, publisher)
+    check_new_folder(root)
+    pub = settings_publisher(settings, publisher)
     standard = load_standard(info.id)
-    headers = [f["name"] for f in standard["fields"] if not f.get("legacy")]
+    headers = [f["name"] for f in standard["fields"]]
     schema = schema_for_headers(headers, info.id)
 
-    resource = _resource_name(info.id)
+    resource = resource_name(info.id)
     file_name = f"{pub.code}_{resource}.csv" if pub else f"{resource}.csv"
     data = csv_bytes(headers, [])
-    place = pub.name if pub else "○○市"
-    kind = f"自治体標準オープンデータセット {info.number}「{info.title}」" if info.number else f"「{info.title}」"
-    descriptor: dict[str, Any] = {"$schema": PROFILE_V2, "name": name, "title": f"{place} {info.title}",
-                                  "description": f"{place}の{info.title}。{kind}の項目に沿って作成したデータです。"}
-    if pub is not None:
-        descriptor["publisher"] = pub.code
-        if pub.license:
-            descriptor["licenses"] = [license_entry(pub.license)]
-    descriptor["keywords"] = [info.title, "自治体標準オープンデータセット"] if info.number else [info.title]
-    if info.id in STANDARD_THEMES:
-        descriptor["themes"] = [STANDARD_THEMES[info.id]]
-    if pub is not None:
-        descriptor["spatial"] = [pub.code]
-    descriptor["language"] = ["ja"]
+    descriptor = package_head(root.name, info, pub, title=info.title)
     descriptor["resources"] = [{
         "name": resource,
         "path": f"data/{file_name}",

@@ -44,6 +44,7 @@ class Description:
     rows_sampled: int
     notes: list[str] = field(default_factory=list)
     standard: dict[str, Any] | None = None  # the standard dataset the header matches, if any
+    header: list[str] = field(default_factory=list)  # the first row, as read
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -53,6 +54,7 @@ class Description:
             "schema": self.schema,
             "rowsSampled": self.rows_sampled,
             "notes": list(self.notes),
+            "header": list(self.header),
         }
         if self.standard is not None:
             out["standard"] = self.standard
@@ -156,13 +158,15 @@ def _standard(header: list[str]) -> dict[str, Any] | None:
         "id": match.standard_id,
         "version": match.version,
         "title": match.title,
+        # which layout: None for the current one, else the older one ("suisho": 旧推奨データセット)
+        "variant": {"id": match.variant, "title": match.layout} if match.variant else None,
         "provisional": info.provisional,
         "score": round(match.score, 3),
         "coverage": round(match.coverage, 3),
         "mapping": dict(match.mapping),
         "unmatched": list(match.unmatched),
         # the standard's schema under the file's own header names: validate the file against it as is
-        "schema": schema_for_headers(header, match.standard_id),
+        "schema": schema_for_headers(header, match),
     }
 
 
@@ -184,6 +188,7 @@ def describe_file(path: str | os.PathLike[str], *, declared_encoding: str | None
     notes += _header_notes(header)
     return Description(
         standard=_standard(header),
+        header=header,
         path=str(p),
         encoding=decision,
         dialect=dialect,

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..findings import PackageReport
 from ..metadata.publication import PublisherLookup, self_contained
 from ..packaging.package import LocalPackage, PathProblem, load_package, resolve_data_path
-from .multipart import CHUNK
+from ..packaging.stamp import file_digest as package_digest
 
 __all__ = ["DESCRIPTOR_RESOURCE", "SourceFile", "SourcePackage", "descriptor_json", "file_digest", "load_source"]
 
@@ -77,13 +77,9 @@ class SourcePackage:
 
 
 def file_digest(path: Path) -> tuple[int, str]:
-    """(size, sha256 hex) of a file, streamed."""
-    h, size = hashlib.sha256(), 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
+    """(size, sha256 hex) of a file, streamed (the order the publishing engine compares them in)."""
+    sha, size = package_digest((path,))
+    return size, sha
 
 
 def descriptor_json(descriptor: Mapping[str, Any]) -> bytes:

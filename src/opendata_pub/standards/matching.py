@@ -6,9 +6,11 @@ brackets (``名称（カナ）``), half-width katakana, stray spaces and BOMs, n
 ``header_key`` folds all of these to one comparison key; a schema's field names, its ``aliases`` and
 its ``headerPrefixes`` are folded the same way.
 
-``match_standard(headers)`` tries every shipped standard and returns the best ``StandardMatch`` that
-has all required fields (``score`` = share of required fields found) and maps enough of the file's
-columns (``coverage``), or None. ``schema_for_headers`` turns a match into a Table Schema whose fields
+``match_standard(headers)`` tries every shipped standard, in each of its layouts (the current one
+and the older 推奨データセット ``variants``), and returns the best ``StandardMatch`` that has all
+required fields of that layout (``score`` = share of required fields found) and maps enough of the
+file's columns (``coverage``), or None. Between layouts of one standard the one whose own names the
+file uses (not aliases) wins, so a file in the old layout is recognised as the old layout. ``schema_for_headers`` turns a match into a Table Schema whose fields
 are the file's own headers, in the file's order, each carrying the standard field's type, constraints,
 title and description and a ``standardField`` property naming the standard field — so frictionless can
 validate the file as it is, and domain rules can find a standard column by its standard name.
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .registry import _descriptor, _descriptors, _resolve
+from .registry import _descriptor, _descriptors, _resolve, variant_fields
 
 __all__ = [
     "DEFAULT_MIN_COVERAGE",
@@ -76,47 +78,60 @@ def header_key(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Index:
     keys: Mapping[str, str]  # header key → field name
+    own: frozenset[str]  # header keys of the field names themselves (not of aliases)
+    current: Mapping[str, str]  # field name → the current standard field it stands for
     prefixes: tuple[str, ...]  # header keys of headerPrefixes, longest first
     required: tuple[str, ...]
 
 
+def _layouts(standard_id: str) -> tuple[str | None, ...]:
+    """The layouts of a standard: the current one (None), then its variants."""
+    return (None, *(str(v["id"]) for v in _descriptor(standard_id).get("variants", [])))
+
+
 @cache
-def _index(standard_id: str) -> _Index:
+def _index(standard_id: str, variant: str | None = None) -> _Index:
     descriptor = _descriptor(standard_id)
+    fields = variant_fields(standard_id, variant)
     keys: dict[str, str] = {}
-    for f in descriptor.get("fields", []):
+    for f in fields:
         for name in (f["name"], *f.get("aliases", ())):
             key = header_key(name)
             other = keys.setdefault(key, f["name"])
             if other != f["name"]:
                 raise ValueError(
-                    f"standard {standard_id}: {name!r} of field {f['name']!r} folds to the same key as field {other!r}"
+                    f"standard {standard_id} ({variant or 'current'}): {name!r} of field {f['name']!r} folds "
+                    f"to the same key as field {other!r}"
                 )
+    current = {f["name"]: f["standardField"] if variant else f["name"] for f in fields
+               if variant is None or "standardField" in f}
     prefixes = sorted({header_key(p) for p in descriptor.get("headerPrefixes", ())}, key=len, reverse=True)
-    required = tuple(
-        f["name"] for f in descriptor.get("fields", []) if f.get("constraints", {}).get("required")
-    )
-    return _Index(keys, tuple(prefixes), required)
+    required = tuple(f["name"] for f in fields if f.get("constraints", {}).get("required"))
+    return _Index(keys, frozenset(header_key(f["name"]) for f in fields), current, tuple(prefixes), required)
 
 
-def _field_for(index: _Index, header: str) -> str | None:
+def _field_for(index: _Index, header: str) -> tuple[str | None, bool]:
+    """The layout's field for a header, and whether the header is the field's own name (not an alias)."""
     key = header_key(header)
     if not key:
-        return None
+        return None, False
     if key in index.keys:
-        return index.keys[key]
+        return index.keys[key], key in index.own
     for prefix in index.prefixes:
         if key.startswith(prefix + "_") and (rest := key[len(prefix) + 1 :]) in index.keys:
-            return index.keys[rest]
-    return None
+            return index.keys[rest], rest in index.own
+    return None, False
 
 
 @dataclass(frozen=True, slots=True)
 class StandardMatch:
     """How a header lines up with one standard.
 
-    ``columns[i]`` is the standard field for ``headers[i]`` (None where the column is not the
-    standard's); ``mapping`` is the same as a dict header → field (first occurrence of a header).
+    ``columns[i]`` is the layout's field for ``headers[i]`` (None where the column is not the
+    standard's): a field of the current layout, or of the older layout ``variant`` names.
+    ``standard_columns[i]`` is the current standard field it stands for (the same name for the
+    current layout; "所在地_連結表記" for the old "住所"; None for an old column without one).
+    ``mapping`` is ``columns`` as a dict header → field (first occurrence of a header).
     """
 
     standard_id: str
@@ -124,15 +139,26 @@ class StandardMatch:
     title: str
     headers: tuple[str, ...]
     columns: tuple[str | None, ...]
-    score: float  # share of the standard's required fields the header has
-    coverage: float  # share of the file's non-blank headers that are standard fields
+    score: float  # share of the layout's required fields the header has
+    coverage: float  # share of the file's non-blank headers that are fields of the layout
     missing_required: tuple[str, ...]
-    unmatched: tuple[str, ...]  # headers that are no field of the standard (or repeat one)
+    unmatched: tuple[str, ...]  # headers that are no field of the layout (or repeat one)
     mapping: Mapping[str, str] = field(default_factory=dict)
+    variant: str | None = None  # None: the current layout; else the id of an older one ("suisho")
+    variant_title: str | None = None
+    standard_columns: tuple[str | None, ...] = ()
+    exact: int = 0  # columns named exactly as the layout names them (not by an alias)
 
     @property
     def matched(self) -> int:
         return sum(1 for c in self.columns if c is not None)
+
+    @property
+    def layout(self) -> str:
+        """The layout in words: "現行様式" or the variant's title."""
+        if self.variant is None:
+            return "現行様式"
+        return self.variant_title or self.variant
 
     def header_for(self, field_name: str) -> str | None:
         """The file's header for a standard field, or None when the file lacks it."""
@@ -142,18 +168,37 @@ class StandardMatch:
         return None
 
 
-def match_headers(standard: str | int, headers: Sequence[str]) -> StandardMatch:
-    """Score ``headers`` against one standard (by id, number or title). Never returns None."""
+_BEST = "*"  # match_headers(variant=_BEST): the layout the header fits best
+
+
+def match_headers(standard: str | int, headers: Sequence[str], variant: str | None = _BEST) -> StandardMatch:
+    """Score ``headers`` against one standard (by id, number, title or short name). Never returns None.
+
+    ``variant`` picks the layout: None for the current one, a variant id ("suisho") for an older
+    one; by default every layout is tried and the best kept (see ``rank_standards``).
+    """
     sid = _resolve(standard)
-    index = _index(sid)
+    if variant == _BEST:
+        return max((_match_layout(sid, headers, v) for v in _layouts(sid)), key=_layout_rank)
+    return _match_layout(sid, headers, variant)
+
+
+def _layout_rank(m: StandardMatch) -> tuple[float, float, int, int, bool]:
+    # own names before aliases, so a file in the old layout is the old layout even when the current
+    # layout's aliases would take it too; at a tie the current layout
+    return (m.score, m.coverage, m.exact, m.matched, m.variant is None)
+
+
+def _match_layout(sid: str, headers: Sequence[str], variant: str | None) -> StandardMatch:
+    index = _index(sid, variant)
     descriptor = _descriptor(sid)
     columns: list[str | None] = []
     seen: set[str] = set()
     mapping: dict[str, str] = {}
     unmatched: list[str] = []
-    blank = 0
+    blank = exact = 0
     for header in headers:
-        name = _field_for(index, header)
+        name, own = _field_for(index, header)
         if not header_key(header):
             blank += 1
         if name is None or name in seen:
@@ -162,10 +207,12 @@ def match_headers(standard: str | int, headers: Sequence[str]) -> StandardMatch:
                 unmatched.append(header)
             continue
         seen.add(name)
+        exact += own
         columns.append(name)
         mapping.setdefault(header, name)
     found = [r for r in index.required if r in seen]
     nonblank = len(headers) - blank
+    titles = {str(v["id"]): str(v.get("title", v["id"])) for v in descriptor.get("variants", [])}
     return StandardMatch(
         standard_id=sid,
         version=str(descriptor.get("version", "")),
@@ -177,14 +224,18 @@ def match_headers(standard: str | int, headers: Sequence[str]) -> StandardMatch:
         missing_required=tuple(r for r in index.required if r not in seen),
         unmatched=tuple(unmatched),
         mapping=mapping,
+        variant=variant,
+        variant_title=titles.get(variant) if variant else None,
+        standard_columns=tuple(index.current.get(c) if c else None for c in columns),
+        exact=exact,
     )
 
 
 def rank_standards(headers: Sequence[str], standards: Iterable[str] | None = None) -> list[StandardMatch]:
-    """Every standard (or those given) scored against ``headers``, best first — for diagnostics."""
+    """Every standard (or those given) scored against ``headers`` in its best layout, best first."""
     ids = list(standards) if standards is not None else sorted(_descriptors())
     matches = [match_headers(s, headers) for s in ids]
-    return sorted(matches, key=lambda m: (m.score, m.coverage, m.matched), reverse=True)
+    return sorted(matches, key=lambda m: (m.score, m.coverage, m.matched, m.exact), reverse=True)
 
 
 def match_standard(
@@ -208,28 +259,35 @@ def match_standard(
 
 
 def rename_to_standard(headers: Sequence[str], match: StandardMatch | None = None) -> list[str]:
-    """The headers with every standard column renamed to its standard field name (others kept)."""
+    """The headers with every standard column renamed to its current standard field name (others kept).
+
+    A column of an older layout is renamed to its current counterpart ("住所" → "所在地_連結表記");
+    an old column without one keeps the old layout's own spelling."""
     m = match if match is not None else match_standard(headers)
     if m is None:
         return list(headers)
     if tuple(headers) != m.headers:
-        m = match_headers(m.standard_id, headers)
-    return [column if column is not None else header for header, column in zip(headers, m.columns)]
+        m = match_headers(m.standard_id, headers, m.variant)
+    return [current or column or header
+            for header, column, current in zip(headers, m.columns, m.standard_columns)]
 
 
 def schema_for_headers(headers: Sequence[str], standard: str | int | StandardMatch | None = None) -> dict[str, Any]:
     """A Table Schema descriptor for a file with these headers, following ``standard``.
 
-    Fields are the file's headers in the file's order. A column of the standard gets the standard
-    field's type, format, constraints, title and description, and ``standardField`` naming it; any
-    other column is a plain string field. The schema carries ``standard`` (the id) and
-    ``standardVersion``: the marker ``validation.standard_rules`` looks for. Standard fields the file
-    lacks are not added (``StandardMatch.missing_required`` says which required ones are missing).
+    Fields are the file's headers in the file's order. A column of the standard gets the field's
+    type, format, constraints, title and description from the layout the file follows (the current
+    one or an older variant), and ``standardField`` naming the current standard field it stands for;
+    any other column is a plain string field. The schema carries ``standard`` (the id),
+    ``standardVersion`` and, for an older layout, ``standardVariant``: the marker
+    ``validation.standard_rules`` looks for. Standard fields the file lacks are not added
+    (``StandardMatch.missing_required`` says which required ones are missing).
     ``standard`` may be an id / number / title, a ``StandardMatch``, or None to recognise it from the
     headers (``UsageError`` when no standard matches).
     """
     if isinstance(standard, StandardMatch):
-        m = standard if standard.headers == tuple(headers) else match_headers(standard.standard_id, headers)
+        m = standard if standard.headers == tuple(headers) else match_headers(
+            standard.standard_id, headers, standard.variant)
     elif standard is None:
         found = match_standard(headers)
         if found is None:
@@ -241,30 +299,39 @@ def schema_for_headers(headers: Sequence[str], standard: str | int | StandardMat
     else:
         m = match_headers(standard, headers)
     descriptor = _descriptor(m.standard_id)
-    by_name = {f["name"]: f for f in descriptor.get("fields", [])}
-    fields: list[dict[str, Any]] = []
-    for header, column in zip(headers, m.columns):
-        if column is None:
-            fields.append(
-                {"name": header, "type": "string", "description": f"標準「{m.title}」にない列。"}
-            )
-            continue
-        f = copy.deepcopy(dict(by_name[column]))
-        f.pop("aliases", None)
-        f["name"] = header
-        f["standardField"] = column
-        fields.append(f)
-    return {
+    by_name = {f["name"]: f for f in variant_fields(m.standard_id, m.variant)}
+    fields = [_field_for_header(m, header, column, current, by_name)
+              for header, column, current in zip(headers, m.columns, m.standard_columns or m.columns)]
+    layout = "" if m.variant is None else f"（{m.layout}の様式）"
+    out: dict[str, Any] = {
         "$schema": TABLE_SCHEMA_PROFILE,
         "title": m.title,
         "description": (
-            f"標準「{m.title}」（{m.standard_id} {m.version}）の列を、このファイルの見出しのまま並べたスキーマ。"
+            f"標準「{m.title}」（{m.standard_id} {m.version}）{layout}の列を、このファイルの見出しのまま並べたスキーマ。"
         ),
         "standard": m.standard_id,
         "standardVersion": m.version,
-        "missingValues": list(descriptor.get("missingValues", [""])),
-        "fields": fields,
     }
+    if m.variant is not None:
+        out["standardVariant"] = m.variant
+    out["missingValues"] = list(descriptor.get("missingValues", [""]))
+    out["fields"] = fields
+    return out
+
+
+# kept in the standard's own file, not copied into every package's schema
+_STANDARD_ONLY = ("aliases", "sources", "sourceNote", "obligation", "standardField")
+
+
+def _field_for_header(m: StandardMatch, header: str, column: str | None, current: str | None,
+                      by_name: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    if column is None:
+        return {"name": header, "type": "string", "description": f"標準「{m.title}」にない列。"}
+    f = {k: copy.deepcopy(v) for k, v in by_name[column].items() if k not in _STANDARD_ONLY}
+    f["name"] = header
+    if current is not None:
+        f["standardField"] = current
+    return f
 
 
 def read_header(path: str | Path, *, encoding: str = "utf-8") -> list[str]:

@@ -3,11 +3,14 @@
 Encoding is decided here by japan.encoding (declared wins; otherwise BOM, UTF-16, strict UTF-8,
 CP932, with the evidence kept) and handed to frictionless, which then checks the rows. frictionless's
 English error notes are turned into Japanese messages for the common error types; the note is kept
-in ``params`` so nothing is lost.
+in ``params`` so nothing is lost. A file whose header is a whole layout of the standard its schema
+declares, under other names than the schema's, gets one ``standard-layout-mismatch`` finding instead
+of frictionless's error in every cell.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,8 @@ from ..findings import Finding, Layer, Location, Severity
 from ..japan.encoding import detect_file_encoding
 from ..packaging.frictionless_io import TableError, validate_tables
 from ..packaging.stamp import file_digest, stamp_hint
+from ..standards.matching import DEFAULT_MIN_COVERAGE, match_headers, read_header
+from ..standards.registry import known_id
 from .descriptor import ReadableResource
 
 __all__ = ["check_data", "file_digest"]
@@ -86,9 +91,12 @@ class _DataRun:
     def add(self, code: str, message: str, r: ReadableResource, severity: Severity = Severity.ERROR,
             where: Location | None = None, **params: Any) -> None:
         self.findings.append(Finding(code, message, severity, where or Location(file=self.file_of(r)), Layer.DATA,
-                                     r.name, params, hint=self._hint(code)))
+                                     r.name, params, hint=self._hint(code, r)))
 
-    def _hint(self, code: str) -> str | None:
+    def _hint(self, code: str, r: ReadableResource | None = None) -> str | None:
+        if code == "standard-layout-mismatch" and r is not None:
+            return (f"`opendata-pub new --from {self.file_of(r)} <新しいフォルダ>` で、このファイルの見出しのまま"
+                    "標準のスキーマを当てたパッケージを作れます")
         return stamp_hint(self.root, stale=True) if code in _STALE else None
 
     def resource(self, r: ReadableResource) -> None:
@@ -114,11 +122,38 @@ class _DataRun:
             if encoding is None:  # unreadable: frictionless would only repeat it row by row
                 return
             resolved["encoding"] = encoding
-        if is_tabular:
+        if is_tabular and not self._layout_mismatch(r, resolved.get("encoding")):
             self.tabular.append(resolved)
         else:
             # frictionless only checks bytes/hash of tabular resources it reads; check the others here.
             self._digest(r)
+
+    def _layout_mismatch(self, r: ReadableResource, encoding: str | None) -> bool:
+        """A file in a whole layout of the standard its schema declares, under other column names
+        than the schema's (the old 推奨 list pasted into a package made for the current one): one
+        finding that says so and how to fix it, instead of a type error in every cell. True when found.
+        """
+        schema = r.descriptor.get("schema")
+        if not isinstance(schema, Mapping) or not isinstance(schema.get("standard"), str) \
+                or known_id(schema["standard"]) is None or str(r.descriptor.get("format", "csv")).lower() != "csv":
+            return False
+        names = [str(f.get("name", "")) for f in schema.get("fields", []) if isinstance(f, Mapping)]
+        try:
+            header = read_header(r.paths[0], encoding=encoding or "utf-8")
+        except (OSError, UnicodeError, csv.Error):
+            return False  # frictionless reports what is wrong with the file
+        if header == names:
+            return False
+        found = match_headers(schema["standard"], header)
+        if found.score < 1 or found.coverage < DEFAULT_MIN_COVERAGE:
+            return False  # not a layout of the standard: frictionless's label errors say what differs
+        declared = schema.get("standardVariant")
+        said = "" if found.variant == declared else f"（スキーマは{'現行様式' if declared is None else declared}）"
+        self.add("standard-layout-mismatch",
+                 f"ファイルの見出しは標準「{found.title}」の{found.layout}ですが、スキーマの列名と違います{said}。"
+                 "行の検査は、スキーマをファイルに合わせてから行います", r,
+                 standard=found.standard_id, variant=found.variant, header=header[:60], schemaFields=names[:60])
+        return True
 
     def _encoding(self, r: ReadableResource, declared: str | None, is_tabular: bool) -> str | None:
         """The file's encoding, decided and recorded; None (with a finding) when it cannot be read."""

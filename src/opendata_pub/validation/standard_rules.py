@@ -42,7 +42,7 @@ from typing import Any
 from ..findings import Finding, Layer, Location, Severity
 from ..japan import lgcode, zenkaku
 from ..standards.matching import StandardMatch, match_headers, match_standard
-from ..standards.registry import known_id, list_standards
+from ..standards.registry import known_id, list_standards, variant_ids
 from .rules import PackageView, rule
 
 __all__ = [
@@ -67,7 +67,9 @@ class StandardResource:
     standard_id: str
     declared: bool  # by marker (schema.standard / conformsTo), not only by header match
     columns: Mapping[str, str]  # standard field name → the resource's field name
-    missing_required: tuple[str, ...]
+    missing_required: tuple[str, ...]  # in the names of the layout the resource follows
+    variant: str | None = None  # the older layout it follows ("suisho"), None for the current one
+    layout: str = "現行様式"  # that layout in words
 
 
 def _resource_names(view: PackageView) -> list[str]:
@@ -95,6 +97,17 @@ def _declared_standard(resource: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _declared_variant(resource: Mapping[str, Any], standard_id: str) -> tuple[str | None, ...]:
+    """(variant,) when the schema names a layout of the standard it declares, () to take the best."""
+    schema = resource.get("schema")
+    if not isinstance(schema, Mapping) or schema.get("standard") != standard_id:
+        return ()
+    variant = schema.get("standardVariant")
+    if variant is None:
+        return (None,)
+    return (variant,) if isinstance(variant, str) and variant in variant_ids(standard_id) else ()
+
+
 def _headers(view: PackageView, name: str) -> list[str]:
     fields = view.fields(name)
     if fields:
@@ -116,7 +129,7 @@ def standard_resources(view: PackageView, standards: Iterable[str] | None = None
         headers = _headers(view, name)
         match: StandardMatch | None
         if declared is not None:
-            match = match_headers(declared, headers)
+            match = match_headers(declared, headers, *_declared_variant(by_name[name], declared))
         else:
             match = match_standard(headers)
         if match is None or match.standard_id not in wanted:
@@ -124,10 +137,12 @@ def standard_resources(view: PackageView, standards: Iterable[str] | None = None
         columns: dict[str, str] = {}
         tagged = {str(f.get("standardField")): str(f.get("name")) for f in view.fields(name)
                   if isinstance(f.get("standardField"), str)} if declared else {}
-        columns.update({std: header for header, std in zip(match.headers, match.columns) if std is not None})
+        columns.update({std: header for header, std in zip(match.headers, match.standard_columns)
+                        if std is not None})
         columns.update(tagged)
         missing = tuple(r for r in match.missing_required if r not in columns)
-        out.append(StandardResource(name, match.standard_id, declared is not None, columns, missing))
+        out.append(StandardResource(name, match.standard_id, declared is not None, columns, missing,
+                                    match.variant, match.layout))
     return out
 
 
@@ -327,8 +342,12 @@ def check_required_columns(view: PackageView) -> Iterator[Finding]:
     for sr in standard_resources(view):
         if not sr.declared:
             continue
+        layout = f"（{sr.layout}の様式）" if sr.variant else ""
+        params: dict[str, Any] = {"standard": sr.standard_id}
+        if sr.variant:
+            params["variant"] = sr.variant
         for std in sr.missing_required:
             yield Finding("standard-required-column-missing",
-                          f"標準 {sr.standard_id} の必須列「{std}」がありません。",
+                          f"標準 {sr.standard_id}{layout} の必須列「{std}」がありません。",
                           Severity.ERROR, Location(file=view.file(sr.name), field=std), Layer.DOMAIN,
-                          resource=sr.name, params={"standard": sr.standard_id, "column": std})
+                          resource=sr.name, params={**params, "column": std})

@@ -161,7 +161,8 @@ def validate_package(
         broken = {f.resource for f in data_findings
                   if f.resource and f.code in {"encoding-undecodable", "encoding-mismatch", "file-empty",
                                                "source-error", "format-error", "encoding-error",
-                                               "scheme-error", "schema-error", "field-error"}}
+                                               "scheme-error", "schema-error", "field-error",
+                                               "standard-layout-mismatch"}}
         view = _View(report.name, descriptor, package.root, {r.name: r for r in readable}, encodings, broken)
         report.add(_safe_rules(view, file))
         report.checked.append(Layer.DOMAIN.value)
