@@ -9,6 +9,7 @@ import pytest
 from opendata_pub.errors import UsageError
 from opendata_pub.standards import (
     header_key,
+    load_standard,
     match_headers,
     match_standard,
     rank_standards,
@@ -16,6 +17,7 @@ from opendata_pub.standards import (
     rename_to_standard,
     schema_for_headers,
 )
+from opendata_pub.standards.matching import DEFAULT_MIN_COVERAGE
 
 from .conftest import frictionless_errors
 
@@ -27,13 +29,16 @@ def test_yaizu_aed_is_recognised_as_08_aed(jp_csv: Path) -> None:
     assert m is not None
     assert m.standard_id == "jp-ods-08-aed"
     assert m.score == 1.0
-    assert m.coverage == 1.0  # every one of its 22 legacy columns is a field of the standard
+    assert m.coverage == 1.0  # every one of its 22 columns is a field of the old 推奨 layout
+    assert m.variant == "suisho"
     assert m.missing_required == () and m.unmatched == ()
-    assert m.mapping["都道府県コード又は市区町村コード"] == "全国地方公共団体コード"
-    assert m.mapping["NO"] == "ID"
-    assert m.mapping["住所"] == "所在地_連結表記"
-    assert m.mapping["方書"] == "建物名等(方書)"
-    assert m.mapping["都道府県名"] == "都道府県名"  # legacy-only column, kept as its own field
+    current = dict(zip(m.headers, m.standard_columns))
+    assert current["都道府県コード又は市区町村コード"] == "全国地方公共団体コード"
+    assert current["NO"] == "ID"
+    assert current["住所"] == "所在地_連結表記"
+    assert current["方書"] == "建物名等(方書)"
+    assert current["都道府県名"] is None  # the old layout's own column: no current counterpart
+    assert m.mapping["都道府県名"] == "都道府県名"
 
 
 def test_yaizu_aed_validates_against_the_standard_with_no_errors(jp_csv: Path) -> None:
@@ -51,7 +56,8 @@ def test_yaizu_aed_schema_keeps_the_standards_types_and_constraints(jp_csv: Path
     assert fields["住所"]["constraints"]["required"] is True
     assert fields["緯度"]["type"] == "number"
     assert fields["NO"]["constraints"] == {"unique": True}
-    assert fields["小児対応設備の有無"]["constraints"]["enum"] == ["有", "無"]
+    # 有/無 of the old list and あり/なし/未確認 of the area data model are both taken
+    assert {"有", "無", "あり", "なし"} <= set(fields["小児対応設備の有無"]["constraints"]["enum"])
     assert fields["都道府県コード又は市区町村コード"]["constraints"]["pattern"] == "^[0-9]{6}$"
     assert "aliases" not in fields["住所"]
 
@@ -74,7 +80,7 @@ def test_public_toilet_layout_is_not_taken_for_aed(data_dir: Path) -> None:
     # it has 名称, 所在地_連結表記 and 設置位置 (all of AED's required fields) but is another dataset
     headers = read_header(data_dir / "public_toilet_new.csv")
     aed = match_headers("jp-ods-08-aed", headers)
-    assert aed.score == 1.0 and aed.coverage < 0.6
+    assert aed.score == 1.0 and aed.coverage < DEFAULT_MIN_COVERAGE
     assert match_standard(headers) is None
 
 
@@ -191,11 +197,11 @@ def test_schema_for_headers_keeps_unknown_columns_as_strings() -> None:
     schema = schema_for_headers(["名称", "住所", "設置位置", "独自の列"], "jp-ods-08-aed")
     extra = schema["fields"][3]
     assert extra == {"name": "独自の列", "type": "string", "description": "標準「AED設置箇所一覧」にない列。"}
-    assert schema["standardVersion"] == "0.1.0"
+    assert schema["standardVersion"] == load_standard("jp-ods-08-aed")["version"]
 
 
 def test_schema_for_headers_repeated_field_maps_once() -> None:
-    m = match_headers("jp-ods-08-aed", ["名称", "住所", "所在地_連結表記", "設置位置"])
+    m = match_headers("jp-ods-08-aed", ["名称", "住所", "所在地_連結表記", "設置位置"], None)
     assert m.columns == ("名称", "所在地_連結表記", None, "設置位置")
     assert m.unmatched == ("所在地_連結表記",)
 
@@ -206,8 +212,11 @@ def test_schema_for_headers_without_a_match_is_a_usage_error() -> None:
 
 
 def test_missing_required_is_reported_by_the_match() -> None:
-    m = match_headers("08", ["名称", "住所", "緯度", "経度"])
+    m = match_headers("08", ["名称", "住所", "緯度", "経度"], None)  # the current layout
     assert m.score == pytest.approx(2 / 3)
     assert m.missing_required == ("設置位置",)
     assert m.header_for("所在地_連結表記") == "住所"
+    # by default the layout whose own names the file uses: 住所 is the old list's, 所在地_連結表記 the new
+    best = match_headers("08", ["名称", "住所", "緯度", "経度"])
+    assert best.variant == "suisho" and best.missing_required == ("名称_カナ", "設置位置")
     assert m.header_for("設置位置") is None

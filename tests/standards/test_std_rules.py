@@ -186,10 +186,14 @@ def test_conforms_to_marker_and_missing_required_column(tmp_path: Path) -> None:
     # declared through conformsTo (a URI ending in the id): the missing required column is a finding
     declared = CsvView({"p": (path, {**plain, "conformsTo": ["https://example.jp/standards/jp-ods-08-aed"]})})
     [sr] = standard_resources(declared)
-    assert sr.declared and sr.standard_id == "jp-ods-08-aed" and sr.missing_required == ("設置位置",)
+    # 名称 and 住所 are the old 推奨 list's names: the file is read as that layout, which also requires 名称_カナ
+    assert sr.declared and sr.standard_id == "jp-ods-08-aed" and sr.variant == "suisho"
+    assert sr.missing_required == ("名称_カナ", "設置位置")
     findings = ours(run_rules(declared))
     assert [(f.code, f.where.row, f.where.field, f.params) for f in findings] == [
-        ("standard-required-column-missing", None, "設置位置", {"standard": "jp-ods-08-aed", "column": "設置位置"})]
+        ("standard-required-column-missing", None, column,
+         {"standard": "jp-ods-08-aed", "variant": "suisho", "column": column})
+        for column in ("名称_カナ", "設置位置")]
 
 
 def test_schema_standard_marker_uses_standard_field_tags(tmp_path: Path) -> None:

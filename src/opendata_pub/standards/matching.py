@@ -48,7 +48,9 @@ __all__ = [
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 DEFAULT_MIN_SCORE = 1.0  # every required field of the standard must be there
-DEFAULT_MIN_COVERAGE = 0.6  # and at least 60 % of the file's columns must be the standard's
+# and at least 70 % of the file's columns must be the standard's: a 公衆トイレ一覧 has every column
+# AED requires and shares its whole address block, but 64 % of its columns are not AED's
+DEFAULT_MIN_COVERAGE = 0.7
 DEFAULT_MIN_FIELDS = 3  # and at least three columns must map at all
 
 # katakana → hiragana, so ナマエ / なまえ / ﾅﾏｴ (NFKC makes it ナマエ) compare equal
@@ -175,18 +177,23 @@ def match_headers(standard: str | int, headers: Sequence[str], variant: str | No
     """Score ``headers`` against one standard (by id, number, title or short name). Never returns None.
 
     ``variant`` picks the layout: None for the current one, a variant id ("suisho") for an older
-    one; by default every layout is tried and the best kept (see ``rank_standards``).
+    one; by default the layout whose own column names the file uses most (see ``_layout_rank``).
     """
     sid = _resolve(standard)
     if variant == _BEST:
-        return max((_match_layout(sid, headers, v) for v in _layouts(sid)), key=_layout_rank)
+        return max(_all_layouts(sid, headers), key=_layout_rank)
     return _match_layout(sid, headers, variant)
 
 
-def _layout_rank(m: StandardMatch) -> tuple[float, float, int, int, bool]:
-    # own names before aliases, so a file in the old layout is the old layout even when the current
-    # layout's aliases would take it too; at a tie the current layout
-    return (m.score, m.coverage, m.exact, m.matched, m.variant is None)
+def _all_layouts(sid: str, headers: Sequence[str]) -> list[StandardMatch]:
+    return [_match_layout(sid, headers, v) for v in _layouts(sid)]
+
+
+def _layout_rank(m: StandardMatch) -> tuple[int, float, float, int, bool]:
+    # A file says which generation it is by the names it uses: "NO,名称,住所,設置位置" is the old list
+    # lacking its 名称_カナ even though the current layout's aliases would take all four. At a tie
+    # the current layout.
+    return (m.exact, m.score, m.coverage, m.matched, m.variant is None)
 
 
 def _match_layout(sid: str, headers: Sequence[str], variant: str | None) -> StandardMatch:
@@ -235,7 +242,11 @@ def rank_standards(headers: Sequence[str], standards: Iterable[str] | None = Non
     """Every standard (or those given) scored against ``headers`` in its best layout, best first."""
     ids = list(standards) if standards is not None else sorted(_descriptors())
     matches = [match_headers(s, headers) for s in ids]
-    return sorted(matches, key=lambda m: (m.score, m.coverage, m.matched, m.exact), reverse=True)
+    return sorted(matches, key=_standard_rank, reverse=True)
+
+
+def _standard_rank(m: StandardMatch) -> tuple[float, float, int, int]:
+    return (m.score, m.coverage, m.matched, m.exact)
 
 
 def match_standard(
@@ -246,16 +257,20 @@ def match_standard(
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     min_fields: int = DEFAULT_MIN_FIELDS,
 ) -> StandardMatch | None:
-    """The standard ``headers`` follow, or None.
+    """The standard ``headers`` follow, in the layout they follow, or None.
 
-    A standard is a candidate when its score (share of its required fields present) is at least
-    ``min_score``, at least ``min_coverage`` of the file's columns are its fields and at least
-    ``min_fields`` columns map; the best candidate by (score, coverage, mapped columns) wins.
+    A layout of a standard is a candidate when its score (share of its required fields present) is
+    at least ``min_score``, at least ``min_coverage`` of the file's columns are its fields and at
+    least ``min_fields`` columns map. The best standard by (score, coverage, mapped columns) wins;
+    among its candidate layouts, the one whose own names the file uses most.
     """
-    for m in rank_standards(headers, standards):
-        if m.score >= min_score and m.coverage >= min_coverage and m.matched >= min_fields:
-            return m
-    return None
+    ids = list(standards) if standards is not None else sorted(_descriptors())
+    passing = [m for sid in ids for m in _all_layouts(sid, headers)
+               if m.score >= min_score and m.coverage >= min_coverage and m.matched >= min_fields]
+    if not passing:
+        return None
+    best = max(passing, key=_standard_rank).standard_id
+    return max((m for m in passing if m.standard_id == best), key=_layout_rank)
 
 
 def rename_to_standard(headers: Sequence[str], match: StandardMatch | None = None) -> list[str]:
