@@ -84,6 +84,12 @@ class _View:
         return []
 
 
+# Data findings after which a resource's rows are not read for the domain rules: the file could not be
+# read, or its schema describes another layout than the file's (its rows would be read off by column).
+_UNREADABLE = frozenset({"encoding-undecodable", "encoding-mismatch", "file-empty", "source-error", "format-error",
+                         "encoding-error", "scheme-error", "schema-error", "field-error", "standard-layout-mismatch"})
+
+
 def _count_lines(path: Path) -> int:
     n = 0
     with path.open("rb") as fh:
@@ -158,11 +164,7 @@ def validate_package(
 
     # (d) domain rules — over resources whose files could be read at all
     if rules:
-        broken = {f.resource for f in data_findings
-                  if f.resource and f.code in {"encoding-undecodable", "encoding-mismatch", "file-empty",
-                                               "source-error", "format-error", "encoding-error",
-                                               "scheme-error", "schema-error", "field-error",
-                                               "standard-layout-mismatch"}}
+        broken = {f.resource for f in data_findings if f.resource and f.code in _UNREADABLE}
         view = _View(report.name, descriptor, package.root, {r.name: r for r in readable}, encodings, broken)
         report.add(_safe_rules(view, file))
         report.checked.append(Layer.DOMAIN.value)
