@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
+import inspect
 import io
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from opendata_pub.inventory import (
     load_inventory_file,
     open_data_list_columns,
     open_data_list_csv,
+    open_data_list_rows,
 )
 from opendata_pub.packaging.project import load_packages
 from opendata_pub.packaging.writer import build_package
@@ -50,12 +53,38 @@ def _rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
 
-def test_columns_are_the_standard_schema_without_legacy_ones() -> None:
+def test_columns_are_the_standard_schema_current_layout() -> None:
     standard = load_standard(OPEN_DATA_LIST_STANDARD)
-    expected = [f["name"] for f in standard["fields"] if not f.get("legacy")]
+    expected = [f["name"] for f in standard["fields"]]
     assert open_data_list_columns() == expected
-    assert "都道府県名" not in expected and expected[0] == "全国地方公共団体コード" and len(expected) == 42
-    assert expected[-1] == "ファイル_API対応有無"
+    assert "都道府県名" not in expected and len(expected) == 45  # SHIRASAGI's 45 columns
+    assert expected[:2] == ["データセット_ID", "全国地方公共団体コード"]
+    assert expected[-1] == "ファイル_著作権表記" and "ファイル_形式" in expected
+
+
+def _literal_row_keys() -> set[str]:
+    """Every string literal the writer uses as a row key: dict-display keys and ``row[...] =`` targets."""
+    from opendata_pub.inventory import opendata_list
+
+    tree = ast.parse(inspect.getsource(opendata_list))
+    keys: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys.update(k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+                keys.add(node.slice.value)
+    return keys
+
+
+def test_every_key_the_rows_use_is_a_field_of_the_schema(settings: Settings) -> None:
+    # csv_bytes drops keys that are not columns: a misspelt or renamed key would vanish silently
+    fields = set(open_data_list_columns())
+    literal = _literal_row_keys()
+    assert len(literal) > 30 and literal <= fields, sorted(literal - fields)
+    used = {k for row in open_data_list_rows(_project(settings)) for k in row}
+    assert used <= fields, sorted(used - fields)
+    assert {"ファイル_ID", "データセット_作成者", "ファイル_形式"} <= used
 
 
 def test_rows_one_per_file_and_one_per_unpackaged_entry(settings: Settings) -> None:
@@ -75,7 +104,9 @@ def test_rows_one_per_file_and_one_per_unpackaged_entry(settings: Settings) -> N
     assert (towns["データセット_公開日"], towns["データセット_最終更新日"]) == ("2021-03-31", "2021-10-01")
     assert towns["データセット_URL"] == "https://opendata.example.lg.jp/kiyose-demo/"
     assert towns["ファイル_ダウンロードURL"] == "https://opendata.example.lg.jp/kiyose-demo/data/towns.csv"
-    assert towns["ファイル_タイトル"] == "団体一覧" and towns["ファイル形式"] == "CSV"
+    assert towns["ファイル_タイトル"] == "団体一覧" and towns["ファイル_形式"] == "CSV"
+    assert towns["ファイル_ID"] == "towns" and aed["ファイル_ID"] == "aed"
+    assert towns["データセット_作成者"] == "清瀬市" and towns["ファイル_著作権表記"] == ""
     assert towns["ファイル_ライセンス"] == "公共データ利用規約（第1.0版）"  # the publisher's default
     assert towns["ファイル_利用規約"] == "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0"
     assert towns["ファイル_サイズ"] == str(len("code,name\n132217,清瀬市\n".encode()))

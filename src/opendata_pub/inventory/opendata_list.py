@@ -1,8 +1,9 @@
 """The 06 オープンデータ一覧 CSV of the inventory (自治体標準オープンデータセット 06).
 
-Columns are those of the ``jp-ods-06-open-data-list`` standard schema, by name and in its order,
-without the columns it marks ``legacy`` (the old 推奨データセット layout's 都道府県名 / 市区町村名):
-the new layout has one row per file (配布物), repeating データセット_ID across a dataset's rows. An
+Columns are those of the ``jp-ods-06-open-data-list`` standard schema (its current layout, the 45
+columns SHIRASAGI writes), by name and in its order; the old 推奨データセット layout is a variant of
+the schema and never written. One row per file (配布物), repeating データセット_ID across a dataset's
+rows; ファイル_ID is the file's name in its package, データセット_作成者 the publisher's name. An
 entry without files (a dataset in ``inventory.yaml``) has one row with the file columns empty but
 its formats, licence and status. Lists inside a cell (keywords, languages) are joined with ``;``.
 
@@ -30,8 +31,8 @@ _SEP = ";"
 
 
 def open_data_list_columns() -> list[str]:
-    """The column names of the 06 list we write: the standard's fields, in order, without legacy ones."""
-    return [f["name"] for f in load_standard(OPEN_DATA_LIST_STANDARD)["fields"] if not f.get("legacy")]
+    """The column names of the 06 list we write: the standard's fields (current layout), in order."""
+    return [f["name"] for f in load_standard(OPEN_DATA_LIST_STANDARD)["fields"]]
 
 
 def _license_title(value: str) -> str:
@@ -77,10 +78,11 @@ def _dataset_cells(entry: InventoryEntry, names: dict[str, str]) -> dict[str, An
         start, end = entry.temporal
         temporal = f"{start or ''}/{end or ''}"
     standards = [s for s in (_standard_title(d.standard) for d in entry.distributions) if s]
+    publisher_name = entry.publisher_name or names.get(entry.publisher, "")
     return {
-        "全国地方公共団体コード": entry.publisher,
         "データセット_ID": entry.id,
-        "地方公共団体名": entry.publisher_name or names.get(entry.publisher, ""),
+        "全国地方公共団体コード": entry.publisher,
+        "地方公共団体名": publisher_name,
         "データセット_タイトル": entry.title,
         "データセット_概要": entry.description,
         "データセット_キーワード": _SEP.join(entry.keywords),
@@ -95,6 +97,7 @@ def _dataset_cells(entry: InventoryEntry, names: dict[str, str]) -> dict[str, An
         "データセット_来歴情報": entry.provenance,
         "データセット_対象地域": _SEP.join(names.get(c, c) for c in entry.spatial),
         "データセット_対象期間": temporal,
+        "データセット_作成者": publisher_name,
         "データセット_連絡先名称": contact.name if contact else None,
         "データセット_連絡先メールアドレス": contact.email if contact else None,
         "データセット_連絡先電話番号": contact.telephone if contact else None,
@@ -115,7 +118,7 @@ def open_data_list_rows(inventory: Inventory, publisher: str | None = None) -> l
         base = _dataset_cells(entry, names)
         if not entry.distributions:
             row = dict(base)
-            row["ファイル形式"] = _SEP.join(entry.formats)
+            row["ファイル_形式"] = _SEP.join(entry.formats)
             row["ファイル_ライセンス"] = _SEP.join(_license_title(x) for x in entry.licenses)
             row["ファイル_利用規約"] = _SEP.join(_license_uri(x) for x in entry.licenses)
             row["ファイル_公開日"] = (entry.issued or "")[:10]
@@ -124,11 +127,12 @@ def open_data_list_rows(inventory: Inventory, publisher: str | None = None) -> l
         for d in entry.distributions:
             row = dict(base)
             row.update({
+                "ファイル_ID": d.name,
                 "ファイル_タイトル": d.title or d.name,
                 "ファイル_アクセスURL": entry.url,
                 "ファイル_ダウンロードURL": d.download_url,
                 "ファイル_説明": d.description,
-                "ファイル形式": d.format,
+                "ファイル_形式": d.format,
                 "ファイル_ライセンス": _SEP.join(_license_title(x) for x in d.licenses),
                 "ファイル_サイズ": str(d.bytes) if d.bytes is not None else "",
                 "ファイル_公開日": (entry.issued or "")[:10],
