@@ -144,9 +144,10 @@ def test_legacy_open_data_list_headers_match() -> None:
               "データ形式", "分類", "更新頻度", "URL", "API対応有無", "ライセンス", "登録日", "最終更新日", "備考"]
     m = match_standard(legacy)
     assert m is not None and m.standard_id == "jp-ods-06-open-data-list"
-    assert m.coverage == 1.0
-    assert m.mapping["データ名称"] == "データセット_タイトル"
-    assert m.mapping["データ形式"] == "ファイル形式"
+    assert m.variant == "suisho" and m.coverage == 1.0  # the old 推奨 list is the variant, by its own names
+    current = dict(zip(m.headers, m.standard_columns))
+    assert current["データ名称"] == "データセット_タイトル"
+    assert current["データ形式"] == "ファイル_形式"
 
 
 def test_turnout_header_variants_match() -> None:
