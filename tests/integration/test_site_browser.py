@@ -373,6 +373,18 @@ def test_filter_hides_non_matching_datasets(browser: WebDriver, server: str, sit
     assert len(expected) < len(entries) and sorted(browser.run(_VISIBLE)) == expected
 
 
+def _axe_violations(browser: WebDriver, source: str) -> Any:
+    """axe-core's violations on the current page (``source`` is axe.min.js), or {"error": …} when it failed."""
+    browser.run("var s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s);",
+                source)
+    return browser.run_async(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,"
+        " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+        ".catch(e => done({error: String(e)}));")
+
+
 def test_axe_finds_no_serious_violation(browser: WebDriver, server: str, site: Site) -> None:
     if not AXE_JS.is_file():
         pytest.fail(f"axe-core not found at {AXE_JS}: run `{AXE_INSTALL}` in {ROOT}", pytrace=False)
@@ -384,14 +396,7 @@ def test_axe_finds_no_serious_violation(browser: WebDriver, server: str, site: S
     for width, page in runs:
         browser.set_window(width, 1000)
         browser.get(page)
-        browser.run("var s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s);",
-                    source)
-        violations = browser.run_async(
-            "var done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']})"
-            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,"
-            " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
-            ".catch(e => done({error: String(e)}));")
+        violations = _axe_violations(browser, source)
         assert not isinstance(violations, dict), violations
         report[f"{page} ({width}px)"] = violations
     browser.set_window(1280, 1000)
@@ -513,14 +518,7 @@ def test_new_pages_resolve_and_axe_finds_no_violation(browser: WebDriver, server
             target, _ = urldefrag(url)
             if target.startswith(server):
                 assert _status(target) == 200, (page, url)
-        browser.run("var s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s);",
-                    source)
-        violations = browser.run_async(
-            "var done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']})"
-            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,"
-            " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
-            ".catch(e => done({error: String(e)}));")
+        violations = _axe_violations(browser, source)
         assert not isinstance(violations, dict), violations
         if violations:
             report[page] = violations

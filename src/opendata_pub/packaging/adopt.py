@@ -34,7 +34,7 @@ from ..japan.lgcode import lg_code_problem
 from ..japan.municipalities import municipality_name
 from ..japan.zenkaku import to_hankaku
 from ..standards import StandardInfo, StandardMatch, match_headers, match_standard, standard_info
-from ..standards.matching import schema_for_headers
+from ..standards.matching import TABLE_SCHEMA_PROFILE, schema_for_headers
 from ..yamlio import dump_yaml
 from .describe import Description, describe_file
 from .writer import PROFILE_V2
@@ -50,7 +50,6 @@ ADOPTABLE = {
 _SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CODE_ROWS = 10_000  # rows read to find the single 全国地方公共団体コード of a file
 _COPY_CHUNK = 1 << 20
-TABLE_SCHEMA = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +187,7 @@ def _schema(described: Description, match: StandardMatch | None) -> dict[str, An
         return schema_for_headers(described.header, match)
     inferred = dict(described.schema)
     inferred.pop("$schema", None)
-    return {"$schema": TABLE_SCHEMA, "missingValues": [""], **inferred}
+    return {"$schema": TABLE_SCHEMA_PROFILE, "missingValues": [""], **inferred}
 
 
 def _resource(source: Path, described: Description, match: StandardMatch | None, info: StandardInfo | None,

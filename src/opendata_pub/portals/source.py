@@ -25,9 +25,9 @@ from ..errors import InputError
 from ..findings import PackageReport
 from ..metadata.publication import PublisherLookup, self_contained
 from ..packaging.package import LocalPackage, PathProblem, load_package, resolve_data_path
-from ..packaging.stamp import file_digest as package_digest
+from ..packaging.stamp import file_digest
 
-__all__ = ["DESCRIPTOR_RESOURCE", "SourceFile", "SourcePackage", "descriptor_json", "file_digest", "load_source"]
+__all__ = ["DESCRIPTOR_RESOURCE", "SourceFile", "SourcePackage", "descriptor_json", "load_source"]
 
 # The CKAN resource that holds the package descriptor. Not a valid resource name (it has a dot), so
 # it can never collide with one of the package's own resources.
@@ -74,12 +74,6 @@ class SourcePackage:
             if isinstance(r, dict) and r.get("name") == name:
                 return r
         return {}
-
-
-def file_digest(path: Path) -> tuple[int, str]:
-    """(size, sha256 hex) of a file, streamed (the order the publishing engine compares them in)."""
-    sha, size = package_digest((path,))
-    return size, sha
 
 
 def descriptor_json(descriptor: Mapping[str, Any]) -> bytes:
@@ -158,7 +152,7 @@ def _resource_file(pkg: LocalPackage, res: Mapping[str, Any], index: int, name: 
         size, sha = declared_bytes, declared_hash.removeprefix("sha256:")
     else:
         try:
-            size, sha = file_digest(target)
+            sha, size = file_digest((target,))
         except OSError as exc:
             raise InputError(f"読めません: {exc.strerror}", path=str(target)) from exc
     return SourceFile(name=name, filename=target.name, media_type=_media_type(res, target.name),
@@ -170,7 +164,7 @@ def _descriptor_file(pkg: LocalPackage, settings: PublisherLookup | None) -> Sou
     generated from the descriptor made self-contained."""
     published = self_contained(pkg.descriptor, settings)
     if pkg.descriptor_path.name == DESCRIPTOR_RESOURCE and published == pkg.descriptor:
-        size, sha = file_digest(pkg.descriptor_path)
+        sha, size = file_digest((pkg.descriptor_path,))
         return SourceFile(name=DESCRIPTOR_RESOURCE, filename=DESCRIPTOR_RESOURCE, media_type="application/json",
                           path=pkg.descriptor_path, size=size, sha256=sha)
     try:

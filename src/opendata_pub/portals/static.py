@@ -58,9 +58,10 @@ from ..folderlock import DEFAULT_TIMEOUT, LOCK_NAME, FolderLock
 from ..inputfile import UnreadableInput, parse_json, read_input_bytes
 from ..inventory import build_inventory
 from ..packaging.package import LocalPackage, load_package
+from ..packaging.stamp import file_digest
 from ..site import RESERVED_NAMES, render_site
 from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
-from .source import SourcePackage, file_digest, load_source
+from .source import SourcePackage, load_source
 from .target import CATALOG_ENTRY, ConflictError, PreflightError, TransferProgress
 
 __all__ = [
@@ -359,10 +360,11 @@ class StaticTarget:
             state = (owned.size, owned.sha256)
         else:
             try:
-                state = file_digest(path)
+                sha, size = file_digest((path,))
             except OSError as exc:
                 raise InputError(f"読めません: {exc.strerror}", path=str(path)) from exc
-            self._adopt[rel] = ManifestEntry(state[1], state[0], st.st_mtime_ns)  # see finish()
+            state = (size, sha)
+            self._adopt[rel] = ManifestEntry(sha, size, st.st_mtime_ns)  # see finish()
         self._disk[rel] = state
         return state
 
