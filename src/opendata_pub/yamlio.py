@@ -176,8 +176,44 @@ def _check_size(text: str) -> None:
         raise YamlSyntaxError(f"YAML が大きすぎます ({len(text):,} 文字、上限 {MAX_YAML_BYTES:,})")
 
 
+class _CEvents:
+    """Events from libyaml's parser (``yaml.CParser``), composed and constructed by a strict loader's
+    Python classes. Scanning and parsing are most of a load's time and libyaml does them several times
+    faster; every check of ours runs on events (anchors, aliases, depth) or nodes (keys, ints, dates)
+    in the Python composer and constructor, so the safety rules stay exactly those of the loader mixed in.
+    ``yaml.CSafeLoader`` itself could not do that: its composer is C code and resolves aliases itself."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)  # type: ignore[call-arg]  # the Python loader: Reader refuses non-printables
+        self._c_events = yaml.cyaml.CParser(stream)
+
+    def check_event(self, *choices: Any) -> bool:
+        return bool(self._c_events.check_event(*choices))
+
+    def peek_event(self) -> Any:
+        return self._c_events.peek_event()
+
+    def get_event(self) -> Any:
+        return self._c_events.get_event()
+
+
+def _c_variant(loader: type[StrictLoader]) -> type[StrictLoader] | None:
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    return type(f"_C{loader.__name__.lstrip('_')}", (_CEvents, loader), {})
+
+
 def _load(text: str, loader: type[StrictLoader]) -> Any:
     _check_size(text)
+    fast = _C_VARIANTS.get(loader)
+    if fast is not None:
+        try:
+            return yaml.load(text, Loader=fast)
+        except (yaml.YAMLError, YamlSyntaxError, RecursionError, ValueError):
+            # libyaml's marks and messages differ from PyYAML's (and it may refuse text PyYAML reads):
+            # a document that fails is read again by the Python loader, which gives today's result
+            # or today's located error, word for word.
+            pass
     try:
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
@@ -302,6 +338,10 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_line_seq)
 _LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_exact_int)
+
+
+_C_VARIANTS: dict[type[StrictLoader], type[StrictLoader] | None] = {
+    loader: _c_variant(loader) for loader in (_UniqueKeyLoader, _LineLoader)}
 
 
 def parse_yaml_with_lines(text: str) -> Any:
