@@ -83,6 +83,13 @@ class Location:
             if (value := getattr(self, name)) not in (None, "")
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Location:
+        """The inverse of ``to_dict`` (TypeError/ValueError for a value of the wrong kind)."""
+        return cls(file=str(data.get("file", "")), line=_optional_int(data.get("line")),
+                   row=_optional_int(data.get("row")), field=_optional_str(data.get("field")),
+                   key=_optional_str(data.get("key")), offset=_optional_int(data.get("offset")))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -113,11 +120,33 @@ class Finding:
             out["hint"] = self.hint
         return out
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The inverse of ``to_dict`` (KeyError/TypeError/ValueError for what it cannot have written)."""
+        params = data.get("params", {})
+        if not isinstance(params, Mapping):
+            raise TypeError(f"params: {params!r}")
+        return cls(str(data["code"]), str(data["message"]), Severity(data["severity"]),
+                   Location.from_dict(data.get("where") or {}), Layer(data["layer"]),
+                   _optional_str(data.get("resource")), dict(params), _optional_str(data.get("hint")))
+
     def __str__(self) -> str:
         where = str(self.where)
         return f"{where}: {self.severity.value} [{self.code}] {self.message}" if where else (
             f"{self.severity.value} [{self.code}] {self.message}"
         )
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise TypeError(f"not an integer: {value!r}")
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"not a string: {value!r}")
+    return value
 
 
 def _with_severity(findings: Iterable[Finding], severity: Severity) -> list[Finding]:
@@ -158,6 +187,13 @@ class PackageReport:
             "layers": list(self.checked),
             "findings": [f.to_dict() for f in self.findings],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PackageReport:
+        """The inverse of ``to_dict`` (the counts and ``valid`` it writes are derived, so not read)."""
+        return cls(path=str(data["path"]), name=str(data.get("name", "")),
+                   findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+                   checked=[str(x) for x in data.get("layers", [])])
 
 
 @dataclass(slots=True)

@@ -185,7 +185,7 @@ class _CEvents:
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)  # type: ignore[call-arg]  # the Python loader: Reader refuses non-printables
-        self._c_events = yaml.cyaml.CParser(stream)
+        self._c_events = yaml.cyaml.CParser(stream)  # type: ignore[attr-defined]
 
     def check_event(self, *choices: Any) -> bool:
         return bool(self._c_events.check_event(*choices))

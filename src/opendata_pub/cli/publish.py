@@ -45,6 +45,12 @@ def _value(v: Any) -> str:
     return escape(text if len(text) <= 80 else text[:80] + "…")
 
 
+def _cache_option(no_cache: bool) -> dict[str, bool]:
+    # Sent only when asked: actions.plan/publish take use_cache once the lead threads it through to
+    # plan_packages (/tmp/note/cache-wiring.md); until then the cache is plan_packages' default.
+    return {"use_cache": False} if no_cache else {}
+
+
 def print_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
     target = plan.target
     if target.get("kind") == StaticTarget.kind:
@@ -134,11 +140,15 @@ def print_site_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
 @click.option("--create-organization", is_flag=True,
               help="Plan to create a CKAN organization the portal lacks (publish --create-organization creates it).")
+@click.option("--no-cache", is_flag=True,
+              help="検証キャッシュを使わず、すべてのパッケージを検証し直す (.opendata-pub/cache).")
 def plan(packages: tuple[Path, ...], to: str | None, organization: str | None, output: Path | None, fmt: str,
-         exit_code: bool, prune: bool, force: bool, allow_insecure: bool, create_organization: bool) -> None:
+         exit_code: bool, prune: bool, force: bool, allow_insecure: bool, create_organization: bool,
+         no_cache: bool) -> None:
     """Show what publish would change on the target: datasets and resources, field by field."""
     the_plan = actions.plan(packages, to, organization=organization, settings=current_settings(), prune=prune,
-                            force=force, allow_insecure=allow_insecure, create_organization=create_organization)
+                            force=force, allow_insecure=allow_insecure, create_organization=create_organization,
+                            **_cache_option(no_cache))
     if output is not None:
         the_plan.save(output)
     if fmt == "json":
@@ -186,9 +196,11 @@ def print_result(result: ApplyResult, *, folder: Path | None = None) -> None:
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")
 @click.option("--create-organization", is_flag=True,
               help="Create a CKAN organization the portal lacks (title: the publisher's name); needs a sysadmin token.")
+@click.option("--no-cache", is_flag=True,
+              help="検証キャッシュを使わず、すべてのパッケージを検証し直す (.opendata-pub/cache).")
 @click.option("--format", "-f", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 def publish(packages: tuple[Path, ...], to: str | None, organization: str | None, plan_file: Path | None, prune: bool,
-            jobs: int, force: bool, allow_insecure: bool, create_organization: bool, fmt: str) -> None:
+            jobs: int, force: bool, allow_insecure: bool, create_organization: bool, no_cache: bool, fmt: str) -> None:
     """Publish packages to a CKAN portal, or as a static catalog into a folder: create or update
     datasets, send (or write) only changed files.
 
@@ -199,7 +211,7 @@ def publish(packages: tuple[Path, ...], to: str | None, organization: str | None
         the_plan, result = actions.publish(packages, to, plan=plan_file, organization=organization,
                                            settings=current_settings(), prune=prune, force=force, jobs=jobs,
                                            progress=progress, allow_insecure=allow_insecure,
-                                           create_organization=create_organization)
+                                           create_organization=create_organization, **_cache_option(no_cache))
     if fmt == "json":
         print_json({"plan": the_plan.to_dict(), "result": result.to_dict()})
     else:

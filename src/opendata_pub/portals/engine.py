@@ -21,6 +21,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import OpendataPubError, UsageError
 from ..progress import NullProgress, Progress
+from ..validation.cache import ValidationCache, default_cache_dir
 from ..validation.validator import validate_package
 from .plan import DatasetAction, DatasetPlan, Plan
 from .source import SourcePackage, load_source
@@ -96,16 +97,28 @@ def plan_packages(
     prune: bool = False,
     force: bool = False,
     validate: bool = True,
+    use_cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Plan:
     """Validate each package (refused when it has errors, unless ``force``), check the target before
     anything (preflight), and compare each package with the target's current state; the target's
-    catalog-level entry, if it has one (Target.plan_catalog), comes last."""
+    catalog-level entry, if it has one (Target.plan_catalog), comes last.
+
+    ``use_cache``: a package unchanged since its last validation (its bytes, the toolkit, the
+    settings: validation/cache.py) is not validated again; the cache lives in ``cache_dir``, by
+    default the project's ``.opendata-pub/cache`` (without opendata.yaml: the static target's folder)."""
     if not paths:
         raise UsageError("公開するパッケージがありません")
+    cache = _cache(settings, target, cache_dir) if use_cache and validate else None
     refused: list[DatasetPlan] = []
     sources: list[SourcePackage] = []
     for p in paths:
-        report = validate_package(p, settings) if validate else None
+        if not validate:
+            report = None
+        elif cache is not None:
+            report = cache.validate(p, settings)
+        else:
+            report = validate_package(p, settings)
         if report is not None and report.errors and not force:
             refused.append(DatasetPlan(name=report.name or Path(p).name, package=str(p), action=DatasetAction.REFUSED,
                                        reason=f"検証でエラーが {len(report.errors)} 件あります "
@@ -122,6 +135,15 @@ def plan_packages(
     if catalog is not None:
         plan.datasets.append(catalog)
     return plan
+
+
+def _cache(settings: Settings | None, target: Target, cache_dir: str | os.PathLike[str] | None
+           ) -> ValidationCache | None:
+    if cache_dir is None:
+        # only a folder target has a place of its own for the cache of a project-less run
+        folder = getattr(target, "root", None) if target.describe().get("kind") == "folder" else None
+        cache_dir = default_cache_dir(settings, folder if isinstance(folder, Path) else None)
+    return ValidationCache(cache_dir) if cache_dir is not None else None
 
 
 def _check_saved(plan: DatasetPlan, source: SourcePackage) -> None:

@@ -194,9 +194,14 @@ def _read_manifest(root: Path) -> bytes | None:
         raise InputError(f"opendata-pub の記録 (manifest) を読めません: {exc.problem}", path=str(path)) from exc
 
 
+# The validation cache of a publish run without opendata.yaml (validation/cache.py): ours, not site content.
+_CACHE_FOLDER = ".opendata-pub"
+
+
 def _ignorable(name: str) -> bool:
-    """Files of ours that are not site content: the lock, and temporary files of an interrupted write."""
-    return name == LOCK_NAME or temp_target(name) is not None
+    """Files of ours that are not site content: the lock, the validation cache, and temporary files of
+    an interrupted write."""
+    return name in (LOCK_NAME, _CACHE_FOLDER) or temp_target(name) is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -509,7 +514,8 @@ class StaticTarget:
             rel_dir = Path(folder).relative_to(self.root).as_posix()
             prefix = "" if rel_dir == "." else rel_dir + "/"
             for d in [d for d in dirs if d.startswith(".")]:
-                out.append(prefix + d + "/")  # .git and the like: not looked into
+                if not (prefix == "" and d == _CACHE_FOLDER):
+                    out.append(prefix + d + "/")  # .git and the like: not looked into
                 dirs.remove(d)
             dirs.sort()
             for f in sorted(files):
