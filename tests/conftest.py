@@ -76,8 +76,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def listing(root: Path) -> set[str]:
-    """Every file below root (to prove nothing was left behind)."""
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+    """Every file below root (to prove nothing was left behind), but for the validation cache
+    (.opendata-pub/cache: whole entries written atomically, reports of what was read, not output)."""
+    return {str(p.relative_to(root)) for p in root.rglob("*")
+            if p.is_file() and ".opendata-pub/cache" not in p.relative_to(root).as_posix()}
 
 
 def no_traceback(text: str) -> bool:

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .atomicfile import write_text
@@ -27,37 +27,27 @@ from .config import CONFIG_NAME, Settings, find_config, load_config, starter_con
 from .errors import NotFound, OpendataPubError, UsageError
 from .findings import Report
 from .inventory import INVENTORY_NAME
-from .inventory.scaffold import ScaffoldResult, scaffold_package
-from .packaging.adopt import AdoptResult, adopt_file
-from .packaging.build import ImportOutcome, build_from_sources, has_sources
-from .packaging.build import import_evaluations as _import_evaluations
-from .packaging.describe import Description, describe_file
-from .packaging.opened import OpenedPackage, open_local_package
 from .packaging.package import find_descriptor, load_descriptor
-from .packaging.stamp import StampResult, stamp_package
-from .packaging.writer import BuildResult, StaleModifiedError
-from .portals import (
-    ApplyResult,
-    Plan,
-    Target,
-    apply_plan,
-    plan_packages,
-    pull_dataset,
-    resolve_source,
-    resolve_target,
-)
-from .portals.ckan import CkanTarget, OrganizationMode
-from .portals.listing import DatasetSummary, list_source
-from .portals.pull import DEFAULT_TIMEOUT, MAX_FILE_BYTES, PullResult, pull_from
-from .portals.static import StaticTarget
-from .portals.target import PullSource
 from .progress import Progress
-from .rdf import package_graph
-from .records import template
-from .records.importers import LAYOUTS as TEXT_LAYOUTS
-from .records.layouts import builtin_layout, builtin_names
-from .validation.target import target_info
 from .validation.validator import Profile, validate_packages
+
+if TYPE_CHECKING:
+    from .inventory.scaffold import ScaffoldResult
+    from .packaging.adopt import AdoptResult
+    from .packaging.build import ImportOutcome
+    from .packaging.describe import Description
+    from .packaging.opened import OpenedPackage
+    from .packaging.stamp import StampResult
+    from .packaging.writer import BuildResult
+    from .portals import ApplyResult, Plan, Target
+    from .portals.ckan import OrganizationMode
+    from .portals.listing import DatasetSummary
+    from .portals.pull import PullResult
+
+# Imported where used: `opendata-pub validate` must not pay for rdflib, pyshacl, requests and the
+# portals (lazyexports.py has the figures). The timeouts are plain numbers, named where they belong.
+DEFAULT_TIMEOUT = 600.0  # = portals.pull.DEFAULT_TIMEOUT (tests/test_lazy_imports.py checks they agree)
+MAX_FILE_BYTES = 10 * 1024**3  # = portals.pull.MAX_FILE_BYTES
 
 __all__ = [
     "apply",
@@ -139,18 +129,24 @@ def validate(
     allow_remote: bool = False,
     progress: Progress | None = None,
     target: str | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Validate packages (default: every package under the configured folder) into one report.
     ``target`` (a portal name from opendata.yaml, a CKAN URL or a folder, as ``publish --to``): also
-    what it would refuse that is known without reaching it (CKAN tags and names)."""
+    what it would refuse that is known without reaching it (CKAN tags and names). ``jobs``: packages
+    validated at a time, each in a worker process."""
+    from .validation.target import target_info
+
     settings = settings or load_settings()
     info = target_info(target, settings) if target else None
     return validate_packages(resolve_packages(paths, settings), settings, profile=Profile(profile),
-                             allow_remote=allow_remote, progress=progress, target=info)
+                             allow_remote=allow_remote, progress=progress, target=info, jobs=jobs)
 
 
 def describe(path: str | os.PathLike[str], *, encoding: str | None = None) -> Description:
     """Describe a delimited file: encoding with evidence, dialect, Table Schema."""
+    from .packaging.describe import describe_file
+
     return describe_file(path, declared_encoding=encoding)
 
 
@@ -172,6 +168,8 @@ def import_evaluations(
     ``layout`` is a text layout (kiyose, joso, koto), a built-in layout's name or a layout file's path;
     None: the publisher's ``evaluation.layout`` in opendata.yaml, else recognised from the sheet.
     """
+    from .packaging.build import import_evaluations as _import_evaluations
+
     settings = settings or load_settings()
 
     def run(published: bool) -> ImportOutcome:
@@ -198,6 +196,9 @@ def build(
     package without sources. Changed data needs a new ``modified`` only when a package built from
     sources is already published on ``to`` (resolved as ``--to``; default ``default_target``): before
     its first publication a build updates freely."""
+    from .packaging.build import build_from_sources, has_sources
+    from .packaging.stamp import stamp_package
+
     settings = settings or load_settings()
     out: list[tuple[Path, BuildResult | StampResult]] = []
     for path in resolve_packages(paths, settings):
@@ -221,6 +222,8 @@ def _unless_unpublished(run: Callable[[bool], _T], package: Path, settings: Sett
 
     The target is asked only then (a portal is contacted only for this one question); when it cannot
     answer (unreachable, no token), the package counts as published: the refusal stands."""
+    from .packaging.writer import StaleModifiedError
+
     try:
         return run(True)
     except StaleModifiedError:
@@ -255,7 +258,34 @@ def _package_name(package: Path) -> str | None:
     return name if isinstance(name, str) else None
 
 
-Where = str | os.PathLike[str] | Target  # where plan/publish go: a Target, or what --to takes
+if TYPE_CHECKING:
+    Where: TypeAlias = str | os.PathLike[str] | Target  # where plan/publish go: a Target, or what --to takes
+
+
+# Re-exported verbs, imported on first call (their modules pull in requests and rdflib); type
+# checkers see the real functions.
+if TYPE_CHECKING:
+    from .portals import pull_dataset as pull_dataset
+    from .portals import resolve_target as resolve_target
+    from .rdf import package_graph as package_graph
+else:
+    def resolve_target(*args: Any, **kwargs: Any) -> Any:
+        """See portals.resolve.resolve_target."""
+        from .portals import resolve_target as resolve
+
+        return resolve(*args, **kwargs)
+
+    def pull_dataset(*args: Any, **kwargs: Any) -> Any:
+        """See portals.pull.pull_dataset."""
+        from .portals import pull_dataset as pull_it
+
+        return pull_it(*args, **kwargs)
+
+    def package_graph(*args: Any, **kwargs: Any) -> Any:
+        """See rdf.dcat_out.package_graph."""
+        from .rdf import package_graph as graph
+
+        return graph(*args, **kwargs)
 
 
 def _the_target(to: Where | None, settings: Settings, *, organization: str | None, force: bool,
@@ -269,6 +299,8 @@ def _the_target(to: Where | None, settings: Settings, *, organization: str | Non
 
 def _organizations(target: Target, mode: OrganizationMode) -> None:
     """What a CKAN target does about a missing organization (CkanTarget.preflight)."""
+    from .portals.ckan import CkanTarget
+
     if isinstance(target, CkanTarget):
         target.organizations = mode
     else:
@@ -286,18 +318,23 @@ def plan(
     validate: bool = True,
     allow_insecure: bool = False,
     create_organization: bool = False,
+    use_cache: bool = True,
 ) -> Plan:
     """What publishing ``paths`` (default: every package under the configured folder) to ``to`` would
     change. ``to``: a Target (left open), or resolved as ``--to`` is (URL, portal name, folder,
     default). A static catalog's plan ends with its catalog-level entry. ``create_organization``:
-    a CKAN organization the portal lacks is noted as to be created instead of refused."""
+    a CKAN organization the portal lacks is noted as to be created instead of refused. ``use_cache``:
+    False validates every package again (validation/cache.py)."""
+    from .portals import plan_packages
+
     settings = settings or load_settings()
     packages = resolve_packages(paths, settings)
     target, made = _the_target(to, settings, organization=organization, force=force, allow_insecure=allow_insecure)
     try:
         if create_organization:  # a target passed in keeps what its owner set otherwise
             _organizations(target, "report")
-        return plan_packages(packages, target, settings=settings, prune=prune, force=force, validate=validate)
+        return plan_packages(packages, target, settings=settings, prune=prune, force=force, validate=validate,
+                             use_cache=use_cache)
     finally:
         if made:
             target.close()
@@ -306,6 +343,8 @@ def plan(
 def apply(the_plan: Plan, target: Target, *, jobs: int = 1, progress: Progress | None = None,
           saved: bool = False) -> ApplyResult:
     """Apply exactly ``the_plan`` (``saved``: a plan read back from ``plan -o``, checked for drift)."""
+    from .portals import apply_plan
+
     return apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=saved)
 
 
@@ -323,12 +362,17 @@ def publish(
     progress: Progress | None = None,
     allow_insecure: bool = False,
     create_organization: bool = False,
+    use_cache: bool = True,
 ) -> tuple[Plan, ApplyResult]:
     """Plan and apply at once, or apply a saved ``plan`` (a Plan, or the file ``plan -o`` wrote; checked
     for drift, and then no ``paths`` nor ``prune``). ``to``: a Target (left open), or resolved as ``--to`` is (URL, portal
     name, folder, default; for a saved plan, its folder or its organization unless named).
     ``create_organization``: a CKAN organization the portal lacks is created (title: the publisher's
-    name) after the preflight found nothing else wrong; the token must be a sysadmin's."""
+    name) after the preflight found nothing else wrong; the token must be a sysadmin's.
+    ``use_cache``: False validates every package again (validation/cache.py)."""
+    from .portals import Plan, apply_plan, plan_packages
+    from .portals.static import StaticTarget
+
     settings = settings or load_settings()
     saved: Plan | None = None
     if plan is not None:
@@ -345,7 +389,7 @@ def publish(
             _organizations(target, "create")
         the_plan = saved if saved is not None else plan_packages(
             resolve_packages(paths, settings), target, settings=settings, prune=prune, force=force,
-            validate=validate)
+            validate=validate, use_cache=use_cache)
         return the_plan, apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=saved is not None)
     finally:
         if made:
@@ -373,6 +417,9 @@ def pull(
     default ``default_target``. A token is sent only to a configured portal, never to any other URL.
     ``timeout``: seconds for the whole pull (None: no limit); ``max_bytes``: the most written for a
     file whose size nothing records."""
+    from .portals import resolve_source
+    from .portals.pull import pull_from
+
     settings = settings or load_settings()
     where = resolve_source(source, settings, allow_insecure=allow_insecure, environ=environ)
     return pull_from(dataset, where, out if out is not None else dataset, force=force, validate=validate,
@@ -392,6 +439,8 @@ def evaluation_template(
     existing ``output`` is replaced only with ``force``. Raises ``UsageError`` for that or for an
     output that is no .xlsx, ``InputError`` for a record that cannot be read; nothing is written then.
     """
+    from .records import template
+
     target = Path(output)
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"テンプレートは .xlsx に書きます（{target}）", hint="-o FILE.xlsx を指定してください")
@@ -416,6 +465,9 @@ class LayoutInfo:
 
 def evaluation_layouts() -> list[LayoutInfo]:
     """The built-in workbook layouts, then the text-sheet layouts, by name."""
+    from .records.importers import LAYOUTS as TEXT_LAYOUTS
+    from .records.layouts import builtin_layout, builtin_names
+
     workbook = [builtin_layout(name) for name in builtin_names()]
     return ([LayoutInfo(lay.name, lay.title, "workbook", lay.level.value) for lay in workbook]
             + [LayoutInfo(name, "評価シートのテキスト (.txt)", "text") for name in sorted(TEXT_LAYOUTS)])
@@ -437,6 +489,9 @@ def list_datasets(
 ) -> list[DatasetSummary]:
     """The datasets ``source`` publishes (a CKAN portal or a static catalog, resolved as ``pull
     --from`` is), sorted by name. ``query``: words each must contain; ``publisher``: a 団体コード."""
+    from .portals import resolve_source
+    from .portals.listing import list_source
+
     settings = settings or load_settings()
     where = resolve_source(source, settings, allow_insecure=allow_insecure, environ=environ)
     return list_source(where, query=query, publisher=publisher, timeout=timeout)
@@ -458,6 +513,9 @@ def _split_package_url(url: str) -> tuple[str, str]:
 
 
 def _pull_package_url(url: str, dest: Path, timeout: float | None) -> PullResult:
+    from .portals.pull import pull_from
+    from .portals.target import PullSource
+
     site, dataset = _split_package_url(url)
     try:
         return pull_from(dataset, PullSource("url", site), dest, validate=False, timeout=timeout)
@@ -474,6 +532,8 @@ def open_package(path_or_url: str | os.PathLike[str], *, timeout: float | None =
     static catalog's ``DATASET/datapackage.json`` or dataset page, or a CKAN dataset page
     (``PORTAL/dataset/NAME``) — pulled (bounded, every file verified) into a temporary folder that
     lives as long as the package (``close()`` or ``with`` removes it)."""
+    from .packaging.opened import open_local_package
+
     text = os.fspath(path_or_url)
     if not text.lower().startswith(("http://", "https://")):
         return open_local_package(text)
@@ -510,6 +570,8 @@ def new_from(
     validate it: the file copied as is, the standard its header follows (in its layout, old or new;
     ``template`` to name it) or the inferred schema applied, metadata defaults from opendata.yaml,
     ``bytes`` and ``hash`` recorded. Problems in the data are findings in ``report``."""
+    from .packaging.adopt import adopt_file
+
     settings = settings or load_settings()
     adopted = adopt_file(file, package_dir, settings, template=template, publisher=publisher)
     return NewFromResult(adopted, validate([adopted.path], settings=settings))
@@ -525,4 +587,6 @@ def new_package(
     """A new, empty package for a standard (``opendata-pub new --template``): datapackage.yaml with the
     standard's schema and a header-only CSV. ``template`` is an id, number ("08"), title or short name
     ("AED", "投票所")."""
+    from .inventory.scaffold import scaffold_package
+
     return scaffold_package(Path(package_dir), template, settings or load_settings(), publisher=publisher)

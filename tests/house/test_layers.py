@@ -14,7 +14,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src" / "opendata_pub"
 
 # Each layer may import itself and the layers listed for it (README "Layers", bottom up).
-FOUNDATION = {"errors", "findings", "progress", "atomicfile", "yamlio", "inputfile", "folderlock", "csvtext"}
+FOUNDATION = {"errors", "findings", "progress", "atomicfile", "yamlio", "inputfile", "folderlock", "csvtext",
+              "lazyexports"}
 ALLOWED: dict[str, set[str]] = {name: set() for name in FOUNDATION}
 ALLOWED.update({
     "errors": set(),
@@ -53,6 +54,8 @@ LIBRARIES: dict[str, tuple[str, ...]] = {
     "python_calamine": ("records.workbook",),
     "openpyxl": ("records.template.writer",),
     "pandas": ("packaging.opened",),  # optional: only to_pandas() imports it
+    "pyarrow": ("packaging.columnar",),  # the columnar validation engine
+    "numpy": ("packaging.columnar",),  # pyarrow's masks and row numbers
 }
 
 def _modules() -> dict[str, ast.Module]:

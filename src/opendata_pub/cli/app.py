@@ -245,7 +245,10 @@ def describe(file: Path, fmt: str, encoding: str | None) -> None:
 @click.option("--target", "target", metavar="NAME",
               help="Also check what this publishing target (portal name, CKAN URL or folder, as publish --to) "
                    "would refuse, without contacting it: CKAN tags and names.")
-def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: bool, target: str | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Packages validated in parallel (worker processes).")
+def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: bool, target: str | None,
+             jobs: int) -> None:
     """Validate packages: descriptor, data, publication metadata and domain rules, in one report.
 
     With no PACKAGES, every package under the configured folder (default datapackages/).
@@ -253,7 +256,7 @@ def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: b
     settings = current_settings()
     with progress_bar() as progress:
         report = actions.validate(packages, settings=settings, profile=profile, allow_remote=allow_remote,
-                                  progress=progress, target=target)
+                                  progress=progress, target=target, jobs=jobs)
     if fmt == "json":
         print_json(report.to_dict())
     else:

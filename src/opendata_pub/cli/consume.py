@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.markup import escape
 from rich.table import Table
 
 from .. import actions
-from ..portals.listing import DatasetSummary
-from ..portals.pull import DEFAULT_TIMEOUT
+from ..actions import DEFAULT_TIMEOUT
 from .app import FORMAT, app, current_settings, out, print_json
+
+if TYPE_CHECKING:
+    from ..portals.listing import DatasetSummary
 
 __all__ = ["list_command"]
 

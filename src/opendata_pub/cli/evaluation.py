@@ -5,18 +5,20 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
 from .. import actions
 from ..findings import Severity
-from ..packaging.build import ImportOutcome
 from ..packaging.stamp import StampResult
-from ..packaging.writer import BuildResult
 from ..records.model import Level
 from .app import EXIT_FAILED, EXIT_OK, app, current_settings, finding_line, out, print_json
+
+if TYPE_CHECKING:
+    from ..packaging.build import ImportOutcome
+    from ..packaging.writer import BuildResult
 
 FORMAT = click.Choice(["text", "json"])
 

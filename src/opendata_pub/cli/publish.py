@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
 from .. import actions
+from ..actions import DEFAULT_TIMEOUT
 from ..errors import redact
-from ..portals import CATALOG_ENTRY, ApplyResult, DatasetAction, Plan, ResourceAction, StaticTarget
-from ..portals.pull import DEFAULT_TIMEOUT
+from ..portals.plan import DatasetAction, Plan, ResourceAction
+from ..portals.target import CATALOG_ENTRY
+
+if TYPE_CHECKING:
+    from ..portals import ApplyResult
 from .app import (
     EXIT_CHANGES,
     EXIT_FAILED,
@@ -45,15 +49,13 @@ def _value(v: Any) -> str:
     return escape(text if len(text) <= 80 else text[:80] + "…")
 
 
-def _cache_option(no_cache: bool) -> dict[str, bool]:
-    # Sent only when asked: actions.plan/publish take use_cache once the lead threads it through to
-    # plan_packages (/tmp/note/cache-wiring.md); until then the cache is plan_packages' default.
-    return {"use_cache": False} if no_cache else {}
+# portals.static.StaticTarget.kind: the static target (and the site renderer) is imported only to publish.
+_FOLDER_KIND = "folder"
 
 
 def print_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
     target = plan.target
-    if target.get("kind") == StaticTarget.kind:
+    if target.get("kind") == _FOLDER_KIND:
         print_site_plan(plan, verbose_unchanged=verbose_unchanged)
         return
     org = f" (組織: {target['organization']})" if target.get("organization") else ""
@@ -148,7 +150,7 @@ def plan(packages: tuple[Path, ...], to: str | None, organization: str | None, o
     """Show what publish would change on the target: datasets and resources, field by field."""
     the_plan = actions.plan(packages, to, organization=organization, settings=current_settings(), prune=prune,
                             force=force, allow_insecure=allow_insecure, create_organization=create_organization,
-                            **_cache_option(no_cache))
+                            use_cache=not no_cache)
     if output is not None:
         the_plan.save(output)
     if fmt == "json":
@@ -211,11 +213,11 @@ def publish(packages: tuple[Path, ...], to: str | None, organization: str | None
         the_plan, result = actions.publish(packages, to, plan=plan_file, organization=organization,
                                            settings=current_settings(), prune=prune, force=force, jobs=jobs,
                                            progress=progress, allow_insecure=allow_insecure,
-                                           create_organization=create_organization, **_cache_option(no_cache))
+                                           create_organization=create_organization, use_cache=not no_cache)
     if fmt == "json":
         print_json({"plan": the_plan.to_dict(), "result": result.to_dict()})
     else:
-        site = the_plan.target.get("kind") == StaticTarget.kind
+        site = the_plan.target.get("kind") == _FOLDER_KIND
         print_result(result, folder=Path(str(the_plan.target.get("path"))) if site else None)
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 

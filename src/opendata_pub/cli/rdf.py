@@ -11,7 +11,7 @@ import click
 from rich.markup import escape
 
 from ..atomicfile import write_text
-from ..rdf import FORMATS, package_graph, serialize
+from ..rdf.formats import FORMATS
 from .app import app, current_settings, err, write_data
 
 __all__ = ["rdf"]
@@ -33,6 +33,8 @@ def rdf(package: Path, fmt: str, output: Path | None, base_url: str | None, no_d
     --base-url or catalog.base_url the command stops with exit code 2.
     """
     settings = current_settings()
+    from ..rdf import package_graph, serialize  # rdflib: imported when this command runs
+
     graph = package_graph(package, settings, base_url=base_url, include_data=not no_data)
     text = serialize(graph, fmt)
     if output is None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import frictionless
 from frictionless import Check, Checklist, Package, Resource
+from frictionless.table.row import Row, create_cell_handlers
 
 from ..errors import InputError
 
@@ -106,20 +107,15 @@ class _RowHook(Check):
         return iter(())
 
 
-def validate_tables(
-    root: Path,
-    descriptor: Mapping[str, Any],
-    *,
-    on_row: Callable[[str, int], None] | None = None,
-    limit_errors: int = 1000,
-) -> list[TableError]:
-    """Validate the data of the package's resources (types, constraints, keys, hash, bytes)."""
-    # frictionless accepts only ^[-a-z0-9._/]+$ as resource names; Japanese names are common, and the
-    # descriptor layer reports them. To still check the rows, validate under internal names.
+def _internal_names(descriptor: Mapping[str, Any]) -> dict[str, Any]:
+    """The package with resource names frictionless accepts, and ``_external`` mapping them back.
+
+    frictionless accepts only ^[-a-z0-9._/]+$ as resource names; Japanese names are common, and the
+    descriptor layer reports them. To still check the rows, validate under internal names.
+    """
     resources = [dict(r) for r in descriptor.get("resources", [])]
     internal = {str(r.get("name")): (str(r.get("name")) if _FL_NAME.match(str(r.get("name"))) else f"resource-{i}")
                 for i, r in enumerate(resources)}
-    external = {v: k for k, v in internal.items()}
     for r in resources:
         r["name"] = internal[str(r.get("name"))]
         schema = r.get("schema")
@@ -133,12 +129,33 @@ def validate_tables(
                 fk["reference"] = ref
                 fks.append(fk)
             r["schema"] = {**schema, "foreignKeys": fks}
+    return {**descriptor, "resources": resources, "_external": {v: k for k, v in internal.items()}}
+
+
+def validate_tables(
+    root: Path,
+    descriptor: Mapping[str, Any],
+    *,
+    on_row: Callable[[str, int], None] | None = None,
+    limit_errors: int = 1000,
+    only: list[str] | None = None,
+) -> list[TableError]:
+    """Validate the data of the package's resources (types, constraints, keys, hash, bytes); with
+    ``only``, of those resources (by name), the others still there for foreign keys."""
+    descriptor = _internal_names(descriptor)
+    external = descriptor["_external"]
     checks: list[Check] = [_RowHook(lambda name, row: on_row(external.get(name, name), row))] if on_row else []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            package = Package({**descriptor, "resources": resources}, basepath=str(root))
-            report = package.validate(checklist=Checklist(checks=checks), limit_errors=limit_errors)
+            package = Package({k: v for k, v in descriptor.items() if k != "_external"}, basepath=str(root))
+            if only is None:
+                report = package.validate(checklist=Checklist(checks=checks), limit_errors=limit_errors)
+            else:
+                internal = {v: k for k, v in external.items()}
+                reports = [package.validate(checklist=Checklist(checks=checks), name=internal.get(n, n),
+                                            limit_errors=limit_errors) for n in only]
+                report = frictionless.Report.from_validation_reports(time=0, reports=reports)
     except frictionless.FrictionlessException as exc:
         # What frictionless cannot even open is a finding about the package, not a crash.
         err = exc.error
@@ -199,3 +216,217 @@ def infer_table(path: Path, *, encoding: str, sample_rows: int = 10_000) -> dict
         resource = Resource(path=str(path.name), basepath=str(path.parent), encoding=encoding, detector=detector)
         resource.infer(stats=False)
         return resource.to_descriptor()
+
+
+# --- The columnar engine's frictionless side (packaging/columnar) -------------------------------------
+# The engine parses CSV with pyarrow and decides, a batch at a time, which rows are certainly clean.
+# Everything that decides a finding stays frictionless's own: the header errors, the dialect it sniffs,
+# the cell readers of each field, the Row that lists a row's errors, the foreign-key lookups, and the
+# error objects (so codes, notes and messages are frictionless's, not a copy of them).
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One expected field, in file order, as frictionless reads it."""
+
+    name: str
+    type: str
+    format: str
+    constraints: Mapping[str, Any]
+    missing_values: tuple[str, ...]
+    bare_number: bool
+    group_char: str | None  # set only when frictionless runs its number processor
+    decimal_char: str
+    float_number: bool
+    true_values: tuple[str, ...]
+    false_values: tuple[str, ...]
+    read_value: Callable[[Any], Any]  # frictionless's value reader: constraint values are read with it
+
+
+@dataclass(frozen=True, slots=True)
+class CsvFormat:
+    """The csv-module dialect frictionless reads the file with (declared, else sniffed)."""
+
+    delimiter: str
+    quote_char: str | None  # None: no quoting (QUOTE_NONE)
+    double_quote: bool
+    escape_char: str | None
+    skip_initial_space: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignGroup:
+    fields: tuple[str, ...]
+    reference: str
+    reference_fields: tuple[str, ...]
+    lookup: frozenset[tuple[Any, ...]] | None  # None: frictionless skips the check (empty lookup)
+
+
+class TableProbe:
+    """A CSV resource opened by frictionless up to its header: what the columnar engine needs."""
+
+    def __init__(self, name: str, res: Any, handlers: dict[str, Any], fields: list[FieldSpec],
+                 csv_format: CsvFormat, header_errors: list[TableError], foreign: list[ForeignGroup]) -> None:
+        self.name = name
+        self._res = res
+        self._handlers = handlers
+        self.fields = fields
+        self.csv_format = csv_format
+        self.header_errors = header_errors
+        self.foreign = foreign
+        self.encoding: str = res.encoding
+        self.path = Path(res.normpath)
+        self.primary_key: tuple[str, ...] = tuple(res.schema.primary_key) if set(res.schema.primary_key) <= \
+            {f.name for f in fields} else ()
+        self.unique: tuple[str, ...] = tuple(f.name for f in fields if f.constraints.get("unique"))
+        self.hash: str | None = res.hash
+        self.bytes: int | None = res.bytes
+
+    def row(self, cells: list[Any], row_number: int) -> Any:
+        """frictionless's Row of these cells (opaque to callers; pass it back to the methods below)."""
+        return Row(cells, handlers=self._handlers, row_number=row_number)
+
+    def row_errors(self, row: Any) -> list[TableError]:
+        return [self._flat(e) for e in row.errors]
+
+    @staticmethod
+    def value(row: Any, name: str) -> Any:
+        return row[name]
+
+    def unique_error(self, row: Any, field_name: str, match: int) -> TableError:
+        note = f"the same as in the row at position {match}"
+        return self._flat(frictionless.errors.UniqueError.from_row(row, note=note, field_name=field_name))
+
+    def primary_key_error(self, row: Any, match: int | None) -> TableError:
+        note = ('cells composing the primary keys are all "None"' if match is None
+                else f"the same as in the row at position {match}")
+        return self._flat(frictionless.errors.PrimaryKeyError.from_row(row, note=note))
+
+    def foreign_key_error(self, row: Any, group: ForeignGroup, cells: tuple[Any, ...]) -> TableError:
+        values = ", ".join(str(d) for d in cells)
+        note = (f'for "{", ".join(group.fields)}": values "{values}" not found in the lookup table '
+                f'"{group.reference}" as "{", ".join(group.reference_fields)}"')
+        err = frictionless.errors.ForeignKeyError.from_row(
+            row, note=note, field_names=list(group.fields), field_values=list(cells),
+            reference_name=group.reference, reference_field_names=list(group.reference_fields))
+        return self._flat(err)
+
+    def _flat(self, err: Any) -> TableError:
+        return TableError(type=err.type, message=err.message, note=getattr(err, "note", "") or "",
+                          resource=self.name, row=getattr(err, "row_number", None),
+                          field=getattr(err, "field_name", None) or None, cell=getattr(err, "cell", None))
+
+
+def _field_spec(field: Any) -> FieldSpec:
+    missing = field.missing_values if field.has_defined("missing_values") or not field.schema \
+        else field.schema.missing_values
+    processed = field.type == "number" and bool({"group_char", "decimal_char", "bare_number"}
+                                                & set(field.list_defined()))
+    return FieldSpec(
+        name=field.name, type=field.type, format=field.format or "default",
+        constraints=dict(field.constraints or {}), missing_values=tuple(str(m) for m in missing),
+        bare_number=bool(getattr(field, "bare_number", True)),
+        group_char=getattr(field, "group_char", "") if processed else None,
+        decimal_char=getattr(field, "decimal_char", ".") if processed else ".",
+        float_number=bool(getattr(field, "float_number", False)),
+        true_values=tuple(getattr(field, "true_values", ()) or ()),
+        false_values=tuple(getattr(field, "false_values", ()) or ()),
+        read_value=field.create_value_reader())
+
+
+def _csv_format(res: Any) -> CsvFormat:
+    from frictionless.formats import CsvControl
+
+    # After open() the CSV parser has written what it sniffed into the dialect's control.
+    dialect = CsvControl.from_dialect(res.dialect).to_python()
+    return CsvFormat(delimiter=dialect.delimiter, quote_char=None if dialect.quoting == csv.QUOTE_NONE
+                     else dialect.quotechar, double_quote=bool(dialect.doublequote),
+                     escape_char=dialect.escapechar or None, skip_initial_space=bool(dialect.skipinitialspace))
+
+
+def _unsupported(res: Any) -> str | None:
+    """Why the columnar engine cannot read this resource as frictionless does, or None."""
+    dialect = res.dialect
+    checks = (
+        (res.multipart, "複数ファイルに分かれたリソース"),
+        (bool(res.compression), f"圧縮ファイル ({res.compression})"),
+        (res.scheme != "file", f"読み込み方式 {res.scheme}"),
+        (res.format not in ("csv", "tsv"), f"形式 {res.format}"),
+        (not dialect.header or list(dialect.header_rows) != [1], "見出し行の設定 (header/headerRows)"),
+        (bool(dialect.comment_char or dialect.comment_rows), "コメント行の設定"),
+        (not dialect.header_case, "見出しの大文字小文字を区別しない設定"),
+        (bool(getattr(dialect, "skip_blank_rows", False)), "空行を読み飛ばす設定"),
+        (res.get_defined("fields") is not None or res.get_defined("rows") is not None, "fields/rows の件数宣言"),
+    )
+    return next((why for failed, why in checks if failed), None)
+
+
+def open_table(root: Path, resource: Mapping[str, Any], package: Mapping[str, Any] | None = None) -> TableProbe | str:
+    """frictionless opens the resource (header, dialect, lookups); a ``TableProbe``, or why the
+    columnar engine should leave this resource to frictionless."""
+    resources = [dict(r) for r in (package or {}).get("resources", [])] or [dict(resource)]
+    names = [str(r.get("name")) for r in resources]
+    # The package's profile decides what frictionless accepts (v2's exclusiveMinimum, for one).
+    profile = {k: v for k, v in (package or {}).items() if k in ("$schema", "profile")}
+    descriptor = {k: v for k, v in _internal_names({**profile, "resources": resources}).items() if k != "_external"}
+    index = names.index(str(resource.get("name"))) if str(resource.get("name")) in names else 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            pkg = Package(descriptor, basepath=str(root))
+            pkg.to_descriptor(validate=True)
+            res = pkg.resources[index]
+            res.to_descriptor(validate=True)
+            if not isinstance(res, frictionless.resources.TableResource):
+                return "表として読めないリソース"
+            why = _unsupported(res)
+            if why:
+                return why
+            res.open()
+        except Exception as exc:  # noqa: BLE001 - frictionless itself reports what it cannot open
+            return f"frictionless が開けないリソース ({type(exc).__name__})"
+        try:
+            return _probe(str(resource.get("name")), res)
+        finally:
+            res.close()
+
+
+def _probe(name: str, res: Any) -> TableProbe | str:
+    if not (res.labels or res.fragment):
+        return "空のファイル"
+    expected = res.header.get_expected_fields()
+    if len(expected) != len(res.labels):
+        return "見出しとスキーマの列の対応が位置どおりでない"
+    fields = [_field_spec(f) for f in expected]
+    csv_format = _csv_format(res)
+    if csv_format.skip_initial_space:
+        return "skipInitialSpace"
+    if len(csv_format.delimiter) != 1 or (csv_format.escape_char and len(csv_format.escape_char) != 1):
+        return "1 文字でない区切り文字"
+    header_errors = [TableError(e.type, e.message, getattr(e, "note", "") or "", name,
+                                getattr(e, "row_number", None), getattr(e, "field_name", None) or None,
+                                getattr(e, "cell", None)) for e in res.header.errors]
+    expected_names = {f.name for f in fields}
+    foreign: list[ForeignGroup] = []
+    lookup = res.lookup if res.schema.foreign_keys else {}
+    for fk in res.schema.foreign_keys:
+        if not set(fk["fields"]) <= expected_names:
+            continue
+        source, key = fk["reference"]["resource"], tuple(fk["reference"]["fields"])
+        group_lookup = lookup.get(source)
+        values = group_lookup.get(key, set()) if group_lookup else None
+        foreign.append(ForeignGroup(tuple(fk["fields"]), source, key,
+                                    frozenset(values or ()) if group_lookup else None))
+    return TableProbe(name, res, create_cell_handlers(expected), fields, csv_format, header_errors, foreign)
+
+
+def end_errors(probe: TableProbe, digest: str | None, size: int) -> list[TableError]:
+    """frictionless's checks after the last row: the declared hash and bytes against the file."""
+    out: list[Any] = []
+    if probe.hash:
+        algorithm, expected = frictionless.helpers.parse_resource_hash_v1(probe.hash)
+        if algorithm in ("md5", "sha256") and digest and digest != expected:
+            out.append(frictionless.errors.HashCountError(note=f'expected is "{expected}" and actual is "{digest}"'))
+    if probe.bytes and probe.bytes != size:
+        out.append(frictionless.errors.ByteCountError(note=f'expected is "{probe.bytes}" and actual is "{size}"'))
+    return [TableError(e.type, e.message, e.note, probe.name) for e in out]

@@ -29,7 +29,6 @@ from ..atomicfile import write_text
 from ..errors import InputError, UsageError
 from ..inputfile import UnreadableInput, read_input_bytes
 from ..yamlio import YamlEditError, YamlPath, dump_yaml, parse_yaml, set_yaml_values
-from .build import has_sources
 from .package import MAX_DESCRIPTOR_BYTES, PathProblem, find_descriptor, is_remote, load_descriptor, resolve_data_path
 
 __all__ = ["StampResult", "StampedResource", "file_digest", "stamp_hint", "stamp_package"]
@@ -95,6 +94,8 @@ def stamp_hint(package_dir: str | os.PathLike[str], *, stale: bool = False) -> s
     except ValueError:  # another drive on Windows
         shown = os.fspath(package_dir)
     command = f"opendata-pub build {shlex.quote(shown)}"
+    from .build import has_sources  # the evaluation build (records, importers): only needed here
+
     if not has_sources(Path(package_dir)):
         return f"ファイルを直したのなら `{command}` で記録し直せます" if stale else f"`{command}` で記録できます"
     if stale:

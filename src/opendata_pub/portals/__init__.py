@@ -20,15 +20,51 @@ source (a package ready to publish), plan (the plan as a value), engine (plan/ap
 pull, http (the HTTP client), multipart (streamed uploads), retry (backoff policy).
 """
 
-from .ckan import CkanTarget
-from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages
-from .http import CkanClient, Timeouts
-from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
-from .pull import NotAStaticCatalog, PullResult, pull_dataset, pull_static
-from .resolve import resolve_source, resolve_target
-from .retry import RetryPolicy
-from .static import MANIFEST_NAME, StaticTarget
-from .target import CATALOG_ENTRY, ConflictError, PreflightError, PullSource, Target
+from typing import TYPE_CHECKING
+
+from ..lazyexports import lazy_exports
+
+if TYPE_CHECKING:
+    from .ckan import CkanTarget
+    from .engine import ApplyResult, DatasetResult, apply_plan, plan_packages
+    from .http import CkanClient, Timeouts
+    from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
+    from .pull import NotAStaticCatalog, PullResult, pull_dataset, pull_static
+    from .resolve import resolve_source, resolve_target
+    from .retry import RetryPolicy
+    from .static import MANIFEST_NAME, StaticTarget
+    from .target import CATALOG_ENTRY, ConflictError, PreflightError, PullSource, Target
+
+_LAZY = {
+    "CkanTarget": (".ckan", "CkanTarget"),
+    "ApplyResult": (".engine", "ApplyResult"),
+    "DatasetResult": (".engine", "DatasetResult"),
+    "apply_plan": (".engine", "apply_plan"),
+    "plan_packages": (".engine", "plan_packages"),
+    "CkanClient": (".http", "CkanClient"),
+    "Timeouts": (".http", "Timeouts"),
+    "Change": (".plan", "Change"),
+    "DatasetAction": (".plan", "DatasetAction"),
+    "DatasetPlan": (".plan", "DatasetPlan"),
+    "Plan": (".plan", "Plan"),
+    "ResourceAction": (".plan", "ResourceAction"),
+    "ResourcePlan": (".plan", "ResourcePlan"),
+    "NotAStaticCatalog": (".pull", "NotAStaticCatalog"),
+    "PullResult": (".pull", "PullResult"),
+    "pull_dataset": (".pull", "pull_dataset"),
+    "pull_static": (".pull", "pull_static"),
+    "resolve_source": (".resolve", "resolve_source"),
+    "resolve_target": (".resolve", "resolve_target"),
+    "RetryPolicy": (".retry", "RetryPolicy"),
+    "MANIFEST_NAME": (".static", "MANIFEST_NAME"),
+    "StaticTarget": (".static", "StaticTarget"),
+    "CATALOG_ENTRY": (".target", "CATALOG_ENTRY"),
+    "ConflictError": (".target", "ConflictError"),
+    "PreflightError": (".target", "PreflightError"),
+    "PullSource": (".target", "PullSource"),
+    "Target": (".target", "Target"),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "CATALOG_ENTRY",

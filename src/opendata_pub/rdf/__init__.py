@@ -13,11 +13,29 @@ repository root, shipped as package data; ``vocab/README.md`` documents every te
 
 from __future__ import annotations
 
-from .dcat_in import package_metadata_from_rdf
-from .dcat_out import catalog_graph, package_graph
-from .iris import PLACEHOLDER_BASE_URL
-from .namespaces import EVAL, EVAL_NS
-from .serialize import FORMATS, parse, serialize
+from typing import TYPE_CHECKING
+
+from ..lazyexports import lazy_exports
+
+if TYPE_CHECKING:
+    from .dcat_in import package_metadata_from_rdf
+    from .dcat_out import catalog_graph, package_graph
+    from .iris import PLACEHOLDER_BASE_URL
+    from .namespaces import EVAL, EVAL_NS
+    from .serialization import FORMATS, parse, serialize
+
+_LAZY = {
+    "package_metadata_from_rdf": (".dcat_in", "package_metadata_from_rdf"),
+    "catalog_graph": (".dcat_out", "catalog_graph"),
+    "package_graph": (".dcat_out", "package_graph"),
+    "PLACEHOLDER_BASE_URL": (".iris", "PLACEHOLDER_BASE_URL"),
+    "EVAL": (".namespaces", "EVAL"),
+    "EVAL_NS": (".namespaces", "EVAL_NS"),
+    "FORMATS": (".serialization", "FORMATS"),
+    "parse": (".serialization", "parse"),
+    "serialize": (".serialization", "serialize"),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "EVAL",

@@ -32,7 +32,7 @@ from ..metadata.properties import (
 from .dcat_out import term_iri
 from .iris import base_from_dataset
 from .namespaces import DCAT
-from .serialize import parse
+from .serialization import parse
 from .values import Context, shape_of
 
 __all__ = ["package_metadata_from_rdf"]

@@ -11,34 +11,71 @@ This package must not print, write files, or import anything of ours above it (o
 
 from __future__ import annotations
 
-from .ids import evaluation_id
-from .importers import LAYOUTS, ImportResult, detect_layout, import_sheet
-from .model import (
-    FUNDING_SOURCES,
-    GRADES,
-    Assessment,
-    Challenge,
-    Contact,
-    Cost,
-    CostCategory,
-    Direction,
-    EvaluationRecord,
-    Indicator,
-    IndicatorKind,
-    IndicatorValue,
-    Level,
-    Narrative,
-    NarrativeKind,
-    Program,
-    Source,
-    Staffing,
-    Stage,
-)
-from .tables import load_evaluations
-from .yamlformat import FORMAT_NAME, FORMAT_VERSION, dump_record, load_record
+from typing import TYPE_CHECKING
 
-# The name the CLI and the docs use for one evaluation.
-Record = EvaluationRecord
+from ..lazyexports import lazy_exports
+
+if TYPE_CHECKING:
+    from .ids import evaluation_id
+    from .importers import LAYOUTS, ImportResult, detect_layout, import_sheet
+    from .model import (
+        FUNDING_SOURCES,
+        GRADES,
+        Assessment,
+        Challenge,
+        Contact,
+        Cost,
+        CostCategory,
+        Direction,
+        EvaluationRecord,
+        Indicator,
+        IndicatorKind,
+        IndicatorValue,
+        Level,
+        Narrative,
+        NarrativeKind,
+        Program,
+        Source,
+        Staffing,
+        Stage,
+    )
+    from .tables import load_evaluations
+    from .yamlformat import FORMAT_NAME, FORMAT_VERSION, dump_record, load_record
+
+_LAZY = {
+    "evaluation_id": (".ids", "evaluation_id"),
+    "LAYOUTS": (".importers", "LAYOUTS"),
+    "ImportResult": (".importers", "ImportResult"),
+    "detect_layout": (".importers", "detect_layout"),
+    "import_sheet": (".importers", "import_sheet"),
+    "FUNDING_SOURCES": (".model", "FUNDING_SOURCES"),
+    "GRADES": (".model", "GRADES"),
+    "Assessment": (".model", "Assessment"),
+    "Challenge": (".model", "Challenge"),
+    "Contact": (".model", "Contact"),
+    "Cost": (".model", "Cost"),
+    "CostCategory": (".model", "CostCategory"),
+    "Direction": (".model", "Direction"),
+    "EvaluationRecord": (".model", "EvaluationRecord"),
+    "Indicator": (".model", "Indicator"),
+    "IndicatorKind": (".model", "IndicatorKind"),
+    "IndicatorValue": (".model", "IndicatorValue"),
+    "Level": (".model", "Level"),
+    "Narrative": (".model", "Narrative"),
+    "NarrativeKind": (".model", "NarrativeKind"),
+    "Program": (".model", "Program"),
+    "Source": (".model", "Source"),
+    "Staffing": (".model", "Staffing"),
+    "Stage": (".model", "Stage"),
+    "load_evaluations": (".tables", "load_evaluations"),
+    "FORMAT_NAME": (".yamlformat", "FORMAT_NAME"),
+    "FORMAT_VERSION": (".yamlformat", "FORMAT_VERSION"),
+    "dump_record": (".yamlformat", "dump_record"),
+    "load_record": (".yamlformat", "load_record"),
+    "Record": (".model", "EvaluationRecord"),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
+
 
 __all__ = [
     "FORMAT_NAME",

@@ -15,13 +15,13 @@ file with one habit does not bury the report.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
+from ..csvtext import FORMULA_STARTS
 from ..findings import Finding, Layer, Location, Severity
 from ..packaging.excel import formula_risk
-from ..rdf.evaluation import is_evaluation_package
-from ..rdf.terms import literal_problem
-from .rules import PackageView, rule
+from .rules import PackageView, rule, text_cells_of
 
 _LIMIT = 20
 
@@ -32,13 +32,9 @@ def _resources(view: PackageView) -> list[str]:
     return [n for n in names if isinstance(n, str) and view.has(n)]
 
 
-def _text_cells(view: PackageView, resource: str) -> Iterator[tuple[int | None, str, str, str]]:
-    """(row, field, field type, cell) of every string cell of ``resource``."""
-    types = {str(f.get("name")): str(f.get("type") or "string") for f in view.fields(resource)}
-    for row in view.rows(resource):
-        for name, value in row.items():
-            if name != "__row__" and isinstance(value, str):
-                yield row.get("__row__"), name, types.get(name, "string"), value
+# Pre-filters for view.text_cells (RE2 and re alike): the cells each rule must look at, and no others.
+_FORMULA_START = "^[" + "".join(f"\\x{ord(c):02x}" for c in FORMULA_STARTS) + "]"
+_NOT_XML_CHAR = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\ufffe\uffff]"  # U+FFFE/U+FFFF as characters: re has no \\x{} escape
 
 
 def _capped(findings: Iterator[Finding], code: str, severity: Severity, file: str, resource: str,
@@ -54,14 +50,14 @@ def _capped(findings: Iterator[Finding], code: str, severity: Severity, file: st
                       resource, {"more": extra})
 
 
-@rule("csv-formula-injection")
+@rule("csv-formula-injection", text_pattern=_FORMULA_START)
 def _formula_cells(view: PackageView) -> Iterator[Finding]:
     """Warn about string cells Excel would run as a formula (= + - @ tab CR at the start)."""
     for resource in _resources(view):
         file = view.file(resource)
 
         def found(resource: str = resource, file: str = file) -> Iterator[Finding]:
-            for row, name, ftype, cell in _text_cells(view, resource):
+            for row, name, ftype, cell in text_cells_of(view, resource, _FORMULA_START):
                 if formula_risk(cell, ftype):
                     shown = cell if len(cell) <= 40 else cell[:40] + "…"
                     yield Finding(
@@ -75,21 +71,31 @@ def _formula_cells(view: PackageView) -> Iterator[Finding]:
                            "数式とみなされる値で始まります")
 
 
-@rule("cell-control-character")
+@rule("cell-control-character", text_pattern=_NOT_XML_CHAR)
 def _control_cells(view: PackageView) -> Iterator[Finding]:
     """Cells holding a character XML 1.0 cannot: an error where the cells become RDF (evaluation data)."""
-    to_rdf = is_evaluation_package(view.descriptor)
-    severity = Severity.ERROR if to_rdf else Severity.WARNING
-    why = "評価データは RDF になるため公開できません" if to_rdf else "Excel や XML で扱えないことがあります"
     for resource in _resources(view):
         file = view.file(resource)
+        hits = text_cells_of(view, resource, _NOT_XML_CHAR)
+        first = next(hits, None)
+        if first is None:
+            continue
+        # rdf imports rdflib (0.1 s): only for a package that has such a cell at all.
+        from ..rdf.evaluation import is_evaluation_package
+        from ..rdf.terms import literal_problem
 
-        def found(resource: str = resource, file: str = file) -> Iterator[Finding]:
-            for row, name, _ftype, cell in _text_cells(view, resource):
+        to_rdf = is_evaluation_package(view.descriptor)
+        severity = Severity.ERROR if to_rdf else Severity.WARNING
+        why = "評価データは RDF になるため公開できません" if to_rdf else "Excel や XML で扱えないことがあります"
+
+        def found(hits: Iterator[tuple[int | None, str, str, str]], file: str = file, resource: str = resource,
+                  severity: Severity = severity, why: str = why) -> Iterator[Finding]:
+            for row, name, _ftype, cell in hits:
                 problem = literal_problem(cell)
                 if problem is not None:
                     yield Finding("cell-control-character", f"{row} 行目の列「{name}」の値が{problem}。{why}",
                                   severity, Location(file=file, row=row, field=name), Layer.DOMAIN, resource,
                                   {"cell": cell})
 
-        yield from _capped(found(), "cell-control-character", severity, file, resource, "同じ問題を含みます")
+        yield from _capped(found(itertools.chain([first], hits)), "cell-control-character", severity, file, resource,
+                           "同じ問題を含みます")

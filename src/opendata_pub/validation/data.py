@@ -1,7 +1,10 @@
 """Layer (b): the files against their Table Schemas — encoding, size, hash, types, constraints, keys.
 
 Encoding is decided here by japan.encoding (declared wins; otherwise BOM, UTF-16, strict UTF-8,
-CP932, with the evidence kept) and handed to frictionless, which then checks the rows. frictionless's
+CP932, with the evidence kept) and handed to the row checks: the columnar engine
+(packaging.columnar, frictionless's findings at pyarrow's speed) for the CSV files it reads as
+frictionless does, frictionless itself for the rest, each such resource with an ``engine-fallback``
+info finding that says why. frictionless's
 English error notes are turned into Japanese messages for the common error types; the note is kept
 in ``params`` so nothing is lost. A file whose header is a whole layout of the standard its schema
 declares, under other names than the schema's, gets one ``standard-layout-mismatch`` finding instead
@@ -11,13 +14,14 @@ of frictionless's error in every cell.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Layer, Location, Severity
 from ..japan.encoding import detect_file_encoding
+from ..packaging.columnar import TableOutcome, validate_table
 from ..packaging.frictionless_io import TableError, validate_tables
 from ..packaging.stamp import file_digest, stamp_hint
 from ..standards.matching import DEFAULT_MIN_COVERAGE, match_headers, read_header
@@ -87,6 +91,9 @@ class _DataRun:
     findings: list[Finding] = field(default_factory=list)
     encodings: dict[str, str] = field(default_factory=dict)
     tabular: list[Mapping[str, Any]] = field(default_factory=list)  # resource descriptors for frictionless
+    text_patterns: Sequence[str] = ()
+    profile: Mapping[str, Any] = field(default_factory=dict)  # the package's $schema: v1 or v2 rules
+    text_hits: dict[str, dict[str, list[tuple[int, str, str, str]]]] = field(default_factory=dict)
 
     def add(self, code: str, message: str, r: ReadableResource, severity: Severity = Severity.ERROR,
             where: Location | None = None, **params: Any) -> None:
@@ -191,12 +198,39 @@ class _DataRun:
                      expected=expected_hash, actual=f"sha256:{digest}")
 
     def tables(self, resources: list[ReadableResource], root: Path,
-               on_row: Callable[[str, int], None] | None) -> None:
-        """frictionless's row-by-row findings for the tables collected, each at its own resource."""
+               on_bytes: Callable[[str, int], None] | None) -> None:
+        """Each table's row-by-row findings, at its own resource: the columnar engine where it reads
+        the file as frictionless does, frictionless itself (with an info finding saying so) elsewhere."""
         if not self.tabular:
             return
         by_name = {r.name: r for r in resources}
-        for err in validate_tables(root, {"resources": self.tabular}, on_row=on_row):
+        package = {**self.profile, "resources": self.tabular}
+        left: list[str] = []
+        for desc in self.tabular:
+            name = str(desc.get("name"))
+            r = by_name.get(name) or next(iter(by_name.values()))
+            outcome = self._columnar(root, desc, package, on_bytes)
+            if outcome.fallback is None:
+                self._table_errors(outcome.errors, by_name)
+                if outcome.text_hits:
+                    self.text_hits[name] = outcome.text_hits
+                continue
+            left.append(name)
+            self.add("engine-fallback", f"高速エンジンの対象外のため frictionless で行を検査しました: {outcome.fallback}", r,
+                     Severity.INFO, reason=outcome.fallback)
+        if left:
+            self._table_errors(validate_tables(root, package, only=left), by_name)
+
+    def _columnar(self, root: Path, desc: Mapping[str, Any], package: Mapping[str, Any],
+                  on_bytes: Callable[[str, int], None] | None) -> TableOutcome:
+        if not isinstance(desc.get("path"), str):
+            return TableOutcome(fallback="ファイルでない (インラインデータ、または複数ファイル) リソース")
+        name = str(desc.get("name"))
+        return validate_table(root, desc, package=package, text_patterns=self.text_patterns,
+                              on_bytes=(lambda n: on_bytes(name, n)) if on_bytes else None)
+
+    def _table_errors(self, errors: list[TableError], by_name: Mapping[str, ReadableResource]) -> None:
+        for err in errors:
             r = by_name.get(err.resource) or next(iter(by_name.values()))
             severity = Severity.WARNING if err.type in _WARNINGS else Severity.ERROR
             params: dict[str, Any] = {"note": err.note} if err.note else {}
@@ -206,18 +240,23 @@ class _DataRun:
                                          Location(file=self.file_of(r), row=err.row, field=err.field),
                                          Layer.DATA, r.name, params, hint=self._hint(err.type)))
 
-
 def check_data(
     resources: list[ReadableResource],
     root: Path,
     *,
     file_of: Callable[[ReadableResource], str],
-    on_row: Callable[[str, int], None] | None = None,
+    on_bytes: Callable[[str, int], None] | None = None,
     on_decided: Callable[[str, str], None] | None = None,
-) -> tuple[list[Finding], dict[str, str]]:
-    """Check each readable resource's files; return findings and the encodings decided per resource."""
-    run = _DataRun(file_of, on_decided, root)
+    text_patterns: Sequence[str] = (),
+    profile: str | None = None,
+) -> tuple[list[Finding], dict[str, str], dict[str, dict[str, list[tuple[int, str, str, str]]]]]:
+    """Check each readable resource's files; return findings, the encodings decided per resource, and
+    per resource read to its end by the columnar engine the text cells each of ``text_patterns``
+    matches (the domain rules' pre-filters, found in the same pass). ``profile``: the package's
+    ``$schema`` (Data Package v1 or v2 rules for the tables)."""
+    run = _DataRun(file_of, on_decided, root, text_patterns=text_patterns,
+                   profile={"$schema": profile} if profile else {})
     for r in resources:
         run.resource(r)
-    run.tables(resources, root, on_row)
-    return run.findings, run.encodings
+    run.tables(resources, root, on_bytes)
+    return run.findings, run.encodings, run.text_hits

@@ -9,13 +9,14 @@ line here. Rules never raise for bad data: bad data is a finding.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..findings import Finding
 
-__all__ = ["RULE_MODULES", "PackageView", "Rule", "registered_rules", "rule", "run_rules"]
+__all__ = ["RULE_MODULES", "PackageView", "Rule", "registered_rules", "rule", "run_rules", "text_cells_of", "text_patterns"]
 
 # Modules that define rules. Each imports ``rule`` and ``PackageView`` from this module, so importing
 # them here at module level would be an import cycle (rules -> cell_rules -> rules); registered_rules
@@ -49,6 +50,13 @@ class PackageView(Protocol):
         """
         ...
 
+    def text_cells(self, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
+        """(row, field, field type, cell) of each text cell of ``resource`` (a str in its typed rows) in
+        which ``pattern`` finds a match, in row order. The pattern must mean the same in Python's re
+        and RE2 (the columnar engine searches whole columns with it): a cheap pre-filter, the rule
+        then decides on the cells found."""
+        ...
+
     def file(self, resource: str) -> str:
         """The resource's file path as shown to users (relative to the working directory)."""
         ...
@@ -67,13 +75,17 @@ class Rule:
     check: RuleFunc
     applies: Callable[[PackageView], bool]
     description: str
+    text_pattern: str | None = None  # the rule reads view.text_cells(resource, text_pattern)
 
 
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, *, applies: Callable[[PackageView], bool] = lambda view: True) -> Callable[[RuleFunc], RuleFunc]:
+def rule(code: str, *, applies: Callable[[PackageView], bool] = lambda view: True,
+         text_pattern: str | None = None) -> Callable[[RuleFunc], RuleFunc]:
     """Register ``check`` as the rule ``code``. The first docstring line becomes its description.
+    ``text_pattern``: the pre-filter the rule passes to ``view.text_cells``, declared so the data
+    layer can find those cells in the pass that validates the rows (``text_patterns``).
 
     A rule may yield findings with other codes than its own (one rule, several related codes),
     but each code belongs to one rule.
@@ -83,7 +95,7 @@ def rule(code: str, *, applies: Callable[[PackageView], bool] = lambda view: Tru
         if code in _REGISTRY and _REGISTRY[code].check.__qualname__ != check.__qualname__:
             raise ValueError(f"rule code {code!r} registered twice")
         doc = (check.__doc__ or "").strip().splitlines()
-        _REGISTRY[code] = Rule(code, check, applies, doc[0] if doc else "")
+        _REGISTRY[code] = Rule(code, check, applies, doc[0] if doc else "", text_pattern)
         return check
 
     return decorate
@@ -94,6 +106,32 @@ def registered_rules() -> list[Rule]:
     for module in RULE_MODULES:
         importlib.import_module(module)
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+
+
+class _Rows(Protocol):
+    def rows(self, resource: str) -> list[dict[str, Any]]: ...
+
+    def fields(self, resource: str) -> list[Mapping[str, Any]]: ...
+
+
+def text_cells_of(view: _Rows, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
+    """``view.text_cells`` where the view has it (the validator's does), else the same cells read
+    from ``view.rows`` (a view over rows already in memory)."""
+    finder = getattr(view, "text_cells", None)
+    if finder is not None:
+        yield from finder(resource, pattern)
+        return
+    compiled = re.compile(pattern)
+    types = {str(f.get("name")): str(f.get("type") or "string") for f in view.fields(resource)}
+    for row in view.rows(resource):
+        for name, value in row.items():
+            if name != "__row__" and isinstance(value, str) and compiled.search(value):
+                yield row.get("__row__"), name, types.get(name, "string"), value
+
+
+def text_patterns() -> list[str]:
+    """The text pre-filters of the registered rules (see ``rule``), each once."""
+    return sorted({r.text_pattern for r in registered_rules() if r.text_pattern})
 
 
 def run_rules(view: PackageView) -> Iterator[Finding]:

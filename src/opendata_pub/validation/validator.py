@@ -7,29 +7,32 @@ when the operation itself cannot go on (for example an I/O error on the disk bet
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import InputError
 from ..findings import Finding, Layer, Location, PackageReport, Report, Severity
+from ..packaging.columnar import ScanUnsupported, matching_cells
 from ..packaging.frictionless_io import read_rows
 from ..packaging.package import LocalPackage, find_descriptor, load_descriptor
 from ..progress import NullProgress, Progress
 from .data import check_data
 from .descriptor import ReadableResource, check_descriptor
-from .metadata import check_metadata
-from .rules import run_rules
-from .shacl import check_shacl
-from .target import TargetInfo, check_target
+from .rules import run_rules, text_cells_of, text_patterns
+
+if TYPE_CHECKING:
+    from .target import TargetInfo
 
 __all__ = ["Profile", "validate_package", "validate_packages"]
 
-# Counting lines to size a progress bar costs a fast pass; only worth it for files this large.
+# Smaller files are read before a progress bar would be drawn.
 _PROGRESS_MIN_BYTES = 8 * 1024 * 1024
 
 
@@ -58,6 +61,7 @@ class _View:
     resources: dict[str, ReadableResource]
     encodings: dict[str, str]
     broken: set[str]
+    text_hits: Mapping[str, Mapping[str, list[tuple[int, str, str, str]]]] = field(default_factory=dict)
     _cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def has(self, resource: str) -> bool:
@@ -73,6 +77,34 @@ class _View:
             self._cache[resource] = read_rows(self.root, desc)
         return self._cache[resource]
 
+    def text_cells(self, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
+        """See PackageView: found in the data layer's pass, else column-wise with the columnar
+        engine, else over the cached rows."""
+        if pattern in self.text_hits.get(resource, {}):
+            yield from self.text_hits[resource][pattern]
+            return
+        desc = dict(self.resources[resource].descriptor)
+        if resource in self.encodings:
+            desc["encoding"] = self.encodings[resource]
+        schema = desc.get("schema")
+        if isinstance(schema, Mapping) and "foreignKeys" in schema:  # keys were checked in the data layer
+            desc["schema"] = {k: v for k, v in schema.items() if k != "foreignKeys"}
+        if resource in self._cache or not isinstance(desc.get("path"), str):
+            yield from self._row_text_cells(resource, pattern)
+            return
+        found = matching_cells(self.root, desc, pattern)
+        try:
+            first = next(found, None)
+        except ScanUnsupported:
+            yield from self._row_text_cells(resource, pattern)
+            return
+        if first is not None:
+            yield first
+            yield from found
+
+    def _row_text_cells(self, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
+        yield from text_cells_of(_RowsOnly(self), resource, pattern)
+
     def file(self, resource: str) -> str:
         r = self.resources[resource]
         return display_path(r.paths[0]) if r.paths else resource
@@ -84,18 +116,23 @@ class _View:
         return []
 
 
+@dataclass
+class _RowsOnly:
+    """A view without ``text_cells``: rules.text_cells_of then reads the (cached) rows."""
+
+    view: _View
+
+    def rows(self, resource: str) -> list[dict[str, Any]]:
+        return self.view.rows(resource)
+
+    def fields(self, resource: str) -> list[Mapping[str, Any]]:
+        return self.view.fields(resource)
+
+
 # Data findings after which a resource's rows are not read for the domain rules: the file could not be
 # read, or its schema describes another layout than the file's (its rows would be read off by column).
 _UNREADABLE = frozenset({"encoding-undecodable", "encoding-mismatch", "file-empty", "source-error", "format-error",
                          "encoding-error", "scheme-error", "schema-error", "field-error", "standard-layout-mismatch"})
-
-
-def _count_lines(path: Path) -> int:
-    n = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            n += chunk.count(b"\n")
-    return n
 
 
 def validate_package(
@@ -133,29 +170,17 @@ def validate_package(
     report.checked.append(Layer.DESCRIPTOR.value)
 
     # (b) data
-    def file_of(r: ReadableResource) -> str:
-        return display_path(r.paths[0]) if r.paths else f"{file}:resources[{r.index}]"
-
-    sized: dict[str, int] = {}
-    for r in readable:
-        total = sum(x.stat().st_size for x in r.paths) if r.paths else 0
-        if total >= _PROGRESS_MIN_BYTES:
-            sized[r.name] = _count_lines(r.paths[0])
-            progress.start(r.name, f"{report.name}/{r.name}", sized[r.name])
-
-    def on_row(resource: str, row: int) -> None:
-        if resource in sized and row % 1000 == 0:
-            progress.advance(resource, row)
-
-    try:
-        data_findings, encodings = check_data(readable, package.root, file_of=file_of, on_row=on_row)
-    finally:
-        for name in sized:
-            progress.finish(name)
+    data_findings, encodings, text_hits = _data_layer(readable, package.root, descriptor, file, report.name,
+                                                      progress, rules)
     report.add(data_findings)
     report.checked.append(Layer.DATA.value)
 
-    # (c) publication metadata
+    # (c) publication metadata. The metadata, target and SHACL layers are imported here: rdflib and
+    # pyshacl cost 0.3 s to import, which `--profile none` (a foreign package's data) never needs.
+    from .metadata import check_metadata
+    from .shacl import check_shacl
+    from .target import check_target
+
     if profile is Profile.JP:
         report.add(check_metadata(descriptor, settings, file=file))
         report.checked.append(Layer.METADATA.value)
@@ -165,7 +190,8 @@ def validate_package(
     # (d) domain rules — over resources whose files could be read at all
     if rules:
         broken = {f.resource for f in data_findings if f.resource and f.code in _UNREADABLE}
-        view = _View(report.name, descriptor, package.root, {r.name: r for r in readable}, encodings, broken)
+        view = _View(report.name, descriptor, package.root, {r.name: r for r in readable}, encodings, broken,
+                     text_hits)
         report.add(_safe_rules(view, file))
         report.checked.append(Layer.DOMAIN.value)
 
@@ -175,6 +201,37 @@ def validate_package(
         report.add(check_shacl(package, settings, file=file, encodings=encodings).findings)
         report.checked.append(Layer.SHACL.value)
     return report
+
+
+def _data_layer(readable: list[ReadableResource], root: Path, descriptor: Mapping[str, Any], file: str,
+                name: str, progress: Progress, rules: bool
+                ) -> tuple[list[Finding], dict[str, str], dict[str, dict[str, list[tuple[int, str, str, str]]]]]:
+    """Layer (b), with a progress bar in bytes for each file large enough to wait for."""
+    def file_of(r: ReadableResource) -> str:
+        return display_path(r.paths[0]) if r.paths else f"{file}:resources[{r.index}]"
+
+    sized: set[str] = set()
+    for r in readable:
+        total = sum(x.stat().st_size for x in r.paths) if r.paths and not r.remote else 0
+        if total >= _PROGRESS_MIN_BYTES:
+            sized.add(r.name)
+            progress.start(r.name, f"{name}/{r.name}", total, unit="bytes")
+
+    def on_bytes(resource: str, done: int) -> None:
+        if resource in sized:
+            progress.advance(resource, done)
+
+    try:
+        return check_data(readable, root, file_of=file_of, on_bytes=on_bytes,
+                          text_patterns=text_patterns() if rules else (), profile=_profile_url(descriptor))
+    finally:
+        for resource in sized:
+            progress.finish(resource)
+
+
+def _profile_url(descriptor: Mapping[str, Any]) -> str | None:
+    value = descriptor.get("$schema")
+    return value if isinstance(value, str) else None
 
 
 def _safe_rules(view: _View, file: str) -> Iterable[Finding]:
@@ -196,8 +253,24 @@ def validate_packages(
     allow_remote: bool = False,
     progress: Progress | None = None,
     target: TargetInfo | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """Validate several packages into one report (``target``: see validate_package)."""
-    return Report([validate_package(p, settings, profile=profile, allow_remote=allow_remote, progress=progress,
-                                    target=target)
-                   for p in paths])
+    """Validate several packages into one report (``target``: see validate_package), ``jobs`` at a
+    time in worker processes (validation is mostly Python: threads would wait on one another)."""
+    progress = progress or NullProgress()
+    options: dict[str, Any] = {"profile": profile, "allow_remote": allow_remote, "target": target}
+    if jobs <= 1 or len(paths) < 2:
+        return Report([validate_package(p, settings, progress=progress, **options) for p in paths])
+    progress.start("packages", "パッケージ", len(paths), unit="packages")
+    # spawn, not fork: the parent may hold the columnar engine's threads, which a fork would copy mid-work.
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context) as pool:
+            futures = [pool.submit(validate_package, p, settings, **options) for p in paths]
+            reports = []
+            for done, future in enumerate(futures, start=1):
+                reports.append(future.result())
+                progress.advance("packages", done)
+    finally:
+        progress.finish("packages")
+    return Report(reports)

@@ -18,17 +18,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
+from .formats import FORMATS, MEDIA_TYPES
 from .namespaces import PREFIXES
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "parse", "serialize"]
 
-# Our format names → rdflib's serializer names.
-FORMATS: dict[str, str] = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml"}  # xml: our own writer
-MEDIA_TYPES: dict[str, str] = {
-    "turtle": "text/turtle",
-    "json-ld": "application/ld+json",
-    "xml": "application/rdf+xml",
-}
 _PARSERS: dict[str, str] = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml", "ttl": "turtle",
                             "jsonld": "json-ld", "rdf": "xml", "rdfxml": "xml"}
 
