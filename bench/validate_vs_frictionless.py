@@ -7,9 +7,13 @@ share of bad rows, then runs, each in its own process so peak RSS is the tool's 
     opendata-pub validate DIR --profile none --format json
     frictionless validate DIR/datapackage.json --json
 
-and prints wall time, peak RSS, the error count each reports, and the ratios. Usage:
+and prints wall time, peak RSS, the error count each reports, whether both report the same
+(code, row, field) findings, and the ratios. Each case is timed ``--repeat`` times, best run kept.
+Usage:
 
-    .venv/bin/python bench/validate_vs_frictionless.py --rows 100000 [--bad 0.01] [--dir /tmp/bench-validate]
+    .venv/bin/python bench/validate_vs_frictionless.py                      # 100k and 1M rows, valid and 1% bad
+    .venv/bin/python bench/validate_vs_frictionless.py --rows 18000000 --bad 0 --repeat 1   # ~1 GB: memory
+    .venv/bin/python bench/validate_vs_frictionless.py --rows 18000000 --bad 0 --no-peer    # ours alone
 
 Not a test: the figures go in bench/README.md.
 """
@@ -77,33 +81,53 @@ def run(cmd: list[str]) -> tuple[float, int, str]:
     return time.perf_counter() - start, usage.ru_maxrss // 1024, out
 
 
-def _ours_errors(out: str) -> int:
-    return int(json.loads(out)["summary"]["errors"])
+def best(cmd: list[str], repeat: int) -> tuple[float, int, str]:
+    runs = [run(cmd) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs), runs[0][2]
 
 
-def _frictionless_errors(out: str) -> int:
+def _ours(out: str) -> set[tuple[str, int | None, str | None]]:
     report = json.loads(out)
-    return sum(len(task.get("errors", [])) for task in report.get("tasks", []))
+    return {(f["code"], f["where"].get("row"), f["where"].get("field"))
+            for p in report["packages"] for f in p["findings"] if f["layer"] == "data" and f["severity"] != "info"}
+
+
+def _theirs(out: str) -> set[tuple[str, int | None, str | None]]:
+    report = json.loads(out)
+    return {(e["type"], e.get("rowNumber"), e.get("fieldName") or None)
+            for task in report.get("tasks", []) for e in task.get("errors", [])}
+
+
+def case(folder: Path, rows: int, bad: float, repeat: int, peer: bool) -> str:
+    package = generate(folder, rows, bad)
+    size = (package / "data" / "table.csv").stat().st_size
+    bindir = Path(sys.executable).parent
+    ours = best([str(bindir / "opendata-pub"), "--quiet", "validate", str(package), "--profile", "none",
+                 "--format", "json"], repeat)
+    mine = _ours(ours[2])
+    line = f"| {rows:,} | {size / 1e6:,.0f} MB | {bad:.0%} | {ours[0]:.2f} | {ours[1]} | {len(mine)} |"
+    if not peer:
+        return line + " – | – | – | – | – |"
+    theirs = best([str(bindir / "frictionless"), "validate", str(package / "datapackage.json"), "--json"], repeat)
+    their = _theirs(theirs[2])
+    return (line + f" {theirs[0]:.2f} | {theirs[1]} | {len(their)} | {'yes' if mine == their else 'NO'} |"
+            f" {theirs[0] / ours[0]:.1f}× |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--bad", type=float, default=0.0, help="share of rows with a constraint error")
+    parser.add_argument("--rows", type=int, action="append", help="rows (repeatable; default 100000 and 1000000)")
+    parser.add_argument("--bad", type=float, action="append", help="share of bad rows (repeatable; default 0, 0.01)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-peer", action="store_true", help="run opendata-pub alone (frictionless takes minutes on 1 GB)")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-validate"))
     args = parser.parse_args()
-    package = generate(args.dir, args.rows, args.bad)
-    size = (package / "data" / "table.csv").stat().st_size
-    bindir = Path(sys.executable).parent
-    ours = run([str(bindir / "opendata-pub"), "validate", str(package), "--profile", "none", "--format", "json"])
-    theirs = run([str(bindir / "frictionless"), "validate", str(package / "datapackage.json"), "--json"])
-    print(f"{args.rows:,} rows, {size / 1e6:.1f} MB, bad share {args.bad}")
-    print("| tool | wall s | peak RSS MB | errors |")
-    print("| --- | ---: | ---: | ---: |")
-    print(f"| opendata-pub | {ours[0]:.2f} | {ours[1]} | {_ours_errors(ours[2])} |")
-    print(f"| frictionless | {theirs[0]:.2f} | {theirs[1]} | {_frictionless_errors(theirs[2])} |")
-    print(f"speed ratio (frictionless / opendata-pub): {theirs[0] / ours[0]:.2f}×; "
-          f"memory ratio: {theirs[1] / max(ours[1], 1):.2f}×")
+    print("| rows | size | bad rows | opendata-pub s | RSS MB | findings | frictionless s | RSS MB | findings "
+          "| same findings | speed-up |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |")
+    for rows in args.rows or [100_000, 1_000_000]:
+        for bad in args.bad if args.bad is not None else [0.0, 0.01]:
+            print(case(args.dir, rows, bad, args.repeat, not args.no_peer), flush=True)
 
 
 if __name__ == "__main__":

