@@ -98,17 +98,20 @@ def _theirs(out: str) -> set[tuple[str, int | None, str | None]]:
             for task in report.get("tasks", []) for e in task.get("errors", [])}
 
 
-def case(folder: Path, rows: int, bad: float, repeat: int, peer: bool) -> str:
+def case(folder: Path, rows: int, bad: float, repeat: int, peer: bool, limit: int | None = None) -> str:
     package = generate(folder, rows, bad)
     size = (package / "data" / "table.csv").stat().st_size
     bindir = Path(sys.executable).parent
+    limit_args = ["--limit-errors", str(limit)] if limit else []
     ours = best([str(bindir / "opendata-pub"), "--quiet", "validate", str(package), "--profile", "none",
-                 "--format", "json"], repeat)
+                 "--format", "json", *limit_args], repeat)
     mine = _ours(ours[2])
-    line = f"| {rows:,} | {size / 1e6:,.0f} MB | {bad:.0%} | {ours[0]:.2f} | {ours[1]} | {len(mine)} |"
+    limit_text = f"{limit:,}" if limit else "1,000"
+    line = f"| {rows:,} | {size / 1e6:,.0f} MB | {bad:.0%} | {limit_text} | {ours[0]:.2f} | {ours[1]} | {len(mine)} |"
     if not peer:
         return line + " – | – | – | – | – |"
-    theirs = best([str(bindir / "frictionless"), "validate", str(package / "datapackage.json"), "--json"], repeat)
+    theirs = best([str(bindir / "frictionless"), "validate", str(package / "datapackage.json"), "--json",
+                   *limit_args], repeat)
     their = _theirs(theirs[2])
     return (line + f" {theirs[0]:.2f} | {theirs[1]} | {len(their)} | {'yes' if mine == their else 'NO'} |"
             f" {theirs[0] / ours[0]:.1f}× |")
@@ -119,15 +122,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, action="append", help="rows (repeatable; default 100000 and 1000000)")
     parser.add_argument("--bad", type=float, action="append", help="share of bad rows (repeatable; default 0, 0.01)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--limit-errors", type=int, action="append",
+                        help="also run each bad case with this error limit (both tools; repeatable)")
     parser.add_argument("--no-peer", action="store_true", help="run opendata-pub alone (frictionless takes minutes on 1 GB)")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-validate"))
     args = parser.parse_args()
-    print("| rows | size | bad rows | opendata-pub s | RSS MB | findings | frictionless s | RSS MB | findings "
-          "| same findings | speed-up |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |")
+    print("| rows | size | bad rows | error limit | opendata-pub s | RSS MB | findings | frictionless s | RSS MB "
+          "| findings | same findings | speed-up |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |")
     for rows in args.rows or [100_000, 1_000_000]:
         for bad in args.bad if args.bad is not None else [0.0, 0.01]:
             print(case(args.dir, rows, bad, args.repeat, not args.no_peer), flush=True)
+            for limit in (args.limit_errors or []) if bad else []:
+                print(case(args.dir, rows, bad, args.repeat, not args.no_peer, limit), flush=True)
 
 
 if __name__ == "__main__":

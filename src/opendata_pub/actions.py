@@ -130,17 +130,20 @@ def validate(
     progress: Progress | None = None,
     target: str | None = None,
     jobs: int = 1,
+    limit_errors: int = 1000,
 ) -> Report:
     """Validate packages (default: every package under the configured folder) into one report.
     ``target`` (a portal name from opendata.yaml, a CKAN URL or a folder, as ``publish --to``): also
     what it would refuse that is known without reaching it (CKAN tags and names). ``jobs``: packages
-    validated at a time, each in a worker process."""
+    validated at a time, each in a worker process. ``limit_errors``: row findings per resource (as
+    frictionless's ``--limit-errors``)."""
     from .validation.target import target_info
 
     settings = settings or load_settings()
     info = target_info(target, settings) if target else None
     return validate_packages(resolve_packages(paths, settings), settings, profile=Profile(profile),
-                             allow_remote=allow_remote, progress=progress, target=info, jobs=jobs)
+                             allow_remote=allow_remote, progress=progress, target=info, jobs=jobs,
+                             limit_errors=limit_errors)
 
 
 def describe(path: str | os.PathLike[str], *, encoding: str | None = None) -> Description:

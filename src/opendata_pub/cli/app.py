@@ -247,8 +247,10 @@ def describe(file: Path, fmt: str, encoding: str | None) -> None:
                    "would refuse, without contacting it: CKAN tags and names.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Packages validated in parallel (worker processes).")
+@click.option("--limit-errors", type=click.IntRange(1), default=1000, show_default=True,
+              help="Row findings per resource after which its rows are not checked further (as frictionless).")
 def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: bool, target: str | None,
-             jobs: int) -> None:
+             jobs: int, limit_errors: int) -> None:
     """Validate packages: descriptor, data, publication metadata and domain rules, in one report.
 
     With no PACKAGES, every package under the configured folder (default datapackages/).
@@ -256,7 +258,7 @@ def validate(packages: tuple[Path, ...], fmt: str, profile: str, allow_remote: b
     settings = current_settings()
     with progress_bar() as progress:
         report = actions.validate(packages, settings=settings, profile=profile, allow_remote=allow_remote,
-                                  progress=progress, target=target, jobs=jobs)
+                                  progress=progress, target=target, jobs=jobs, limit_errors=limit_errors)
     if fmt == "json":
         print_json(report.to_dict())
     else:

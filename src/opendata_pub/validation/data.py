@@ -93,6 +93,7 @@ class _DataRun:
     tabular: list[Mapping[str, Any]] = field(default_factory=list)  # resource descriptors for frictionless
     text_patterns: Sequence[str] = ()
     profile: Mapping[str, Any] = field(default_factory=dict)  # the package's $schema: v1 or v2 rules
+    limit_errors: int = 1000  # a resource's row checks stop there, as frictionless's do
     text_hits: dict[str, dict[str, list[tuple[int, str, str, str]]]] = field(default_factory=dict)
 
     def add(self, code: str, message: str, r: ReadableResource, severity: Severity = Severity.ERROR,
@@ -219,7 +220,7 @@ class _DataRun:
             self.add("engine-fallback", f"高速エンジンの対象外のため frictionless で行を検査しました: {outcome.fallback}", r,
                      Severity.INFO, reason=outcome.fallback)
         if left:
-            self._table_errors(validate_tables(root, package, only=left), by_name)
+            self._table_errors(validate_tables(root, package, only=left, limit_errors=self.limit_errors), by_name)
 
     def _columnar(self, root: Path, desc: Mapping[str, Any], package: Mapping[str, Any],
                   on_bytes: Callable[[str, int], None] | None) -> TableOutcome:
@@ -227,6 +228,7 @@ class _DataRun:
             return TableOutcome(fallback="ファイルでない (インラインデータ、または複数ファイル) リソース")
         name = str(desc.get("name"))
         return validate_table(root, desc, package=package, text_patterns=self.text_patterns,
+                              limit_errors=self.limit_errors,
                               on_bytes=(lambda n: on_bytes(name, n)) if on_bytes else None)
 
     def _table_errors(self, errors: list[TableError], by_name: Mapping[str, ReadableResource]) -> None:
@@ -249,13 +251,15 @@ def check_data(
     on_decided: Callable[[str, str], None] | None = None,
     text_patterns: Sequence[str] = (),
     profile: str | None = None,
+    limit_errors: int = 1000,
 ) -> tuple[list[Finding], dict[str, str], dict[str, dict[str, list[tuple[int, str, str, str]]]]]:
     """Check each readable resource's files; return findings, the encodings decided per resource, and
     per resource read to its end by the columnar engine the text cells each of ``text_patterns``
     matches (the domain rules' pre-filters, found in the same pass). ``profile``: the package's
-    ``$schema`` (Data Package v1 or v2 rules for the tables)."""
+    ``$schema`` (Data Package v1 or v2 rules for the tables). ``limit_errors``: row findings per resource
+    (frictionless's limit, 1000 by default)."""
     run = _DataRun(file_of, on_decided, root, text_patterns=text_patterns,
-                   profile={"$schema": profile} if profile else {})
+                   profile={"$schema": profile} if profile else {}, limit_errors=limit_errors)
     for r in resources:
         run.resource(r)
     run.tables(resources, root, on_bytes)

@@ -145,9 +145,11 @@ def validate_package(
     rules: bool = True,
     skip_remote: bool = False,
     target: TargetInfo | None = None,
+    limit_errors: int = 1000,
 ) -> PackageReport:
     """Validate one package (its folder or descriptor file) and return its report. With ``target``,
-    also what that publishing target would refuse, as far as it is known offline (validation/target.py)."""
+    also what that publishing target would refuse, as far as it is known offline (validation/target.py).
+    ``limit_errors``: row findings per resource, after which its rows are not checked further."""
     progress = progress or NullProgress()
     p = Path(path)
     report = PackageReport(path=display_path(p))
@@ -171,20 +173,20 @@ def validate_package(
 
     # (b) data
     data_findings, encodings, text_hits = _data_layer(readable, package.root, descriptor, file, report.name,
-                                                      progress, rules)
+                                                      progress, rules, limit_errors)
     report.add(data_findings)
     report.checked.append(Layer.DATA.value)
 
-    # (c) publication metadata. The metadata, target and SHACL layers are imported here: rdflib and
-    # pyshacl cost 0.3 s to import, which `--profile none` (a foreign package's data) never needs.
-    from .metadata import check_metadata
-    from .shacl import check_shacl
-    from .target import check_target
-
+    # (c) publication metadata. The metadata, target and SHACL layers are imported where they run:
+    # rdflib and pyshacl cost 0.3 s to import, which `--profile none` (a foreign package's data) never needs.
     if profile is Profile.JP:
+        from .metadata import check_metadata
+
         report.add(check_metadata(descriptor, settings, file=file))
         report.checked.append(Layer.METADATA.value)
     if target is not None:
+        from .target import check_target
+
         report.add(check_target(descriptor, target, file=file))
 
     # (d) domain rules — over resources whose files could be read at all
@@ -198,13 +200,15 @@ def validate_package(
     # (e) SHACL — added with the RDF work (validation/shacl.py owns this layer): the package's DCAT-AP 3
     # graph, and evaluation data, against the official DCAT-AP 3.0.1 shapes and vocab/shapes.ttl.
     if profile is Profile.JP:
+        from .shacl import check_shacl
+
         report.add(check_shacl(package, settings, file=file, encodings=encodings).findings)
         report.checked.append(Layer.SHACL.value)
     return report
 
 
 def _data_layer(readable: list[ReadableResource], root: Path, descriptor: Mapping[str, Any], file: str,
-                name: str, progress: Progress, rules: bool
+                name: str, progress: Progress, rules: bool, limit_errors: int
                 ) -> tuple[list[Finding], dict[str, str], dict[str, dict[str, list[tuple[int, str, str, str]]]]]:
     """Layer (b), with a progress bar in bytes for each file large enough to wait for."""
     def file_of(r: ReadableResource) -> str:
@@ -223,7 +227,8 @@ def _data_layer(readable: list[ReadableResource], root: Path, descriptor: Mappin
 
     try:
         return check_data(readable, root, file_of=file_of, on_bytes=on_bytes,
-                          text_patterns=text_patterns() if rules else (), profile=_profile_url(descriptor))
+                          text_patterns=text_patterns() if rules else (), profile=_profile_url(descriptor),
+                          limit_errors=limit_errors)
     finally:
         for resource in sized:
             progress.finish(resource)
@@ -254,11 +259,13 @@ def validate_packages(
     progress: Progress | None = None,
     target: TargetInfo | None = None,
     jobs: int = 1,
+    limit_errors: int = 1000,
 ) -> Report:
     """Validate several packages into one report (``target``: see validate_package), ``jobs`` at a
     time in worker processes (validation is mostly Python: threads would wait on one another)."""
     progress = progress or NullProgress()
-    options: dict[str, Any] = {"profile": profile, "allow_remote": allow_remote, "target": target}
+    options: dict[str, Any] = {"profile": profile, "allow_remote": allow_remote, "target": target,
+                               "limit_errors": limit_errors}
     if jobs <= 1 or len(paths) < 2:
         return Report([validate_package(p, settings, progress=progress, **options) for p in paths])
     progress.start("packages", "パッケージ", len(paths), unit="packages")

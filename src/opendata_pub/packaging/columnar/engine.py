@@ -72,19 +72,37 @@ def validate_table(root: Path, resource: Mapping[str, Any], *, package: Mapping[
                          on_bytes=on_bytes, hash_algorithm=algorithm)
     hits = _TextHits(text_patterns)
     try:
-        for batch in batches:
-            run.batch(batch)
-            hits.batch(probe, batch)
-    except _Limit:
-        return TableOutcome(run.errors[:limit_errors], rows=run.rows)
+        complete = _read(run, hits, batches)
     except ReadFailed as exc:
         return TableOutcome(fallback=f"pyarrow が読めない ({exc})")
     except _Fallback as exc:
         return TableOutcome(fallback=str(exc))
+    if not complete:
+        return TableOutcome(run.errors[:limit_errors], rows=run.rows, text_hits=hits.found)
     source = batches.source
     digest = source.digest.hexdigest() if source is not None and source.digest is not None else None
     run.errors.extend(end_errors(probe, digest, probe.path.stat().st_size))
     return TableOutcome(run.errors, rows=run.rows, text_hits=hits.found)
+
+
+def _read(run: _Run, hits: _TextHits, batches: CsvBatches) -> bool:
+    """Check every batch until the error limit; False when the limit stopped the checks. The text
+    cells the domain rules want are still found in every row: frictionless's limit is not theirs."""
+    stream = iter(batches)
+    for batch in stream:
+        found = _pool().submit(hits.batch, run.probe, batch)  # beside the column checks: both are pyarrow's
+        limited = False
+        try:
+            run.batch(batch)
+        except _Limit:
+            limited = True
+        finally:
+            found.result()
+        if limited:
+            for rest in stream:
+                hits.batch(run.probe, rest)
+            return False
+    return True
 
 
 _POOL: ThreadPoolExecutor | None = None
