@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import OpendataPubError, UsageError
+from ..findings import PackageReport
 from ..progress import NullProgress, Progress
 from ..validation.cache import ValidationCache, default_cache_dir
 from ..validation.validator import validate_package
@@ -111,7 +112,7 @@ def plan_packages(
         raise UsageError("公開するパッケージがありません")
     cache = _cache(settings, target, cache_dir) if use_cache and validate else None
     refused: list[DatasetPlan] = []
-    sources: list[SourcePackage] = []
+    accepted: list[tuple[str | os.PathLike[str], PackageReport | None]] = []
     for p in paths:
         if not validate:
             report = None
@@ -124,10 +125,18 @@ def plan_packages(
                                        reason=f"検証でエラーが {len(report.errors)} 件あります "
                                               f"(opendata-pub validate で確認、--force で公開)"))
             continue
-        sources.append(load_source(p, report=report, settings=settings))
+        accepted.append((p, report))
+    # A static catalog plans a package whose rendered files are as recorded from its content
+    # signature alone (the one the cache just computed): no frictionless, no render. CKAN has no
+    # such shortcut and compares every package with the portal.
+    quick = getattr(target, "plan_unchanged", None)
+    known: dict[str, DatasetPlan] = {}
+    if callable(quick):
+        known = quick([(p, cache.content_of(p) if cache is not None else None) for p, _ in accepted], prune=prune)
+    sources = [load_source(p, report=report, settings=settings) for p, report in accepted if str(p) not in known]
     if sources:
         target.preflight(sources)
-    planned = [target.plan_dataset(s, prune=prune) for s in sources]
+    planned = [target.plan_dataset(s, prune=prune) for s in sources] + list(known.values())
     order = {str(p): i for i, p in enumerate(paths)}
     datasets = sorted(planned + refused, key=lambda d: order.get(d.package, len(order)))
     plan = Plan(target=target.describe(), datasets=datasets, prune=prune)

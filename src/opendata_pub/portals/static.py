@@ -48,6 +48,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -56,10 +57,11 @@ from ..config import Settings
 from ..errors import InputError, UsageError
 from ..folderlock import DEFAULT_TIMEOUT, LOCK_NAME, FolderLock
 from ..inputfile import UnreadableInput, parse_json, read_input_bytes
-from ..inventory import build_inventory
+from ..inventory import INVENTORY_NAME, build_inventory
 from ..packaging.package import LocalPackage, load_package
 from ..packaging.stamp import file_digest
-from ..site import RESERVED_NAMES, render_site
+from ..site import RESERVED_NAMES, render_site, site_names
+from ..validation.cache import content_digest, toolkit_fingerprint, tree_digest
 from .plan import Change, DatasetAction, DatasetPlan, Plan, ResourceAction, ResourcePlan
 from .source import SourcePackage, load_source
 from .target import CATALOG_ENTRY, ConflictError, PreflightError, TransferProgress
@@ -69,6 +71,7 @@ __all__ = [
     "MANIFEST_NAME",
     "Manifest",
     "ManifestEntry",
+    "RenderRecord",
     "StaticTarget",
 ]
 
@@ -130,11 +133,61 @@ class ManifestEntry:
     mtime_ns: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RenderRecord:
+    """What the files of one dataset (or of the catalog level) were rendered from, so that a publish
+    of the same input neither reads the package with frictionless nor renders it again.
+
+    ``key`` is a sha256 over everything the files depend on except the publishers' names the pages
+    show (``names``, a sha256 too; they come from every package, so they are checked once for the
+    whole catalog). ``files`` are the rendered files (relative to the dataset's folder; to the site
+    for the catalog level) and ``outputs`` a sha256 over their paths, sizes and sha256 as the manifest
+    recorded them: a manifest entry changed since (a later write) voids the record."""
+
+    key: str
+    names: str
+    files: tuple[str, ...]
+    outputs: str
+    package: str | None = None  # the package folder (resolved) of a dataset
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"key": self.key, "names": self.names, "outputs": self.outputs,
+                               "files": list(self.files)}
+        if self.package is not None:
+            out["package"] = self.package
+        return out
+
+    @classmethod
+    def from_json(cls, raw: Any) -> RenderRecord | None:
+        """The record, or None when it is not one (a record is only a shortcut: never an error)."""
+        try:
+            files = tuple(str(f) for f in raw["files"])
+            package = raw.get("package")
+            record = cls(str(raw["key"]), str(raw["names"]), files, str(raw["outputs"]),
+                         None if package is None else str(package))
+        except (KeyError, TypeError, AttributeError):
+            return None
+        return record if all(_safe_rel(f) for f in files) else None
+
+
+def _outputs(files: Mapping[str, ManifestEntry], rels: Sequence[str]) -> str | None:
+    """sha256 over the manifest's record of ``rels``; None when one is missing."""
+    h = hashlib.sha256()
+    for rel in sorted(rels):
+        e = files.get(rel)
+        if e is None:
+            return None
+        h.update(f"{rel}\0{e.size}\0{e.sha256}\n".encode())
+    return h.hexdigest()
+
+
 @dataclass(slots=True)
 class Manifest:
-    """What opendata-pub wrote into a site folder: relative path → sha256, size, mtime."""
+    """What opendata-pub wrote into a site folder: relative path → sha256, size, mtime; and per dataset
+    (and for the catalog level, under CATALOG_ENTRY) what its files were rendered from."""
 
     files: dict[str, ManifestEntry] = field(default_factory=dict)
+    rendered: dict[str, RenderRecord] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> Manifest | None:
@@ -164,7 +217,10 @@ class Manifest:
         except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(f"opendata-pub の記録 (manifest) が壊れています: {exc}", path=str(path),
                              hint="フォルダの中身を確かめてください。記録を捨てて公開し直すなら、このファイルを消して --force") from exc
-        return cls(files)
+        rendered = data.get("rendered")
+        records = {str(k): r for k, v in (rendered.items() if isinstance(rendered, dict) else ())
+                   if (r := RenderRecord.from_json(v)) is not None}
+        return cls(files, records)
 
     def to_bytes(self) -> bytes:
         """JSON with one line per file (readable, and a diff shows which files changed)."""
@@ -177,10 +233,23 @@ class Manifest:
         head = {"generator": "opendata-pub", "version": MANIFEST_VERSION, "note": _NOTE}
         text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]  # without the closing "\n}"
         body = ",\n".join(lines)
-        return (text + ',\n "files": {\n' + body + ("\n" if body else "") + " }\n}\n").encode("utf-8")
+        out = text + ',\n "files": {\n' + body + ("\n" if body else "") + " }"
+        if self.rendered:
+            rendered = ",\n".join(f"  {json.dumps(name, ensure_ascii=False)}: "
+                                  f"{json.dumps(r.to_json(), ensure_ascii=False)}"
+                                  for name, r in sorted(self.rendered.items()))
+            out += ',\n "rendered": {\n' + rendered + "\n }"
+        return (out + "\n}\n").encode("utf-8")
 
     def datasets(self) -> set[str]:
         return {top for rel in self.files if (top := _top(rel)) is not None}
+
+    def by_dataset(self) -> dict[str | None, list[str]]:
+        """The files by dataset (None: the catalog level), each list sorted."""
+        out: dict[str | None, list[str]] = {}
+        for rel in sorted(self.files):
+            out.setdefault(_top(rel), []).append(rel)
+        return out
 
 
 def _read_manifest(root: Path) -> bytes | None:
@@ -202,6 +271,50 @@ def _ignorable(name: str) -> bool:
     """Files of ours that are not site content: the lock, the validation cache, and temporary files of
     an interrupted write."""
     return name in (LOCK_NAME, _CACHE_FOLDER) or temp_target(name) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# what a dataset's files are rendered from (RenderRecord)
+
+# Bump when what a key covers changes: every record then misses once.
+RECORD_FORMAT = 1
+_SITE_ASSETS = Path(__file__).resolve().parent.parent / "site" / "assets"
+
+
+@lru_cache(maxsize=1)
+def _render_fingerprint() -> str:
+    """The toolkit (code, vocabularies, library versions: validation.cache) and the site's templates,
+    CSS and scripts, which the toolkit's fingerprint leaves out."""
+    return _sha(f"{toolkit_fingerprint()}\0{tree_digest(_SITE_ASSETS, None)}".encode())
+
+
+def _render_context(settings: Settings) -> str:
+    """What of the settings and the toolkit every rendered file can depend on: the catalog (title,
+    base URL, operator …), the publishers, and where the inventory is read from."""
+    parts = [RECORD_FORMAT, _render_fingerprint(), repr(settings.catalog), [repr(p) for p in settings.publishers],
+             str(settings.packages_path)]
+    return _sha(json.dumps(parts).encode())
+
+
+def _inventory_digest(settings: Settings) -> str:
+    """The inventory file's bytes (the datasets without a package, the reported counts)."""
+    path = settings.packages_path / INVENTORY_NAME
+    try:
+        return _sha(path.read_bytes())
+    except FileNotFoundError:
+        return "none"
+    except OSError as exc:  # the render reports it; here it only must not match a readable file
+        return f"unreadable {exc.errno}"
+
+
+def _names_digest(names: Mapping[str, str]) -> str:
+    return _sha(json.dumps(sorted(names.items())).encode())
+
+
+def _folder_of(path: str | os.PathLike[str]) -> Path:
+    """The package folder of ``path`` (a folder or a descriptor file), as ``load_package`` finds it."""
+    p = Path(path)
+    return p if p.is_dir() else p.parent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,6 +350,19 @@ class StaticTarget:
         self._adopt: dict[str, ManifestEntry] = {}  # unchanged files to (re)record in the manifest
         self._frozen = False  # a saved plan is being applied: the render is fixed
         self._wrote = False  # this apply wrote or deleted something
+        # The fast path (RenderRecord): what this run rendered, and what it planned from records.
+        self._context: str | None = None  # _render_context of the settings; None: no records kept
+        self._contents: dict[Path, str] = {}  # resolved package folder → content signature
+        self._quick: dict[str, DatasetPlan] = {}  # datasets planned from their record, not rendered
+        self._recorded: dict[str, tuple[int, str]] = {}  # their files (and the catalog's): size, sha256
+        self._demoted: set[str] = set()  # quick datasets rendered after all (the publishers' names changed)
+        self._rendered_keys: dict[str, tuple[str, str]] = {}  # dataset rendered now → key, package folder
+        self._names: str | None = None  # the publishers' names digest of this run's pages
+        self._catalog_key: str | None = None
+        self._catalog_quick: RenderRecord | None = None  # the catalog level is as recorded: not rendered
+        self._full = False  # render every package (a saved plan is checked against a full render)
+        self._site_sha: dict[str, str] = {}
+        self._index: dict[str | None, list[str]] | None = None  # the manifest's files by dataset
 
     def is_published(self, name: str) -> bool:
         """Whether the folder's manifest lists files of dataset ``name`` (read without the lock:
@@ -283,10 +409,7 @@ class StaticTarget:
             raise UsageError(f"{root}: パッケージのフォルダ {packages} の中には静的カタログを書けません",
                              hint="--to site/ のように、パッケージの外のフォルダを指定してください")
         for s in sources:
-            pkg = s.path.resolve()
-            if root == pkg or pkg in root.parents or root in pkg.parents:
-                raise UsageError(f"{root}: パッケージ {pkg} と重なるフォルダには静的カタログを書けません",
-                                 hint="パッケージの外の、サイト専用のフォルダを指定してください")
+            self._check_overlap(s.path.resolve())
         if not self._manifest_loaded:
             if root.is_dir() and not self._folder_lock.held:
                 self._lock_folder()
@@ -301,8 +424,15 @@ class StaticTarget:
                 self._manifest = None  # --force: nothing in the folder counts as ours
                 self._saved_manifest = None
             self._manifest_loaded = True
+            self._index = None
         if self._manifest is None and self._occupied() and not self.force:
             raise self._not_ours()
+
+    def _check_overlap(self, pkg: Path) -> None:
+        root = self.root
+        if root == pkg or pkg in root.parents or root in pkg.parents:
+            raise UsageError(f"{root}: パッケージ {pkg} と重なるフォルダには静的カタログを書けません",
+                             hint="パッケージの外の、サイト専用のフォルダを指定してください")
 
     def _lock_folder(self) -> None:
         """Take the folder's lock (held from here to the manifest written back, module doc).
@@ -375,16 +505,32 @@ class StaticTarget:
 
     # -- rendering --------------------------------------------------------------------------------
     def _render(self, prune: bool) -> None:
-        """The whole site for this run's packages plus the datasets kept on the site."""
+        """The site for this run's packages plus the datasets kept on the site: the folders of the
+        packages planned from ``sources`` (not of those planned from their record, nor of kept ones,
+        whose files are not written) and the catalog level, unless that is as recorded too."""
         sources = self._sources or []
         on_site = self._manifest.datasets() if self._manifest is not None else set()
-        names = {s.name for s in sources}
+        names = {s.name for s in sources} | set(self._quick)
         keep = (set() if prune else on_site - names) | (self._keep_also & on_site - names)
-        key = (tuple(sorted((s.name, str(s.path)) for s in sources)), tuple(sorted(keep)))
+        key = (tuple(sorted((s.name, str(s.path)) for s in sources)), tuple(sorted(keep)), tuple(sorted(self._quick)))
         if key == self._render_key:
             return
-        packages = [LocalPackage(root=s.path, descriptor_path=s.descriptor_path, descriptor=s.descriptor)
-                    for s in sources]
+        kept, notes = self._kept_copies(keep)
+        keys = self._source_keys(sources)
+        self._catalog_key = self._catalog_key_of(keys, kept)
+        record = self._manifest.rendered.get(CATALOG_ENTRY) if self._manifest is not None else None
+        if record is not None and not sources and self._quick_catalog(record):
+            self._site, self._site_sha, self._names = {}, {}, record.names
+            self._catalog_quick, self._demoted, self._rendered_keys = record, set(), {}
+        else:
+            self._render_all(sources, kept, keys)
+        self._published = names
+        self._kept = {p.name for p in kept}
+        self._kept_notes = notes
+        self._render_key = key
+
+    def _kept_copies(self, keep: set[str]) -> tuple[list[LocalPackage], list[str]]:
+        """The kept datasets' packages as copied into the folder, and notes on those left out."""
         kept: list[LocalPackage] = []
         notes: list[str] = []
         for name in sorted(keep):
@@ -398,15 +544,99 @@ class StaticTarget:
                 notes.append(f"データセット {name} のサイトの datapackage.json の名前が {copy.name} のため一覧から外れます")
                 continue
             kept.append(copy)
+        return kept, notes
+
+    def _render_all(self, sources: Sequence[SourcePackage], kept: list[LocalPackage],
+                    keys: Mapping[str, str]) -> None:
+        """Render the catalog level from every package, and the folders of ``sources`` and of the
+        quick datasets whose pages would now show other publishers' names."""
+        packages = [LocalPackage(root=s.path, descriptor_path=s.descriptor_path, descriptor=s.descriptor)
+                    for s in sources]
+        packages += [load_package(self._quick[n].package) for n in sorted(self._quick)]
         everything = packages + kept
         inventory = build_inventory(self.settings, everything)
-        self._site = render_site(everything, self.settings, inventory, rdf=self._rdf)
-        self._published = names
-        self._kept = {p.name for p in kept}
-        self._kept_notes = notes
-        self._render_key = key
-        self._disk.clear()
-        self._adopt.clear()
+        self._names = _names_digest(site_names(everything, self.settings, inventory))
+        records = self._manifest.rendered if self._manifest is not None else {}
+        self._demoted = {n for n in self._quick if records[n].names != self._names}
+        pages = {s.name for s in sources} | self._demoted
+        self._site = render_site(everything, self.settings, inventory, rdf=self._rdf, pages=pages)
+        self._site_sha = {}
+        self._catalog_quick = None
+        self._rendered_keys = {s.name: (keys[s.name], str(s.path.resolve())) for s in sources if s.name in keys}
+        for n in self._demoted:
+            self._rendered_keys[n] = (records[n].key, records[n].package or "")
+
+    def _source_keys(self, sources: Sequence[SourcePackage]) -> dict[str, str]:
+        """Each source's key (its content signature under this run's settings and toolkit), taken
+        before it is rendered: a package changed meanwhile is then rendered again next time."""
+        if self._rdf is not None:
+            return {}
+        if self._context is None:
+            self._context = _render_context(self.settings)
+        out: dict[str, str] = {}
+        for s in sources:
+            folder = s.path.resolve()
+            digest = self._contents.get(folder) or content_digest(folder)
+            if digest is not None:
+                self._contents[folder] = digest
+                out[s.name] = _sha(f"{self._context}\0{digest}".encode())
+        return out
+
+    def _catalog_key_of(self, keys: Mapping[str, str], kept: Sequence[LocalPackage]) -> str | None:
+        """The catalog level's key: the settings and toolkit, the inventory file, every listed
+        dataset's key, and the files of the kept datasets as they are in the folder."""
+        if self._context is None or self._rdf is not None:
+            return None
+        listed = dict(keys)
+        records = self._manifest.rendered if self._manifest is not None else {}
+        for name in self._quick:
+            listed[name] = records[name].key
+        if self._sources is not None and any(s.name not in listed for s in self._sources):
+            return None
+        index = self._files_by_dataset()
+        copies = [[p.name, [[rel, self._current(rel)] for rel in index.get(p.name, ())]] for p in kept]
+        parts = [self._context, _inventory_digest(self.settings), sorted(listed.items()), copies]
+        return _sha(json.dumps(parts).encode())
+
+    def _quick_catalog(self, record: RenderRecord) -> bool:
+        """Whether the catalog level is as recorded: same key, every quick dataset rendered with the
+        recorded publishers' names, its files in the folder as written."""
+        if self._full or self._catalog_key is None or record.key != self._catalog_key or self._manifest is None:
+            return False
+        if any(self._manifest.rendered[n].names != record.names for n in self._quick):
+            return False
+        return self._as_recorded(list(record.files), record.outputs)
+
+    def _as_recorded(self, files: list[str], outputs: str) -> bool:
+        """The files are in the manifest as the record says, and in the folder as the manifest says."""
+        assert self._manifest is not None
+        if not files or _outputs(self._manifest.files, files) != outputs:
+            return False
+        for rel in files:
+            e = self._manifest.files[rel]
+            if self._current(rel) != (e.size, e.sha256):
+                return False
+        for rel in files:
+            e = self._manifest.files[rel]
+            self._recorded[rel] = (e.size, e.sha256)
+        return True
+
+    def _files_by_dataset(self) -> dict[str | None, list[str]]:
+        """The manifest's files by dataset, computed once per plan (a lookup per dataset would cost
+        the whole manifest each time: quadratic in a catalog of thousands)."""
+        if self._index is None:
+            self._index = self._manifest.by_dataset() if self._manifest is not None else {}
+        return self._index
+
+    def _want(self, rel: str) -> tuple[int, str] | None:
+        """(size, sha256) this run's site has for ``rel``: rendered, or as recorded."""
+        data = self._site.get(rel)
+        if data is None:
+            return self._recorded.get(rel)
+        sha = self._site_sha.get(rel)
+        if sha is None:
+            sha = self._site_sha[rel] = _sha(data)
+        return len(data), sha
 
     @property
     def files(self) -> Mapping[str, bytes]:
@@ -418,7 +648,7 @@ class StaticTarget:
         """The folder may take the site; package names make folder names."""
         self.check_folder(sources)
         problems = []
-        seen: dict[str, str] = {}
+        seen: dict[str, str] = {name: d.package for name, d in self._quick.items()}
         for s in sources:
             if s.name in seen:
                 problems.append(f"データセット名 {s.name} が二つのパッケージで使われています ({seen[s.name]}, {s.path})")
@@ -437,18 +667,67 @@ class StaticTarget:
         self._keep_also = set()
         self._render_key = None
 
+    def plan_unchanged(self, packages: Sequence[tuple[str | os.PathLike[str], str | None]], *, prune: bool
+                       ) -> dict[str, DatasetPlan]:
+        """The plans of the packages whose dataset needs no render, by ``str(path)``; the engine asks
+        before reading any package for publishing (the others go through ``plan_dataset``).
+
+        ``packages`` are (path, content signature: ``ValidationCache.content_of``, or None to hash
+        the package here). A package is unchanged when the manifest's RenderRecord for its folder has
+        the same key (content, settings, toolkit) and its files are in the folder as recorded; its
+        plan is then made from the manifest alone. Starts a new plan: what an earlier one decided is
+        forgotten."""
+        self.check_folder()
+        self._quick, self._recorded, self._contents, self._render_key = {}, {}, {}, None
+        self._full, self._demoted, self._rendered_keys, self._catalog_quick = False, set(), {}, None
+        if self._rdf is not None:  # a graph given by the caller cannot be keyed: render everything
+            return {}
+        self._context = _render_context(self.settings)
+        records = self._manifest.rendered if self._manifest is not None else {}
+        by_folder: dict[str, list[str]] = {}
+        for name, rec in records.items():
+            if rec.package is not None:
+                by_folder.setdefault(rec.package, []).append(name)
+        out: dict[str, DatasetPlan] = {}
+        for path, content in packages:
+            folder = _folder_of(path)
+            resolved = folder.resolve()
+            self._check_overlap(resolved)
+            digest = content if content is not None else content_digest(resolved)
+            if digest is None:
+                continue
+            self._contents[resolved] = digest
+            key = _sha(f"{self._context}\0{digest}".encode())
+            found = [n for n in by_folder.get(str(resolved), ()) if records[n].key == key]
+            if len(found) == 1 and found[0] not in self._quick:
+                plan = self._quick_plan(found[0], records[found[0]], folder, prune)
+                if plan is not None:
+                    self._quick[found[0]] = out[str(path)] = plan
+        return out
+
+    def _quick_plan(self, name: str, record: RenderRecord, folder: Path, prune: bool) -> DatasetPlan | None:
+        """A dataset's plan from its record, when its files are in the folder as recorded."""
+        files = [f"{name}/{f}" for f in record.files]
+        if not self._as_recorded(files, record.outputs):
+            return None
+        return self._dataset_plan(name, str(folder), sorted(files, key=_write_order), prune, source=None)
+
     def plan_dataset(self, source: SourcePackage, *, prune: bool) -> DatasetPlan:
         if self._sources is None or all(s.path != source.path for s in self._sources):
             self.preflight([*(self._sources or []), source])
         self._render(prune)
-        name = source.name
-        plan = DatasetPlan(name=name, package=str(source.path), action=DatasetAction.UNCHANGED, source=source)
-        produced = sorted((rel for rel in self._site if _top(rel) == name), key=_write_order)
+        produced = sorted((rel for rel in self._site if _top(rel) == source.name), key=_write_order)
+        return self._dataset_plan(source.name, str(source.path), produced, prune, source=source)
+
+    def _dataset_plan(self, name: str, package: str, produced: list[str], prune: bool, *,
+                      source: SourcePackage | None) -> DatasetPlan:
+        plan = DatasetPlan(name=name, package=package, action=DatasetAction.UNCHANGED, source=source)
         plan.resources = [self._file_plan(rel) for rel in produced]
         plan.resources += self._stale(name, set(produced), prune)
         plan.order = produced
-        plan.desired = {"folder": name, "files": len(produced), "bytes": sum(len(self._site[r]) for r in produced)}
-        _settle(plan, new=self._owned_any(name + "/") is None)
+        plan.desired = {"folder": name, "files": len(produced),
+                        "bytes": sum(w[0] for r in produced if (w := self._want(r)) is not None)}
+        _settle(plan, new=self._owned_any(name) is None)
         return plan
 
     def apply_dataset(self, plan: DatasetPlan, source: SourcePackage, *, progress: TransferProgress
@@ -458,14 +737,14 @@ class StaticTarget:
         return self._apply(plan, progress)
 
     # -- planning helpers -------------------------------------------------------------------------
-    def _owned_any(self, prefix: str) -> str | None:
-        if self._manifest is None:
-            return None
-        return next((rel for rel in self._manifest.files if rel.startswith(prefix)), None)
+    def _owned_any(self, name: str) -> str | None:
+        """A file of dataset ``name`` in the manifest, if it has one."""
+        return next(iter(self._files_by_dataset().get(name, ())), None)
 
     def _file_plan(self, rel: str) -> ResourcePlan:
-        data = self._site[rel]
-        size, sha = len(data), _sha(data)
+        want = self._want(rel)
+        assert want is not None
+        size, sha = want
         desired = {"path": rel, "mediaType": _media_type(rel), "size": size, "sha256": sha}
         now = self._current(rel)
         if now is None:
@@ -487,8 +766,9 @@ class StaticTarget:
         if self._manifest is None:
             return []
         out = []
-        for rel, owned in sorted(self._manifest.files.items()):
-            if rel in produced or _top(rel) != dataset:
+        for rel in self._files_by_dataset().get(dataset, ()):
+            owned = self._manifest.files[rel]
+            if rel in produced:
                 continue
             now = self._current(rel)
             if now is None:
@@ -534,6 +814,11 @@ class StaticTarget:
         if self._render_key != key:
             plan.datasets = [self.plan_dataset(d.source, prune=plan.prune) if d.source is not None else d
                              for d in plan.datasets]
+        if self._demoted:  # planned from their record, but their pages now show other names
+            plan.datasets = [self._dataset_plan(d.name, d.package, sorted(
+                (rel for rel in self._site if _top(rel) == d.name), key=_write_order), plan.prune, source=None)
+                if d.source is None and d.name in self._demoted and self._quick.get(d.name) is d else d
+                for d in plan.datasets]
         return entry
 
     def _catalog_entry(self, plan: Plan) -> DatasetPlan:
@@ -546,7 +831,10 @@ class StaticTarget:
         refused = {d.name for d in plan.refused} & on_site
         self._keep_also = refused
         self._render(prune)
-        produced = sorted((rel for rel in self._site if _top(rel) is None), key=_write_order)
+        if self._catalog_quick is not None:
+            produced = sorted(self._catalog_quick.files, key=_write_order)
+        else:
+            produced = sorted((rel for rel in self._site if _top(rel) is None), key=_write_order)
         entry = DatasetPlan(name=CATALOG_ENTRY, package=str(self.root), action=DatasetAction.UNCHANGED)
         entry.resources = [self._file_plan(rel) for rel in produced]
         entry.resources += self._stale(None, set(produced), prune)
@@ -585,6 +873,8 @@ class StaticTarget:
         self._sources = [load_source(d.package, settings=self.settings) for d in entries]
         self.check_folder(self._sources)
         self._render_key = None
+        self._quick, self._recorded, self._full = {}, {}, True
+        self._context = None if self._rdf is not None else _render_context(self.settings)
         kept = set(catalog.desired.get("kept") or [])
         self._keep_also = kept
         self._render(plan.prune)
@@ -612,8 +902,8 @@ class StaticTarget:
         problems = []
         for rp in d.resources:
             if rp.desired is not None:
-                data = self._site.get(rp.name)
-                if data is None or _sha(data) != rp.desired.get("sha256"):
+                planned = self._want(rp.name)
+                if planned is None or planned[1] != rp.desired.get("sha256"):
                     problems.append(f"{rp.name}: パッケージが計画の後で変わりました")
                     continue
             if rp.action is ResourceAction.KEEP or (not strict and rp.action is ResourceAction.UNCHANGED):
@@ -715,6 +1005,7 @@ class StaticTarget:
         assert self._manifest is not None and rp.desired is not None
         with self._lock:
             self._manifest.files[rp.name] = ManifestEntry(rp.desired["sha256"], rp.desired["size"], st.st_mtime_ns)
+            self._index = None
         self._disk[rp.name] = (rp.desired["size"], rp.desired["sha256"])
 
     def _delete(self, rp: ResourcePlan) -> None:
@@ -724,6 +1015,7 @@ class StaticTarget:
         assert self._manifest is not None
         with self._lock:
             self._manifest.files.pop(rp.name, None)
+            self._index = None
         self._remove_empty(path.parent)
 
     def _remove_empty(self, folder: Path) -> None:
@@ -761,21 +1053,64 @@ class StaticTarget:
         only for that, not merely to refresh the mtimes it caches (a touched or copied site is hashed
         again until the next real change)."""
         with self._lock:
-            if self._manifest is None or self._frozen:
+            if self._manifest is None:
                 return
             owners_changed = False
-            for rel, entry in self._adopt.items():
+            for rel, entry in ({} if self._frozen else self._adopt).items():
                 if rel in self._site and self._disk.get(rel) == (entry.size, entry.sha256) \
                         and _sha(self._site[rel]) == entry.sha256:
                     old = self._manifest.files.get(rel)
                     owners_changed |= old is None or (old.sha256, old.size) != (entry.sha256, entry.size)
                     self._manifest.files[rel] = entry
-            for rel in [r for r in self._manifest.files if r not in self._site]:
+            for rel in [r for r in self._manifest.files if r not in self._site and not self._frozen]:
                 if self._disk.get(rel, ()) is None:
                     del self._manifest.files[rel]
                     owners_changed = True
+            self._index = None
+            # A record only refreshed (the same files under another key: a subset published, a
+            # dataset kept) is no reason to rewrite the manifest; a missing one is.
+            owners_changed |= self._update_records()
             if self._wrote or owners_changed:
                 self._save_locked()
+
+    def _update_records(self) -> bool:
+        """A RenderRecord for each dataset (and the catalog level) rendered in this run whose files
+        are now in the folder and the manifest as rendered; records of datasets gone from the site are
+        dropped. Whether a record was added or dropped (a record replaced is saved with the next write)."""
+        assert self._manifest is not None
+        manifest, changed = self._manifest, False
+        index = self._files_by_dataset()
+        for name in [n for n in manifest.rendered if n != CATALOG_ENTRY and n not in index]:
+            del manifest.rendered[name]
+            changed = True
+        if self._names is None:
+            return changed
+        rendered: dict[str | None, list[str]] = {}
+        for rel in self._site:
+            rendered.setdefault(_top(rel), []).append(rel)
+        todo: list[tuple[str, str, str | None]] = [(n, key, pkg) for n, (key, pkg) in self._rendered_keys.items()]
+        if self._catalog_key is not None and self._catalog_quick is None:
+            todo.append((CATALOG_ENTRY, self._catalog_key, None))
+        for name, key, package in todo:
+            files = rendered.get(None if name == CATALOG_ENTRY else name, [])
+            record = self._record(name, key, package, files)
+            if record is not None and manifest.rendered.get(name) != record:
+                changed |= name not in manifest.rendered
+                manifest.rendered[name] = record
+        return changed
+
+    def _record(self, name: str, key: str, package: str | None, files: list[str]) -> RenderRecord | None:
+        """The record of ``files`` as rendered, when the folder and the manifest hold them so."""
+        assert self._manifest is not None and self._names is not None
+        for rel in files:
+            want, owned = self._want(rel), self._manifest.files.get(rel)
+            if owned is None or self._disk.get(rel) != want or (owned.size, owned.sha256) != want:
+                return None
+        outputs = _outputs(self._manifest.files, files)
+        if not files or outputs is None:
+            return None
+        prefix = "" if name == CATALOG_ENTRY else name + "/"
+        return RenderRecord(key, self._names, tuple(sorted(rel[len(prefix):] for rel in files)), outputs, package)
 
     def remove_stale_temps(self) -> list[Path]:
         """Temporary files a killed publish left beside the site's files (``atomicfile``), removed.

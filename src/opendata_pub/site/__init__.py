@@ -1,6 +1,7 @@
 """The static open-data catalog: the whole site as ``{relative path: bytes}``.
 
-    render_site(packages, settings, inventory=None, *, rdf=None) -> dict[str, bytes]
+    render_site(packages, settings, inventory=None, *, rdf=None, pages=None) -> dict[str, bytes]
+    site_names(packages, settings, inventory=None) -> dict[str, str]   what pages show for publishers
     write_site(files, folder) -> list[Path]      a plain writer for tests and previews
 
 For municipalities without CKAN: an ``index.html`` in Japanese with a filter that needs no server,
@@ -14,6 +15,6 @@ under ``site/assets``.
 
 from __future__ import annotations
 
-from .render import RESERVED_NAMES, render_site, write_site
+from .render import RESERVED_NAMES, render_site, site_names, write_site
 
-__all__ = ["RESERVED_NAMES", "render_site", "write_site"]
+__all__ = ["RESERVED_NAMES", "render_site", "site_names", "write_site"]

@@ -27,7 +27,7 @@ helper for tests).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -49,7 +49,7 @@ from .index_page import index_page
 from .listed_page import LISTED_FOLDER, listed_page, listed_page_path
 from .preview_page import preview_page
 
-__all__ = ["RESERVED_NAMES", "render_site", "write_site"]
+__all__ = ["RESERVED_NAMES", "render_site", "site_names", "write_site"]
 
 # The site's own top-level names: a package may not be called one of these.
 RESERVED_NAMES = frozenset({"assets", "opendata-list", LISTED_FOLDER, "index.html", "catalog.ttl", "catalog.jsonld"})
@@ -62,8 +62,13 @@ def _add(files: dict[str, bytes], path: str, data: bytes) -> None:
 
 
 def render_site(packages: Sequence[LocalPackage], settings: Settings, inventory: Inventory | None = None, *,
-                rdf: Any = None) -> dict[str, bytes]:
+                rdf: Any = None, pages: Collection[str] | None = None) -> dict[str, bytes]:
     """Every file of the static catalog as ``{relative posix path: bytes}``, sorted by path.
+
+    ``pages``: the names of the packages whose own folders (pages, copies, RDF) to render; the
+    catalog-level files are always rendered, from every package. None renders every folder. A
+    package folder's bytes are the same whichever others are rendered with it (a publish renders
+    only the packages that changed).
 
     ``inventory`` adds the datasets without a package and the reported counts (its packaged entries
     are rebuilt from ``packages``, so the two cannot disagree). ``rdf`` is an ``rdflib.Graph``, or a
@@ -73,7 +78,7 @@ def render_site(packages: Sequence[LocalPackage], settings: Settings, inventory:
     hold (a lone surrogate, which a JSON or YAML escape can write; ``validate`` reports it first).
     """
     try:
-        return _render_site(packages, settings, inventory, rdf=rdf)
+        return _render_site(packages, settings, inventory, rdf=rdf, pages=pages)
     except UnicodeEncodeError as exc:
         text = exc.object if isinstance(exc.object, str) else ""
         context = text[max(0, exc.start - 30): exc.end + 30]
@@ -136,13 +141,27 @@ def _package_pages(pkg: LocalPackage, entry: InventoryEntry, site: SiteContext, 
          dataset_page(pkg, entry, shown, site, evaluation_section(tables), rdf_links=bool(rdf)))
 
 
-def _render_site(packages: Sequence[LocalPackage], settings: Settings, inventory: Inventory | None = None, *,
-                 rdf: Any = None) -> dict[str, bytes]:
-    pkgs = sorted(packages, key=lambda p: p.name)
+def _entries(pkgs: Sequence[LocalPackage], settings: Settings, inventory: Inventory | None
+             ) -> tuple[list[InventoryEntry], list[InventoryEntry], dict[str, str]]:
+    """The packages' entries (in the order of ``pkgs``), the inventory's other entries, and the
+    publishers' names every page shows."""
     seen = _check_names(pkgs)
     packaged = [entry_from_package(p, settings) for p in pkgs]
     others = [e for e in (inventory.unpackaged() if inventory else ()) if e.id not in seen]
-    names = _publisher_names(settings, (*packaged, *others))
+    return packaged, others, _publisher_names(settings, (*packaged, *others))
+
+
+def site_names(packages: Sequence[LocalPackage], settings: Settings, inventory: Inventory | None = None
+               ) -> dict[str, str]:
+    """Publisher code → name, as every page of ``render_site(packages, settings, inventory)`` shows
+    them: a package folder's bytes depend on the other packages only through these."""
+    return _entries(sorted(packages, key=lambda p: p.name), settings, inventory)[2]
+
+
+def _render_site(packages: Sequence[LocalPackage], settings: Settings, inventory: Inventory | None = None, *,
+                 rdf: Any = None, pages: Collection[str] | None = None) -> dict[str, bytes]:
+    pkgs = sorted(packages, key=lambda p: p.name)
+    packaged, others, names = _entries(pkgs, settings, inventory)
     full = Inventory(tuple(packaged) + tuple(others), inventory.reported if inventory else (), names)
     site = SiteContext(settings, names)
 
@@ -150,7 +169,8 @@ def _render_site(packages: Sequence[LocalPackage], settings: Settings, inventory
     _add(files, "assets/style.css", asset("style.css"))
     _add(files, "assets/filter.js", asset("filter.js"))
     for pkg, entry in zip(pkgs, packaged):
-        _package_pages(pkg, entry, site, files)
+        if pages is None or pkg.name in pages:
+            _package_pages(pkg, entry, site, files)
     pages = {e.id: path for e in others if (path := listed_page_path(e)) is not None}
     for e in others:
         if e.id in pages:

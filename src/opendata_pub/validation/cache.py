@@ -42,6 +42,7 @@ __all__ = [
     "ValidateFn",
     "ValidationCache",
     "cached_validate",
+    "content_digest",
     "default_cache_dir",
     "toolkit_fingerprint",
 ]
@@ -81,10 +82,11 @@ def toolkit_fingerprint() -> str:
 TOOLKIT_ROOT = Path(__file__).resolve().parent.parent  # the opendata_pub package
 
 
-def tree_digest(root: Path) -> str:
-    """sha256 over the names and contents of the files under ``root`` that can decide a report."""
+def tree_digest(root: Path, suffixes: tuple[str, ...] | None = _TOOLKIT_SUFFIXES) -> str:
+    """sha256 over the names and contents of the files under ``root`` that can decide a report (those
+    ending in ``suffixes``; None: every file)."""
     h = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.suffix in _TOOLKIT_SUFFIXES and p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if (suffixes is None or p.suffix in suffixes) and p.is_file()):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
@@ -174,6 +176,24 @@ def _signatures(folder: Path, stats: Mapping[str, os.stat_result], known: Mappin
     return out
 
 
+def _digest(files: Mapping[str, _FileSig]) -> str:
+    """One sha256 over the package folder's content: each file's path, size and sha256 (no stat)."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(f"{rel}\0{files[rel].size}\0{files[rel].sha256}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def content_digest(path: str | os.PathLike[str]) -> str | None:
+    """The content signature of a package folder (or of the folder of a descriptor) as the cache
+    computes it: every file hashed. None when a file vanished while it was read. A ``ValidationCache``
+    that looked the package up has it already (``contents``), from stat signatures."""
+    package = Path(path).resolve()
+    folder = package if package.is_dir() else package.parent
+    now = _signatures(folder, _files(folder), {}, 0)
+    return None if now is None else _digest(now)
+
+
 def _content_same(now: Mapping[str, _FileSig], stored: Mapping[str, _FileSig]) -> bool:
     return now.keys() == stored.keys() and all(now[k].sha256 == stored[k].sha256 and now[k].size == stored[k].size
                                                for k in now)
@@ -215,12 +235,22 @@ def _round_trips(report: PackageReport) -> bool:
 
 
 class ValidationCache:
-    """The entries of one cache folder. ``hits`` and ``misses`` count lookups (for tests and benches)."""
+    """The entries of one cache folder. ``hits`` and ``misses`` count lookups (for tests and benches).
+
+    ``contents`` keeps, per package folder looked up, the content signature of what the lookup saw
+    (``content_digest``'s value, computed from the stat signatures): a static catalog keys its
+    rendered pages by it without hashing the package again."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
         self.hits = 0
         self.misses = 0
+        self.contents: dict[Path, str] = {}
+
+    def content_of(self, path: str | os.PathLike[str]) -> str | None:
+        """The content signature the last lookup of ``path`` saw; None when it was not looked up."""
+        package = Path(path).resolve()
+        return self.contents.get(package if package.is_dir() else package.parent)
 
     def _entry_path(self, package: Path, profile: Profile, target: TargetInfo | None) -> Path:
         name = json.dumps([str(package), profile.value, target.kind if target else None])
@@ -251,6 +281,10 @@ class ValidationCache:
         entry = self._read(entry_path)
         known = entry.files if entry is not None and entry.context == context else {}
         now = _signatures(folder, stats, known, entry.checked_ns if entry is not None else 0)
+        if now is not None:
+            self.contents[folder] = _digest(now)
+        else:
+            self.contents.pop(folder, None)
         if entry is not None and entry.context == context and now is not None and _content_same(now, entry.files):
             self.hits += 1
             if any(now[k] is not entry.files[k] for k in now):  # re-hashed: record the new stats
