@@ -147,3 +147,13 @@ def test_text_cells_of_a_file_the_engine_cannot_read_raise_before_the_first(tmp_
     resource = _resource("t.csv", [{"name": "a", "type": "string"}], dialect={"headerRows": [1, 2]})
     with pytest.raises(ScanUnsupported):
         next(matching_cells(tmp_path, resource, "x"))
+
+
+def test_a_record_longer_than_a_block_is_read_with_larger_blocks_not_left_to_frictionless(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("a,b\n1," + "x" * 3_000_000 + "\n2,y\n", encoding="utf-8")
+    resource = _resource("t.csv", [{"name": "a", "type": "integer"},
+                                   {"name": "b", "type": "string", "constraints": {"maxLength": 10}}])
+    outcome = validate_table(tmp_path, resource)
+    assert outcome.fallback is None
+    assert [(e.type, e.row, e.field) for e in outcome.errors] == [("constraint-error", 2, "b")]
+    assert _pairs(outcome.errors) == _pairs(validate_tables(tmp_path, {"resources": [resource]}))

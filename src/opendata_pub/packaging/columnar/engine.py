@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from ..frictionless_io import TableError, TableProbe, end_errors, open_table
 from .arrays import ints, values_of
 from .cells import Column, check_column
-from .reader import Batch, CsvBatches, ReadFailed
+from .reader import BLOCK_SIZE, Batch, CsvBatches, ReadFailed
 from .scan import batch_hits
 
 __all__ = ["TableOutcome", "validate_table"]
@@ -66,18 +66,31 @@ def validate_table(root: Path, resource: Mapping[str, Any], *, package: Mapping[
     probe = open_table(root, resource, package)
     if isinstance(probe, str):
         return TableOutcome(fallback=probe)
+    failed = ""
+    for block_size in _BLOCK_SIZES:
+        try:
+            return _validate(probe, limit_errors, on_bytes, text_patterns, block_size)
+        except ReadFailed as exc:
+            failed = str(exc)
+            if "straddl" not in failed:  # a record longer than a block is the one thing a retry mends
+                break
+        except _Fallback as exc:
+            return TableOutcome(fallback=str(exc))
+    return TableOutcome(fallback=f"pyarrow が読めない ({failed})")
+
+
+# A record must fit in one block: the usual size, then larger ones for a file with a very long cell
+# (an embedded GeoJSON, a narrative); what needs more than 128 MiB is left to frictionless.
+_BLOCK_SIZES = (BLOCK_SIZE, 16 << 20, 128 << 20)
+
+
+def _validate(probe: TableProbe, limit_errors: int, on_bytes: Callable[[int], None] | None,
+              text_patterns: Sequence[str], block_size: int) -> TableOutcome:
     run = _Run(probe, limit_errors)
-    algorithm = _hash_algorithm(probe.hash)
     batches = CsvBatches(probe.path, len(probe.fields), encoding=probe.encoding, fmt=probe.csv_format,
-                         on_bytes=on_bytes, hash_algorithm=algorithm)
+                         on_bytes=on_bytes, hash_algorithm=_hash_algorithm(probe.hash), block_size=block_size)
     hits = _TextHits(text_patterns)
-    try:
-        complete = _read(run, hits, batches)
-    except ReadFailed as exc:
-        return TableOutcome(fallback=f"pyarrow が読めない ({exc})")
-    except _Fallback as exc:
-        return TableOutcome(fallback=str(exc))
-    if not complete:
+    if not _read(run, hits, batches):
         return TableOutcome(run.errors[:limit_errors], rows=run.rows, text_hits=hits.found)
     source = batches.source
     digest = source.digest.hexdigest() if source is not None and source.digest is not None else None
