@@ -1,0 +1,42 @@
+"""validate --jobs N: worker processes give the report one process gives, in the same order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from opendata_pub.validation.validator import Profile, validate_packages
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def start(self, key: str, label: str, total: int | None, unit: str = "rows") -> None:
+        self.events.append(("start", key, total, unit))
+
+    def advance(self, key: str, completed: int) -> None:
+        self.events.append(("advance", key, completed))
+
+    def finish(self, key: str) -> None:
+        self.events.append(("finish", key))
+
+
+def test_jobs_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
+    packages = sorted(p for p in (REPO / "datapackages").iterdir() if p.is_dir())
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "datapackage.json").write_text('{"name": "bad", "resources": [{"name": "t", "path": "t.csv", '
+                                          '"schema": {"fields": [{"name": "n", "type": "integer"}]}}]}',
+                                          encoding="utf-8")
+    (bad / "t.csv").write_text("n\n1\nx\n", encoding="utf-8")
+    paths = [*packages, bad]
+    one = validate_packages(paths, profile=Profile.NONE)
+    progress = Recorder()
+    two = validate_packages(paths, profile=Profile.NONE, jobs=2, progress=progress)
+    assert [p.path for p in two.packages] == [p.path for p in one.packages]
+    assert two.to_dict() == one.to_dict()
+    assert not one.valid and any(f.code == "type-error" for p in two.packages for f in p.findings)
+    assert progress.events[0] == ("start", "packages", len(paths), "packages")
+    assert ("advance", "packages", len(paths)) in progress.events and progress.events[-1] == ("finish", "packages")
