@@ -161,7 +161,6 @@ class _Run:
         self.limit = limit
         self.errors: list[TableError] = list(probe.header_errors)
         self.rows = 0
-        self.keys = [f.name for f in probe.fields]
         self.integrity = bool(probe.unique or probe.primary_key or probe.foreign)
         self.want = {name for name in (*probe.unique, *probe.primary_key, *[n for g in probe.foreign for n in g.fields])}
         self.memory_unique: dict[str, dict[Any, int]] = {name: {} for name in probe.unique}
