@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,10 @@ import pytest
 
 from opendata_pub.cli import main
 from tests.projectfiles import KIYOSE, TOWNS, TOWNS_CSV, TOWNS_FIELDS, as_yaml, config, descriptor, publisher
+
+# A run without a project caches validation reports in the user's cache folder
+# (validation/cache.py); the suite keeps its own under /tmp, apart from the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="opendata-pub-test-cache-")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

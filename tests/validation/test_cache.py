@@ -195,6 +195,11 @@ def test_cache_is_in_the_project_and_ignored_by_git(project: Path) -> None:
     assert ".opendata-pub" not in status  # … but not the cache
 
 
-def test_no_project_no_folder_means_no_cache() -> None:
-    assert default_cache_dir(None) is None
-    assert default_cache_dir(None, "/srv/site") == Path("/srv/site") / CACHE_DIR
+def test_without_a_project_the_cache_is_the_users_never_the_served_folder(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir(None) == tmp_path / "xdg" / "opendata-pub" / "validation"
+    assert default_cache_dir(None, "/srv/site") == tmp_path / "xdg" / "opendata-pub" / "validation"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir(None) == tmp_path / "home" / ".cache" / "opendata-pub" / "validation"

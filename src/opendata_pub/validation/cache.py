@@ -308,13 +308,19 @@ def _ignore_in_git(folder: Path) -> None:
 
 
 def default_cache_dir(settings: Settings | None, target_folder: str | os.PathLike[str] | None = None) -> Path | None:
-    """``<project>/.opendata-pub/cache`` when there is an opendata.yaml; else under the static target's
-    folder; else None (no cache)."""
+    """``<project>/.opendata-pub/cache`` when there is an opendata.yaml; else the user's cache folder
+    (``$XDG_CACHE_HOME/opendata-pub``, default ``~/.cache/opendata-pub``), never the target's folder: a
+    static catalog is served as it is, and the reports name local paths. None when there is no home.
+    (``target_folder`` is accepted for callers that pass it; it does not decide the place.)"""
     if settings is not None and settings.path is not None:
         return settings.root / CACHE_DIR
-    if target_folder is not None:
-        return Path(target_folder) / CACHE_DIR
-    return None
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to resolve
+            return None
+    return Path(base) / "opendata-pub" / "validation"
 
 
 def cached_validate(path: str | os.PathLike[str], settings: Settings | None, *, profile: Profile = Profile.JP,
