@@ -37,6 +37,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -65,6 +66,10 @@ class VersionProfile:
     sysadmin_create_flag: bool = True
 
 
+#: Extensions in every venv, enabled per instance (``CkanHarness(plugins=...)``): a scheming portal
+#: (ckanext-dcat's DCAT-AP schemas) and an aggregator that harvests (issue 16).
+_EXTENSIONS = ("ckanext-scheming==3.1.0", "ckanext-harvest==1.6.3")
+
 #: The CKAN versions the harness can run. ckanext-dcat 2.4.4 supports CKAN 2.10
 #: and 2.11 (its docs) and 2.12 (2.4.2 fixed "AttributeError on CKAN 2.12");
 #: `pip check` is clean with both. Both accept the stand-in's `ckan-2.10` Solr
@@ -75,6 +80,7 @@ VERSIONS: dict[str, VersionProfile] = {
         requirements=(
             "ckan[requirements]==2.11.6",
             "ckanext-dcat==2.4.4",
+            *_EXTENSIONS,
             "gunicorn==27.0.1",
         ),
         sysadmin_create_flag=False,
@@ -83,6 +89,7 @@ VERSIONS: dict[str, VersionProfile] = {
         requirements=(
             "ckan[requirements]==2.12.0",
             "ckanext-dcat==2.4.4",
+            *_EXTENSIONS,
             "gunicorn==27.0.1",
         )
     ),
@@ -457,7 +464,7 @@ def ensure_venv(
                 [
                     venv_python(venv),
                     "-c",
-                    "import ckan, ckanext.dcat, gunicorn, psycopg2, rdflib, magic, sys; "
+                    "import ckan, ckanext.dcat, ckanext.scheming, ckanext.harvest, gunicorn, psycopg2, rdflib, magic, sys; "
                     f"v = ckan.__version__; assert v == {version!r}, v",
                 ],
                 logfile,
@@ -543,8 +550,18 @@ class CkanHarness:
         stop_at_exit: bool = True,
         version: str = DEFAULT_VERSION,
         stock_licenses: bool = False,
+        plugins: tuple[str, ...] = ("dcat",),
+        settings: dict[str, str] | None = None,
+        after_db_init: Callable[[CkanHarness, list, dict], None] | None = None,
     ):
         self.version = version
+        #: ckan.plugins of this instance (the venv has scheming and harvest too: see _EXTENSIONS)
+        self.plugins = tuple(plugins)
+        #: ini settings on top of the harness's own (a scheming schema, DataStore URLs ...)
+        self.extra_settings = dict(settings or {})
+        #: called with (harness, ckan command prefix, env) after `ckan db init`: an extension's own
+        #: tables (harvest), the DataStore's database and permissions ...
+        self.after_db_init = after_db_init
         #: True: CKAN's own licence list (cc-by, other-at, ... no PDL-1.0): no
         #: `licenses_group_url`; False: licenses.json (CC-BY-4.0, PDL-1.0, ...)
         self.stock_licenses = bool(stock_licenses)
@@ -746,6 +763,8 @@ class CkanHarness:
             env=env,
             cwd=wd,
         )
+        if self.after_db_init is not None:
+            self._timed("after db init", self.after_db_init, self, ckan, env)
         password = secrets.token_urlsafe(18)
 
         def sysadmin_and_token() -> str:
@@ -871,7 +890,7 @@ class CkanHarness:
             "solr_timeout": "10",
             "ckan.storage_path": str(self.wd / "storage"),
             "ckan.max_resource_size": str(self.max_resource_size_mb),
-            "ckan.plugins": "dcat",
+            "ckan.plugins": " ".join(self.plugins),
             **(
                 {}
                 if self.stock_licenses
@@ -880,6 +899,7 @@ class CkanHarness:
             "ckan.devserver.host": "127.0.0.1",
             "ckan.devserver.port": url.rsplit(":", 1)[1],
             **dict(self.profile.settings),
+            **self.extra_settings,
         }
         run_step(
             "ckan config-tool",
