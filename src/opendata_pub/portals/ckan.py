@@ -54,6 +54,7 @@ from .multipart import FilePart
 from .plan import Change, DatasetAction, DatasetPlan, Plan, PlannedFile, ResourceAction, ResourcePlan
 from .retry import RetryPolicy
 from .rules import dataset_name_problem, tag_problems
+from .scheming import DatasetSchema, cleared, fetch_schema, may_have_schema, normalize, place, schema_problems
 from .source import DESCRIPTOR_RESOURCE, SourceFile, SourcePackage
 from .target import ConflictError, PreflightError, TransferProgress
 
@@ -110,6 +111,8 @@ class CkanTarget:
         # --create-organization) or created by the preflight ("create": publish --create-organization)
         self.organizations: OrganizationMode = "require"
         self.organizations_to_create: dict[str, str] = {}  # name → title, found by the last preflight
+        # the portal's ckanext-scheming schema of "dataset", read by the preflight (None: stock CKAN)
+        self.schema: DatasetSchema | None = None
 
     def __repr__(self) -> str:
         return f"CkanTarget({self.client.url!r}, organization={self.organization!r})"
@@ -203,6 +206,8 @@ class CkanTarget:
         """The dataset and its resources in normal form, datapackage.json last."""
         ctx = self.context_for(source)
         dataset = to_ckan_dataset(source.descriptor, ctx)
+        if self.schema is not None:  # a scheming portal: our extras go into the schema's fields
+            dataset = place(dataset, self.schema)
         resources = []
         for f in source.files:
             res = to_ckan_resource(source.resource(f.name), source.descriptor, ctx, size=f.size, sha256=f.sha256)
@@ -222,7 +227,8 @@ class CkanTarget:
         is one the portal offers (a mapped id too), names and tags follow CKAN's rules. Every problem
         is one line saying what to do. A missing organization is created here, after every other
         check passed, when ``organizations`` is "create" (publish --create-organization)."""
-        self.status()
+        status = self.status()
+        self.schema = fetch_schema(self.client) if may_have_schema(status) else None
         if not self.client.has_token:
             raise UsageError("API トークンがありません", hint="CKAN_API_TOKEN か opendata.yaml の token を設定してください")
         problems: list[str] = []
@@ -288,6 +294,8 @@ class CkanTarget:
                     problems.append(f"{s.name}: {exc.message}")
                 continue
             problems += [f"{s.name}: {p}" for p in tag_problems(dataset.get("tags") or [])]
+            if self.schema is not None:
+                problems += [f"{s.name}: {p}" for p in schema_problems(dataset, self.schema)]
         return problems
 
     # -- organizations (publish --create-organization) --------------------------------------------
@@ -342,7 +350,7 @@ class CkanTarget:
 
         plan.remote_id = str(remote["id"])
         plan.metadata_modified = str(remote.get("metadata_modified") or "")
-        current = normalize_dataset(remote)
+        current = self._normalize(remote)
         if current.get("owner_org") and current.get("owner_org") != dataset.get("owner_org"):
             plan.action = DatasetAction.REFUSED
             plan.reason = (f"データセット名 {source.name} はポータルで組織 {current.get('owner_org')} が使っています "
@@ -399,7 +407,7 @@ class CkanTarget:
 
     def _payload(self, desired: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
         """Dataset fields to send: those that differ (all of them for a new dataset)."""
-        have = normalize_dataset(current) if current is not None else {}
+        have = self._normalize(current) if current is not None else {}
         out: dict[str, Any] = {}
         for key in DATASET_FIELDS:
             if key == "name" and current is not None:
@@ -411,7 +419,14 @@ class CkanTarget:
         if desired.get("extras") != have.get("extras"):
             foreign = [e for e in (current or {}).get("extras") or [] if e.get("key") not in MANAGED_EXTRAS]
             out["extras"] = foreign + [{"key": k, "value": v} for k, v in (desired.get("extras") or {}).items()]
+        for key in sorted((set(desired) | set(have)) - {*DATASET_FIELDS, "tags", "extras"}):  # scheming fields
+            if desired.get(key) != have.get(key):
+                out[key] = desired[key] if desired.get(key) is not None else cleared(have.get(key))
         return out
+
+    def _normalize(self, pkg: Mapping[str, Any]) -> dict[str, Any]:
+        """A ``package_show`` result in normal form (on a scheming portal, with the schema's fields)."""
+        return normalize(pkg, self.schema) if self.schema is not None else normalize_dataset(pkg)
 
     def _create(self, plan: DatasetPlan) -> dict[str, Any]:
         payload = {"name": plan.name, **self._payload(plan.desired, None)}
@@ -543,12 +558,13 @@ class CkanTarget:
         dp_plan = by_name.get(DESCRIPTOR_RESOURCE)
         upload = dp_plan is not None and dp_plan.uploads
         update = self._payload(plan.desired, state)
-        filters = ["-resources"] + [f"-{k}" for k in ("tags", "extras") if k in update]
+        # package_revise merges lists item by item: a list field is removed first, then written whole
+        filters = ["-resources"] + [f"-{k}" for k, v in update.items() if isinstance(v, list)]
         update["resources"] = final
         order = [resource_key(r) for r in final]
 
         def done(current: dict[str, Any] | None) -> bool:
-            if current is None or normalize_dataset(current) != {**normalize_dataset(current), **plan.desired}:
+            if current is None or self._normalize(current) != {**self._normalize(current), **plan.desired}:
                 return False
             names = [resource_key(r) for r in current.get("resources") or []]
             last = (current.get("resources") or [{}])[-1]
