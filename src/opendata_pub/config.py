@@ -188,6 +188,8 @@ class Portal:
     # our licence id (metadata.licenses) → the portal's licence id: portals differ in ids (stock
     # CKAN has ``cc-by`` with an opendefinition URL and no PDL 1.0), so matching by URL cannot find all
     licenses: Mapping[str, str] = field(default_factory=dict)
+    # CSV resources are also loaded into the portal's DataStore (portals/datastore.py)
+    datastore: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,11 +431,12 @@ def _portal(r: _Reader, name: Any, raw: Any) -> Portal:
     k = f"portals.{name}"
     if not isinstance(name, str) or not _PORTAL_NAME.match(name) or name.startswith(("http", ".", "/")):
         raise r.fail(k, "ポータル名には英数字と . _ - だけが使えます (URL やパスと区別するため)")
-    p = r.mapping(raw, k, {"url", "organization", "token", "allow_insecure", "licenses"}, {"url"})
+    p = r.mapping(raw, k, {"url", "organization", "token", "allow_insecure", "licenses", "datastore"}, {"url"})
     url = r.string(p["url"], f"{k}.url", optional=False, pattern=_URL, what="URL") or ""
-    allow_insecure = p.get("allow_insecure", False)
-    if not isinstance(allow_insecure, bool):
-        raise r.fail(f"{k}.allow_insecure", "true か false を書いてください")
+    allow_insecure, datastore = p.get("allow_insecure", False), p.get("datastore", False)
+    for key, flag in (("allow_insecure", allow_insecure), ("datastore", datastore)):
+        if not isinstance(flag, bool):
+            raise r.fail(f"{k}.{key}", "true か false を書いてください")
     return Portal(
         name=name,
         url=url.rstrip("/"),
@@ -441,6 +444,7 @@ def _portal(r: _Reader, name: Any, raw: Any) -> Portal:
         token=r.secret(p.get("token"), f"{k}.token"),
         allow_insecure=allow_insecure,
         licenses=_license_map(r, p.get("licenses"), f"{k}.licenses"),
+        datastore=datastore,
     )
 
 
@@ -613,6 +617,7 @@ portals: {}
 #    organization: example-city
 #    token: {$env: CKAN_API_TOKEN}
 #    licenses: {PDL-1.0: other-at}    # ライセンス ID がポータルと違うとき: 私たちの ID → ポータルの ID
+#    datastore: true                  # CSV を DataStore にも読み込む (プレビューと datastore_search)
 #  staging:
 #    url: https://ckan-staging.example.lg.jp
 #    token: {$file: ~/.config/opendata-pub/staging-token}

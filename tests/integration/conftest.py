@@ -6,7 +6,8 @@
                          by version: one instance is up at a time, each started
                          once per session and stopped before the next starts
                          (and at the end, also when tests fail).
-                         `ckan.version` tells a test which one it has.
+                         `ckan.version` tells a test which one it has. It has
+                         the DataStore (tests/ckan_harness/datastore.py).
 * `ckan_org`  (function): name of a fresh organization, created via the API.
 * `ckan_stock` (session, parametrized like `ckan`): a second instance per
                          version with CKAN's own stock licence list (cc-by,
@@ -41,6 +42,7 @@ if str(_ROOT) not in sys.path:  # `tests.ckan_harness` lives at the repo root
     sys.path.insert(0, str(_ROOT))
 
 from tests.ckan_harness import CKAN_VERSIONS, CkanHarness, CkanInstance
+from tests.ckan_harness.datastore import datastore_options
 
 _HERE = Path(__file__).resolve().parent
 log = logging.getLogger("ckan_harness")
@@ -118,7 +120,7 @@ def _harness(version: str, **kw) -> CkanHarness:
 def ckan(request: pytest.FixtureRequest) -> Iterator[CkanInstance]:
     if _skip_requested():
         pytest.skip(SKIP_REASON)
-    harness = _harness(request.param)
+    harness = _harness(request.param, **datastore_options())
     try:
         yield harness.start()  # a failure here is an error (never a skip)
     finally:

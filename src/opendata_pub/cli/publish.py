@@ -172,6 +172,8 @@ def print_result(result: ApplyResult, *, folder: Path | None = None) -> None:
             if d.action in (DatasetAction.CREATE, DatasetAction.UPDATE):
                 verb = "作成しました" if d.action is DatasetAction.CREATE else "更新しました"
                 out.print(f"[green]✓[/] {escape(name)}: {verb} ({sent} {d.uploaded_bytes:,} バイト)")
+                for w in d.warnings:
+                    out.print(f"    [yellow]注意:[/] {escape(w)}")
             else:
                 out.print(f"[dim]=[/] {escape(name)}: 変更なし")
         else:

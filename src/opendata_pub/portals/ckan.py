@@ -35,6 +35,7 @@ from ..errors import NotAuthorized, NotFound, PortalRejected, PortalUnreachable,
 from ..metadata.ckan_names import untaggable
 from ..metadata.licenses import License
 from ..metadata.publication import resolve_publisher
+from .datastore import load_tables
 from .http import AmbiguousWrite, CkanClient, Timeouts
 from .licence_map import LicenseNotOffered, mapped_id_problems, resolve_license_id
 from .mapping import (
@@ -391,6 +392,9 @@ class CkanTarget:
                 state = self._upload(plan, rp, files[rp.name], state, progress)
         if self._needs_final(plan):
             state = self._final(plan, files[DESCRIPTOR_RESOURCE], state, progress)
+        if self.portal is not None and self.portal.datastore:  # last: a load changes metadata_modified
+            for warning in load_tables(self.client, source, state.get("resources") or []):
+                progress.warn(plan.name, warning)
         return {resource_key(r): str(r["id"]) for r in state.get("resources") or []}
 
     def _needs_final(self, plan: DatasetPlan) -> bool:

@@ -40,6 +40,7 @@ class DatasetResult:
     hint: str | None = None
     uploaded_bytes: int = 0
     resources: dict[str, str] = field(default_factory=dict)  # name → id on the portal
+    warnings: list[str] = field(default_factory=list)  # done, but something beside it was not (a DataStore load)
     exception: BaseException | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, object]:
@@ -49,6 +50,8 @@ class DatasetResult:
             out["error"] = self.error
         if self.hint:
             out["hint"] = self.hint
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
 
 
@@ -79,11 +82,20 @@ class _Transfer:
         self._progress = progress
         self._lock = threading.Lock()
         self._per_upload: dict[str, int] = {}
+        self._warnings: dict[str, list[str]] = {}
 
     def sent(self, key: str, completed: int) -> None:
         with self._lock:
             self._per_upload[key] = completed  # a retry restarts its upload's count
             self._progress.advance("bytes", sum(self._per_upload.values()))
+
+    def warn(self, key: str, message: str) -> None:
+        with self._lock:
+            self._warnings.setdefault(key, []).append(message)
+
+    def warnings_for(self, name: str) -> list[str]:
+        with self._lock:
+            return list(self._warnings.get(name, []))
 
     def bytes_for(self, prefix: str) -> int:
         with self._lock:
@@ -234,6 +246,9 @@ class _Count:
     def sent(self, key: str, completed: int) -> None:
         self.total += completed
 
+    def warn(self, key: str, message: str) -> None:
+        pass  # the catalog entry has nothing beside its files
+
 
 def _settings_of(target: Target) -> Settings | None:
     # The plan stored the descriptor made self-contained with the project's publishers; the check
@@ -280,7 +295,8 @@ def _apply_datasets(datasets: list[DatasetPlan], target: Target, *, jobs: int, p
         except OpendataPubError as exc:
             return DatasetResult(d.name, d.action, ok=False, error=exc.message, hint=exc.hint,
                                  uploaded_bytes=transfer.bytes_for(d.name), exception=exc)
-        return DatasetResult(d.name, d.action, ok=True, uploaded_bytes=transfer.bytes_for(d.name), resources=ids)
+        return DatasetResult(d.name, d.action, ok=True, uploaded_bytes=transfer.bytes_for(d.name), resources=ids,
+                             warnings=transfer.warnings_for(d.name))
 
     try:
         if jobs == 1 or len(todo) <= 1:

@@ -54,6 +54,9 @@ class TransferProgress(Protocol):
     def sent(self, key: str, completed: int) -> None:
         """``completed`` bytes of upload ``key`` sent so far in its current attempt."""
 
+    def warn(self, key: str, message: str) -> None:
+        """Something beside dataset ``key``'s files did not work (a DataStore load); the dataset is done."""
+
 
 class Target(Protocol):
     """A place packages are published to (a CKAN portal, or a static catalog folder)."""
