@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from ..config import Catalog, Settings
 from ..inventory.model import Inventory
+from ..metadata.ckan_names import ckan_tag
 from ..metadata.properties import (
     PROPERTIES,
     Level,
@@ -408,4 +409,33 @@ def catalog_graph(
         listed = LocalPackage(Path("."), Path("inventory.yaml"), descriptor)
         datasets.append((_add_dataset(g, listed, settings, base, None, index, {}, problems), descriptor))
     _catalog(g, settings, base, datasets, index, problems)
+    _for_harvesters(g)
     return g
+
+
+def _for_harvesters(g: Graph) -> None:
+    """What an aggregator's harvester needs of a catalog beyond the package graphs.
+
+    * ``dct:modified`` on every dataset that has a date at all (one never changed since it was
+      issued was last modified then) and on its distributions (a file is as recent as its
+      package); an inventory entry with no date stays without one rather than get an invented one.
+    * Keywords as CKAN tags (``metadata.ckan_names.ckan_tag``: '・', '、', '（' … become spaces; a
+      keyword of fewer than 2 characters is left out). CKAN's tag validator rejects the whole
+      dataset for one such character and ckanext-dcat's ``clean_tags`` would strip every Japanese
+      letter, so a catalog with 「情報公開・広報・広聴」 is harvested only in this form. The keywords
+      as written stay in each package's ``dataset.ttl`` and ``datapackage.json``.
+    """
+    for dataset in set(g.subjects(RDF.type, DCAT.Dataset)):
+        modified = g.value(dataset, DCTERMS.modified) or g.value(dataset, DCTERMS.issued)
+        if modified is not None:
+            if g.value(dataset, DCTERMS.modified) is None:
+                g.add((dataset, DCTERMS.modified, modified))
+            for dist in g.objects(dataset, DCAT.distribution):
+                if g.value(dist, DCTERMS.modified) is None:
+                    g.add((dist, DCTERMS.modified, modified))
+        for keyword in list(g.objects(dataset, DCAT.keyword)):
+            tag = ckan_tag(str(keyword))
+            if tag != str(keyword):
+                g.remove((dataset, DCAT.keyword, keyword))
+                if tag is not None:
+                    g.add((dataset, DCAT.keyword, Literal(tag, lang=getattr(keyword, "language", None))))

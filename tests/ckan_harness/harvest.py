@@ -1,0 +1,121 @@
+"""ckanext-harvest on a harness CKAN: an aggregator that harvests, run as in production.
+
+    harness = CkanHarness(plugins=HARVEST_PLUGINS, settings=HARVEST_SETTINGS,
+                          after_db_init=create_harvest_tables)
+    ckan = harness.start()
+    start_harvest_consumers(harness)            # gather + fetch consumers, stopped by harness.stop()
+    job = run_harvest_job(ckan, source_id)      # create a job, `harvester run` until it is Finished
+
+* Tables: ckanext-harvest 1.6.3 keeps harvest_source, harvest_job, harvest_object … in its own
+  Alembic migrations: ``ckan db upgrade -p harvest`` after ``ckan db init``.
+* Queue: Redis. With ``ckan.harvest.mq.type = redis`` and no ``ckan.harvest.mq.hostname`` it uses
+  ``ckan.redis.url``, the harness's own Redis (its port is chosen at start, so the hook, not the
+  settings, finishes the URL). The hook adds ``?socket_timeout=3600`` to that URL: redis-py 8 (the
+  pin of CKAN 2.12.0) has a default socket timeout of 5 s, and the consumers' ``BLPOP`` without a
+  timeout then dies with ``redis.exceptions.TimeoutError: Timeout reading from socket`` after 5 idle
+  seconds (redis 5.0.7 of CKAN 2.11.6 has none). CKAN's own Redis use is unaffected by a longer one.
+* Jobs: ``ckan harvester run-test`` would be simplest (gather, fetch, import in one process), but in
+  1.6.3 it imports ``ckanext.harvest.tests.lib``, which needs ``factory_boy``, a test dependency not
+  in the harness venvs. So jobs run the production way: ``harvest_job_create``, then ``ckan harvester
+  run`` (New jobs onto the gather queue; a Running job whose objects are all done becomes Finished),
+  with ``harvester gather-consumer`` and ``fetch-consumer`` as processes the harness started and
+  stops by PID.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from typing import TYPE_CHECKING, Any
+
+from .harness import HarnessError, Proc, _clean_env, http_json, run_step, running, tail
+
+if TYPE_CHECKING:
+    from .harness import CkanHarness, CkanInstance
+
+__all__ = [
+    "HARVEST_PLUGINS",
+    "HARVEST_SETTINGS",
+    "create_harvest_tables",
+    "run_harvest_job",
+    "start_harvest_consumers",
+]
+
+#: ``dcat`` (profiles, RDF endpoints), ``harvest`` (sources, jobs, the CLI) and the DCAT RDF
+#: harvester (source type ``dcat_rdf``)
+HARVEST_PLUGINS = ("dcat", "harvest", "dcat_rdf_harvester")
+
+HARVEST_SETTINGS = {
+    "ckan.harvest.mq.type": "redis",
+    # DCAT-AP 3 in, as our catalog is written (ckanext-dcat's default is euro_dcat_ap_2)
+    "ckanext.dcat.rdf.profiles": "euro_dcat_ap_3",
+    # a Japanese portal: language-tagged literals (@ja) are picked in this language
+    "ckan.locale_default": "ja",
+    # harvest jobs log to the database too (the job report lists them)
+    "ckan.harvest.log_scope": "0",
+}
+
+
+def create_harvest_tables(harness: CkanHarness, ckan: list, env: dict) -> None:
+    """``after_db_init`` hook: ckanext-harvest's tables, and a Redis URL its consumers survive on."""
+    logf = harness.wd / "logs" / "db-upgrade-harvest.log"
+    run_step("ckan db upgrade -p harvest", [*ckan, "db", "upgrade", "-p", "harvest"], logf, env=env, cwd=harness.wd)
+    # ckan = [<venv>/bin/ckan, "-c", <ini>]
+    redis_url = f"redis://127.0.0.1:{harness.ports['redis']}/0?socket_timeout=3600"
+    run_step("ckan config-tool (harvest redis)", [ckan[0], "config-tool", ckan[2], f"ckan.redis.url = {redis_url}"],
+             logf, env=env, cwd=harness.wd)
+
+
+def start_harvest_consumers(harness: CkanHarness) -> dict[str, int]:
+    """Start ``harvester gather-consumer`` and ``fetch-consumer``; ``harness.stop()`` stops them.
+
+    Returns their PIDs. Each logs to ``logs/harvest-<name>.log`` in the work directory.
+    """
+    inst = harness.instance
+    if inst is None:
+        raise RuntimeError("start the harness first")
+    ckan = inst.venv_python.parent / "ckan"
+    pids = {}
+    for name in ("gather-consumer", "fetch-consumer"):
+        logf = harness.wd / "logs" / f"harvest-{name}.log"
+        with open(logf, "ab") as fh:
+            p = subprocess.Popen([str(ckan), "-c", str(inst.ini_path), "harvester", name],
+                                 stdin=subprocess.DEVNULL, stdout=fh, stderr=fh, cwd=harness.wd,
+                                 start_new_session=True, env=_clean_env(CKAN_INI=str(inst.ini_path)))
+        harness._popen.append(p)
+        harness._add_proc(Proc(f"harvest-{name}", p.pid, ["harvester", name, str(inst.ini_path)]))
+        pids[name] = p.pid
+    time.sleep(2)  # a consumer that cannot start (config, Redis) says so at once
+    for name, pid in pids.items():
+        if not running(pid):
+            logf = harness.wd / "logs" / f"harvest-{name}.log"
+            raise HarnessError(f"harvester {name}", f"exited at start:\n{tail(logf)}", logf)
+    return pids
+
+
+def _action(inst: CkanInstance, action: str, data: dict[str, Any]) -> Any:
+    status, body = http_json(inst.api + action, data, token=inst.token, timeout=120)
+    if status != 200 or not body.get("success"):
+        raise HarnessError(action, f"HTTP {status}: {str(body)[:500]}")
+    return body["result"]
+
+
+def run_harvest_job(inst: CkanInstance, source_id: str, *, timeout: float = 1800) -> dict[str, Any]:
+    """Create a job for the harvest source ``source_id`` (its id, not its name), have the running
+    consumers do it, and return the finished job (``harvest_job_show``: ``stats`` with ``added``,
+    ``updated``, ``not modified``, ``errored``, ``deleted``; ``gather_started`` … ``finished``)."""
+    job = _action(inst, "harvest_job_create", {"source_id": source_id})
+    ckan = [str(inst.venv_python.parent / "ckan"), "-c", str(inst.ini_path), "harvester", "run"]
+    env = _clean_env(CKAN_INI=str(inst.ini_path))
+    end = time.monotonic() + timeout
+    while True:
+        # `harvester run` queues New jobs and marks a Running one Finished once its objects are done
+        r = subprocess.run(ckan, capture_output=True, text=True, env=env, check=False, timeout=600)
+        if r.returncode != 0:
+            raise HarnessError("harvester run", f"exit {r.returncode}: {r.stderr[-2000:]}")
+        shown = _action(inst, "harvest_job_show", {"id": job["id"]})
+        if shown["status"] == "Finished":
+            return shown
+        if time.monotonic() > end:
+            raise HarnessError("harvest job", f"not finished after {timeout:.0f}s: {shown}")
+        time.sleep(0.5)
