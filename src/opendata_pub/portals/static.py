@@ -443,7 +443,9 @@ class StaticTarget:
         if self.force or self.manifest_path.exists() or not self._occupied():
             self._folder_lock.acquire()
             return
-        if not self._folder_lock.path.exists():
+        # Another publish may have written the manifest and let go of its lock between our two looks
+        # (the manifest first, the files second): look at the manifest once more before refusing.
+        if not self._folder_lock.path.exists() and not self.manifest_path.exists():
             raise self._not_ours()
         self._folder_lock.acquire()
         if not self.manifest_path.exists() and self._occupied():
