@@ -21,6 +21,7 @@ from opendata_pub.packaging.frictionless_io import read_rows
 from opendata_pub.packaging.package import find_descriptor, load_descriptor
 from opendata_pub.portals.datastore import DATASTORE_HASH, datastore_type
 from opendata_pub.portals.mapping import resource_key
+from tests.integration.test_repository_packages import _change_csv as change_csv
 from tests.portals.integration_support import Counter, package_show, settings_of, target
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,16 +56,7 @@ def _publish(root: Path, ckan, org: str, counter: Counter | None = None):
 def _change_csv(root: Path, csv: str, text: str) -> None:
     """Change a CSV and record its new size and hash in datapackage.yaml, as a build would."""
     pkg = root / "datapackages" / PACKAGE
-    path = pkg / "data" / f"{csv}.csv"
-    old = path.read_bytes()
-    path.write_bytes(text.encode("utf-8"))
-    new = path.read_bytes()
-    desc = pkg / "datapackage.yaml"
-    before = f"  bytes: {len(old)}\n  hash: sha256:{hashlib.sha256(old).hexdigest()}\n"
-    yaml = desc.read_text(encoding="utf-8")
-    assert yaml.count(before) == 1
-    desc.write_text(yaml.replace(before, f"  bytes: {len(new)}\n  hash: sha256:{hashlib.sha256(new).hexdigest()}\n"),
-                    encoding="utf-8")
+    change_csv(pkg, pkg / "data" / f"{csv}.csv", text)
 
 
 def _search(ckan, resource_id: str) -> dict[str, Any]:

@@ -5,22 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from opendata_pub.validation.validator import Profile, validate_packages
+from tests.validation.test_progress import Recorder
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[tuple] = []
-
-    def start(self, key: str, label: str, total: int | None, unit: str = "rows") -> None:
-        self.events.append(("start", key, total, unit))
-
-    def advance(self, key: str, completed: int) -> None:
-        self.events.append(("advance", key, completed))
-
-    def finish(self, key: str) -> None:
-        self.events.append(("finish", key))
 
 
 def test_jobs_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD, DefinedNamespace
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 from rdflib.term import BNode, Node
 
-from .namespaces import DCAT, PREFIXES
+from .namespaces import DCAT, HYDRA, PREFIXES
 
 __all__ = ["HYDRA", "PAGE_SIZE", "CatalogPage", "page_file_name", "paginate_catalog"]
 
@@ -35,25 +35,6 @@ __all__ = ["HYDRA", "PAGE_SIZE", "CatalogPage", "page_file_name", "paginate_cata
 #: 12 s (download, parse, 500 harvest objects); a page is fetched and parsed whole, so a few hundred
 #: keeps each request and the gather's memory small while 2,000 datasets are 4 pages.
 PAGE_SIZE = 500
-
-
-class HYDRA(DefinedNamespace):
-    """Hydra Core (http://www.w3.org/ns/hydra/core#): the paging terms ckanext-dcat reads and writes."""
-
-    _NS = Namespace("http://www.w3.org/ns/hydra/core#")
-    _fail = True
-
-    PagedCollection: URIRef
-    totalItems: URIRef
-    itemsPerPage: URIRef
-    first: URIRef
-    last: URIRef
-    next: URIRef
-    previous: URIRef
-    firstPage: URIRef  # deprecated in Hydra; ckanext-dcat still writes and reads them
-    lastPage: URIRef
-    nextPage: URIRef
-    previousPage: URIRef
 
 
 @dataclass(frozen=True, slots=True)

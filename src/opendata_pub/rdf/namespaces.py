@@ -30,6 +30,7 @@ from rdflib.term import Node
 from ..metadata.vocabularies import FREQUENCY_BASE, LANGUAGE_BASE, THEME_BASE
 
 __all__ = [
+    "HYDRA",
     "ADMS_LICENCE_TYPE",
     "ADMS_PUBLISHER_TYPE",
     "DCAT",
@@ -56,6 +57,25 @@ __all__ = [
     "XSD",
     "curie",
 ]
+
+
+class HYDRA(DefinedNamespace):
+    """Hydra Core (http://www.w3.org/ns/hydra/core#): the paging terms ckanext-dcat reads and writes."""
+
+    _NS = Namespace("http://www.w3.org/ns/hydra/core#")
+    _fail = True
+
+    PagedCollection: URIRef
+    totalItems: URIRef
+    itemsPerPage: URIRef
+    first: URIRef
+    last: URIRef
+    next: URIRef
+    previous: URIRef
+    firstPage: URIRef  # deprecated in Hydra; ckanext-dcat still writes and reads them
+    lastPage: URIRef
+    nextPage: URIRef
+    previousPage: URIRef
 
 
 class DCAT(DefinedNamespace):

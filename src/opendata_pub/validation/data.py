@@ -22,7 +22,7 @@ from typing import Any
 from ..findings import Finding, Layer, Location, Severity
 from ..japan.encoding import detect_file_encoding
 from ..packaging.columnar import TableOutcome, validate_table
-from ..packaging.frictionless_io import TableError, validate_tables
+from ..packaging.frictionless_io import TableError, TablePackage, validate_tables
 from ..packaging.stamp import file_digest, stamp_hint
 from ..standards.matching import DEFAULT_MIN_COVERAGE, match_headers, read_header
 from ..standards.registry import known_id
@@ -206,11 +206,12 @@ class _DataRun:
             return
         by_name = {r.name: r for r in resources}
         package = {**self.profile, "resources": self.tabular}
+        tables = TablePackage(root, package)
         left: list[str] = []
         for desc in self.tabular:
             name = str(desc.get("name"))
             r = by_name.get(name) or next(iter(by_name.values()))
-            outcome = self._columnar(root, desc, package, on_bytes)
+            outcome = self._columnar(root, desc, tables, on_bytes)
             if outcome.fallback is None:
                 self._table_errors(outcome.errors, by_name)
                 if outcome.text_hits:
@@ -222,12 +223,12 @@ class _DataRun:
         if left:
             self._table_errors(validate_tables(root, package, only=left, limit_errors=self.limit_errors), by_name)
 
-    def _columnar(self, root: Path, desc: Mapping[str, Any], package: Mapping[str, Any],
+    def _columnar(self, root: Path, desc: Mapping[str, Any], tables: TablePackage,
                   on_bytes: Callable[[str, int], None] | None) -> TableOutcome:
         if not isinstance(desc.get("path"), str):
             return TableOutcome(fallback="ファイルでない (インラインデータ、または複数ファイル) リソース")
         name = str(desc.get("name"))
-        return validate_table(root, desc, package=package, text_patterns=self.text_patterns,
+        return validate_table(root, desc, tables=tables, text_patterns=self.text_patterns,
                               limit_errors=self.limit_errors,
                               on_bytes=(lambda n: on_bytes(name, n)) if on_bytes else None)
 

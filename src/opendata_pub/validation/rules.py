@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from ..findings import Finding
 
-__all__ = ["RULE_MODULES", "PackageView", "Rule", "registered_rules", "rule", "run_rules", "text_cells_of", "text_patterns"]
+__all__ = ["RULE_MODULES", "PackageView", "Rule", "registered_rules", "rule", "row_text_cells", "run_rules", "text_cells_of", "text_patterns"]
 
 # Modules that define rules. Each imports ``rule`` and ``PackageView`` from this module, so importing
 # them here at module level would be an import cycle (rules -> cell_rules -> rules); registered_rules
@@ -114,13 +114,15 @@ class _Rows(Protocol):
     def fields(self, resource: str) -> list[Mapping[str, Any]]: ...
 
 
-def text_cells_of(view: _Rows, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
-    """``view.text_cells`` where the view has it (the validator's does), else the same cells read
-    from ``view.rows`` (a view over rows already in memory)."""
+def text_cells_of(view: PackageView, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
+    """``view.text_cells`` where the view has it (the validator's does), else ``row_text_cells``
+    (a view over rows already in memory)."""
     finder = getattr(view, "text_cells", None)
-    if finder is not None:
-        yield from finder(resource, pattern)
-        return
+    return finder(resource, pattern) if finder is not None else row_text_cells(view, resource, pattern)
+
+
+def row_text_cells(view: _Rows, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
+    """The text cells of ``view.rows(resource)`` in which ``pattern`` finds a match."""
     compiled = re.compile(pattern)
     types = {str(f.get("name")): str(f.get("type") or "string") for f in view.fields(resource)}
     for row in view.rows(resource):

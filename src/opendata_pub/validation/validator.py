@@ -25,7 +25,7 @@ from ..packaging.package import LocalPackage, find_descriptor, load_descriptor
 from ..progress import NullProgress, Progress
 from .data import check_data
 from .descriptor import ReadableResource, check_descriptor
-from .rules import run_rules, text_cells_of, text_patterns
+from .rules import row_text_cells, run_rules, text_patterns
 
 if TYPE_CHECKING:
     from .target import TargetInfo
@@ -90,20 +90,18 @@ class _View:
         if isinstance(schema, Mapping) and "foreignKeys" in schema:  # keys were checked in the data layer
             desc["schema"] = {k: v for k, v in schema.items() if k != "foreignKeys"}
         if resource in self._cache or not isinstance(desc.get("path"), str):
-            yield from self._row_text_cells(resource, pattern)
+            yield from row_text_cells(self, resource, pattern)
             return
         found = matching_cells(self.root, desc, pattern)
         try:
             first = next(found, None)
         except ScanUnsupported:
-            yield from self._row_text_cells(resource, pattern)
+            yield from row_text_cells(self, resource, pattern)
             return
         if first is not None:
             yield first
             yield from found
 
-    def _row_text_cells(self, resource: str, pattern: str) -> Iterator[tuple[int | None, str, str, str]]:
-        yield from text_cells_of(_RowsOnly(self), resource, pattern)
 
     def file(self, resource: str) -> str:
         r = self.resources[resource]
@@ -114,19 +112,6 @@ class _View:
         if isinstance(schema, Mapping) and isinstance(schema.get("fields"), list):
             return [f for f in schema["fields"] if isinstance(f, Mapping)]
         return []
-
-
-@dataclass
-class _RowsOnly:
-    """A view without ``text_cells``: rules.text_cells_of then reads the (cached) rows."""
-
-    view: _View
-
-    def rows(self, resource: str) -> list[dict[str, Any]]:
-        return self.view.rows(resource)
-
-    def fields(self, resource: str) -> list[Mapping[str, Any]]:
-        return self.view.fields(resource)
 
 
 # Data findings after which a resource's rows are not read for the domain rules: the file could not be

@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..frictionless_io import TableError, TableProbe, end_errors, open_table
+from ..frictionless_io import TableError, TablePackage, TableProbe, end_errors, open_table
 from .arrays import ints, values_of
 from .cells import Column, check_column
 from .reader import BLOCK_SIZE, Batch, CsvBatches, ReadFailed
@@ -59,11 +59,12 @@ class _Fallback(Exception):
 
 def validate_table(root: Path, resource: Mapping[str, Any], *, package: Mapping[str, Any] | None = None,
                    limit_errors: int = 1000, on_bytes: Callable[[int], None] | None = None,
-                   text_patterns: Sequence[str] = ()) -> TableOutcome:
+                   text_patterns: Sequence[str] = (), tables: TablePackage | None = None) -> TableOutcome:
     """frictionless's errors for one CSV resource of ``package`` (its foreign keys may point at the
     others), found with pyarrow; ``on_bytes`` is called with the bytes read so far. With
-    ``text_patterns``, the same pass also finds the text cells each matches (``scan.matching_cells``)."""
-    probe = open_table(root, resource, package)
+    ``text_patterns``, the same pass also finds the text cells each matches (``scan.matching_cells``).
+    ``tables``: the package opened once for all its tables (else ``package`` is opened here)."""
+    probe = tables.open(str(resource.get("name"))) if tables is not None else open_table(root, resource, package)
     if isinstance(probe, str):
         return TableOutcome(fallback=probe)
     failed = ""
