@@ -322,12 +322,15 @@ def plan(
     allow_insecure: bool = False,
     create_organization: bool = False,
     use_cache: bool = True,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> Plan:
     """What publishing ``paths`` (default: every package under the configured folder) to ``to`` would
     change. ``to``: a Target (left open), or resolved as ``--to`` is (URL, portal name, folder,
     default). A static catalog's plan ends with its catalog-level entry. ``create_organization``:
     a CKAN organization the portal lacks is noted as to be created instead of refused. ``use_cache``:
-    False validates every package again (validation/cache.py)."""
+    False validates every package again (validation/cache.py). ``jobs``: packages validated at a time
+    (worker processes)."""
     from .portals import plan_packages
 
     settings = settings or load_settings()
@@ -337,7 +340,7 @@ def plan(
         if create_organization:  # a target passed in keeps what its owner set otherwise
             _organizations(target, "report")
         return plan_packages(packages, target, settings=settings, prune=prune, force=force, validate=validate,
-                             use_cache=use_cache)
+                             use_cache=use_cache, jobs=jobs, progress=progress)
     finally:
         if made:
             target.close()
@@ -372,7 +375,8 @@ def publish(
     name, folder, default; for a saved plan, its folder or its organization unless named).
     ``create_organization``: a CKAN organization the portal lacks is created (title: the publisher's
     name) after the preflight found nothing else wrong; the token must be a sysadmin's.
-    ``use_cache``: False validates every package again (validation/cache.py)."""
+    ``use_cache``: False validates every package again (validation/cache.py). ``jobs``: datasets
+    written at a time (threads), and packages validated at a time (worker processes)."""
     from .portals import Plan, apply_plan, plan_packages
     from .portals.static import StaticTarget
 
@@ -392,7 +396,7 @@ def publish(
             _organizations(target, "create")
         the_plan = saved if saved is not None else plan_packages(
             resolve_packages(paths, settings), target, settings=settings, prune=prune, force=force,
-            validate=validate, use_cache=use_cache)
+            validate=validate, use_cache=use_cache, jobs=jobs, progress=progress)
         return the_plan, apply_plan(the_plan, target, jobs=jobs, progress=progress, saved=saved is not None)
     finally:
         if made:

@@ -203,3 +203,23 @@ def test_without_a_project_the_cache_is_the_users_never_the_served_folder(monkey
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_cache_dir(None) == tmp_path / "home" / ".cache" / "opendata-pub" / "validation"
+
+
+def test_a_file_changed_while_validating_is_not_trusted_next_time(project: Path) -> None:
+    """store() keeps the sums hashed at lookup: content that changed after the lookup, while the
+    package was being validated elsewhere, is a miss next time, never a hit on unvalidated bytes."""
+    settings = _settings(project)
+    folder = default_cache_dir(settings)
+    assert folder is not None
+    cache = ValidationCache(folder)
+    pkg = project / "datapackages" / "a"
+    found = cache.lookup(pkg, settings)
+    assert found.report is None and found.files is not None
+    csv = next((pkg / "data").glob("*.csv"))
+    csv.write_bytes(csv.read_bytes() + b"\n")  # changed during the validation
+    cache.store(found, Counting()(pkg, settings))
+    again = ValidationCache(folder).lookup(pkg, settings)
+    assert again.report is None
+    unchanged = ValidationCache(folder)
+    unchanged.store(again, Counting()(pkg, settings))
+    assert ValidationCache(folder).lookup(pkg, settings).report is not None

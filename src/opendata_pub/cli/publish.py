@@ -144,13 +144,16 @@ def print_site_plan(plan: Plan, *, verbose_unchanged: bool = False) -> None:
               help="Plan to create a CKAN organization the portal lacks (publish --create-organization creates it).")
 @click.option("--no-cache", is_flag=True,
               help="検証キャッシュを使わず、すべてのパッケージを検証し直す (.opendata-pub/cache).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="Packages validated in parallel (worker processes).")
 def plan(packages: tuple[Path, ...], to: str | None, organization: str | None, output: Path | None, fmt: str,
          exit_code: bool, prune: bool, force: bool, allow_insecure: bool, create_organization: bool,
-         no_cache: bool) -> None:
+         no_cache: bool, jobs: int) -> None:
     """Show what publish would change on the target: datasets and resources, field by field."""
-    the_plan = actions.plan(packages, to, organization=organization, settings=current_settings(), prune=prune,
-                            force=force, allow_insecure=allow_insecure, create_organization=create_organization,
-                            use_cache=not no_cache)
+    with progress_bar() as progress:
+        the_plan = actions.plan(packages, to, organization=organization, settings=current_settings(), prune=prune,
+                                force=force, allow_insecure=allow_insecure, create_organization=create_organization,
+                                use_cache=not no_cache, jobs=jobs, progress=progress)
     if output is not None:
         the_plan.save(output)
     if fmt == "json":
@@ -194,7 +197,8 @@ def print_result(result: ApplyResult, *, folder: Path | None = None) -> None:
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path), help="Apply exactly this saved plan (plan -o).")
 @click.option("--prune", is_flag=True,
               help="Delete portal resources (or site files opendata-pub wrote) that are no longer in the packages.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 32), default=1, show_default=True, help="Datasets published in parallel.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="Datasets published in parallel; packages validated in parallel (worker processes).")
 @click.option("--force", is_flag=True,
               help="Publish packages even when validation finds errors; allow a non-empty folder without a manifest.")
 @click.option("--allow-insecure", is_flag=True, help="Allow sending the token over plain http to a non-loopback host.")

@@ -23,7 +23,7 @@ from ..errors import OpendataPubError, UsageError
 from ..findings import PackageReport
 from ..progress import NullProgress, Progress
 from ..validation.cache import ValidationCache, default_cache_dir
-from ..validation.validator import validate_package
+from ..validation.validator import validate_packages
 from .plan import DatasetAction, DatasetPlan, Plan
 from .source import SourcePackage, load_source
 from .target import CATALOG_ENTRY, ConflictError, Target
@@ -112,6 +112,8 @@ def plan_packages(
     validate: bool = True,
     use_cache: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> Plan:
     """Validate each package (refused when it has errors, unless ``force``), check the target before
     anything (preflight), and compare each package with the target's current state; the target's
@@ -119,19 +121,16 @@ def plan_packages(
 
     ``use_cache``: a package unchanged since its last validation (its bytes, the toolkit, the
     settings: validation/cache.py) is not validated again; the cache lives in ``cache_dir``, by
-    default the project's ``.opendata-pub/cache`` (without opendata.yaml: the static target's folder)."""
+    default the project's ``.opendata-pub/cache`` (without opendata.yaml: the static target's folder).
+    ``jobs``: packages validated at a time, in worker processes (``validate --jobs``); only the
+    packages the cache does not answer are validated."""
     if not paths:
         raise UsageError("公開するパッケージがありません")
     cache = _cache(settings, target, cache_dir) if use_cache and validate else None
     refused: list[DatasetPlan] = []
     accepted: list[tuple[str | os.PathLike[str], PackageReport | None]] = []
-    for p in paths:
-        if not validate:
-            report = None
-        elif cache is not None:
-            report = cache.validate(p, settings)
-        else:
-            report = validate_package(p, settings)
+    reports = _reports(paths, settings, cache, jobs, progress or NullProgress()) if validate else [None] * len(paths)
+    for p, report in zip(paths, reports, strict=True):
         if report is not None and report.errors and not force:
             refused.append(DatasetPlan(name=report.name or Path(p).name, package=str(p), action=DatasetAction.REFUSED,
                                        reason=f"検証でエラーが {len(report.errors)} 件あります "
@@ -156,6 +155,22 @@ def plan_packages(
     if catalog is not None:
         plan.datasets.append(catalog)
     return plan
+
+
+def _reports(paths: Sequence[str | os.PathLike[str]], settings: Settings | None, cache: ValidationCache | None,
+             jobs: int, progress: Progress) -> list[PackageReport]:
+    """Each package's report, in order: from the cache where it answers, the rest validated ``jobs`` at a
+    time. Each miss is stored through the lookup made before validating (ValidationCache.store)."""
+    lookups = [cache.lookup(p, settings) for p in paths] if cache is not None else [None] * len(paths)
+    missing = [i for i, found in enumerate(lookups) if found is None or found.report is None]
+    fresh = validate_packages([paths[i] for i in missing], settings, jobs=jobs, progress=progress).packages
+    reports: list[PackageReport | None] = [found.report if found is not None else None for found in lookups]
+    for i, report in zip(missing, fresh, strict=True):
+        reports[i] = report
+        found = lookups[i]
+        if cache is not None and found is not None:
+            cache.store(found, report)
+    return [r for r in reports if r is not None]
 
 
 def _cache(settings: Settings | None, target: Target, cache_dir: str | os.PathLike[str] | None

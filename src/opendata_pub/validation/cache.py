@@ -39,6 +39,7 @@ from .validator import Profile, validate_package
 __all__ = [
     "CACHE_DIR",
     "CACHE_FORMAT",
+    "Lookup",
     "ValidateFn",
     "ValidationCache",
     "cached_validate",
@@ -234,6 +235,18 @@ def _round_trips(report: PackageReport) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One package looked up in the cache: its ``report`` on a hit (None on a miss), and what the
+    lookup saw of the package (``files``: None when a file could not be read) for ``store``."""
+
+    report: PackageReport | None
+    entry_path: Path
+    context: str
+    checked_ns: int
+    files: dict[str, _FileSig] | None
+
+
 class ValidationCache:
     """The entries of one cache folder. ``hits`` and ``misses`` count lookups (for tests and benches).
 
@@ -268,10 +281,10 @@ class ValidationCache:
             write_text(path, entry.to_json())
             _ignore_in_git(self.folder)
 
-    def validate(self, path: str | os.PathLike[str], settings: Settings | None, *, profile: Profile = Profile.JP,
-                 target: TargetInfo | None = None, validate: ValidateFn = validate_package) -> PackageReport:
-        """The package's report: from the cache when nothing it depends on changed, else ``validate``'s
-        (then stored)."""
+    def lookup(self, path: str | os.PathLike[str], settings: Settings | None, *, profile: Profile = Profile.JP,
+               target: TargetInfo | None = None) -> Lookup:
+        """The package's cached report when nothing it depends on changed (``Lookup.report``), else what
+        ``store`` needs to keep the report of a validation made after this lookup."""
         package = Path(path).resolve()
         folder = package if package.is_dir() else package.parent
         context = context_key(settings, profile=profile, target=target)
@@ -289,13 +302,29 @@ class ValidationCache:
             self.hits += 1
             if any(now[k] is not entry.files[k] for k in now):  # re-hashed: record the new stats
                 self._write(entry_path, _Entry(context, checked_ns, now, entry.report))
-            return entry.report
+            return Lookup(entry.report, entry_path, context, checked_ns, now)
         self.misses += 1
+        return Lookup(None, entry_path, context, checked_ns, now)
+
+    def store(self, lookup: Lookup, report: PackageReport) -> None:
+        """Keep ``report``, made by validating after ``lookup``, for the content that lookup hashed.
+
+        Hashed before validating: a file changed during validation makes the stored sums stale, and
+        the next lookup a miss — never a hit on content that was not validated. (This is why a
+        caller that validates elsewhere, in worker processes, stores through the lookup it made
+        first rather than hashing again afterwards.)"""
+        if lookup.files is not None and _round_trips(report):
+            self._write(lookup.entry_path, _Entry(lookup.context, lookup.checked_ns, lookup.files, report))
+
+    def validate(self, path: str | os.PathLike[str], settings: Settings | None, *, profile: Profile = Profile.JP,
+                 target: TargetInfo | None = None, validate: ValidateFn = validate_package) -> PackageReport:
+        """The package's report: from the cache when nothing it depends on changed, else ``validate``'s
+        (then stored)."""
+        found = self.lookup(path, settings, profile=profile, target=target)
+        if found.report is not None:
+            return found.report
         report = validate(path, settings, profile=profile, target=target)
-        # Hashed before validating: a file changed during validation makes the stored sums stale, and
-        # the next lookup a miss — never a hit on content that was not validated.
-        if now is not None and _round_trips(report):
-            self._write(entry_path, _Entry(context, checked_ns, now, report))
+        self.store(found, report)
         return report
 
 

@@ -251,9 +251,11 @@ def validate_packages(
     progress = progress or NullProgress()
     options: dict[str, Any] = {"profile": profile, "allow_remote": allow_remote, "target": target,
                                "limit_errors": limit_errors}
-    if jobs <= 1 or len(paths) < 2:
+    if len(paths) < 2:
         return Report([validate_package(p, settings, progress=progress, **options) for p in paths])
     progress.start("packages", "パッケージ", len(paths), unit="packages")
+    if jobs <= 1:
+        return _one_by_one(paths, settings, progress, options)
     # spawn, not fork: the parent may hold the columnar engine's threads, which a fork would copy mid-work.
     context = multiprocessing.get_context("spawn")
     try:
@@ -263,6 +265,20 @@ def validate_packages(
             for done, future in enumerate(futures, start=1):
                 reports.append(future.result())
                 progress.advance("packages", done)
+    finally:
+        progress.finish("packages")
+    return Report(reports)
+
+
+def _one_by_one(paths: Sequence[str | os.PathLike[str]], settings: Settings | None, progress: Progress,
+                options: dict[str, Any]) -> Report:
+    """validate_packages in this process: each package's resources with their byte bars, under the bar
+    of packages (started by the caller)."""
+    reports = []
+    try:
+        for done, p in enumerate(paths, start=1):
+            reports.append(validate_package(p, settings, progress=progress, **options))
+            progress.advance("packages", done)
     finally:
         progress.finish("packages")
     return Report(reports)
