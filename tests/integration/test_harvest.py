@@ -1,6 +1,8 @@
 """An aggregator's CKAN harvests our static catalog (issue 16): ckanext-harvest 1.6.3 with
-ckanext-dcat 2.4.4's ``dcat_rdf`` harvester on CKAN 2.12.0, run as in production (a job, ``ckan
-harvester run``, gather and fetch consumers: tests/ckan_harness/harvest.py says why not run-test).
+ckanext-dcat 2.4.4's ``dcat_rdf`` harvester on CKAN 2.11.6 and 2.12.0 (test ids ``aggregator211``,
+``aggregator212``; CKAN_HARNESS_VERSIONS selects, as for the ``ckan`` fixture), run as in production
+(a job, gather and fetch consumers: tests/ckan_harness/harvest.py says why not run-test). One
+aggregator costs 25-45 s of the suite (its CKAN start is most of it), so both versions run by default.
 
 The repository's datapackages/ (3 packages and 7 inventory-only datasets) are published with
 ``actions.publish`` into a folder served on 127.0.0.1 (tests/localserver.py), with
@@ -33,7 +35,7 @@ from opendata_pub.inventory.collect import build_inventory
 from opendata_pub.metadata.ckan_names import ckan_tags
 from opendata_pub.packaging.project import load_packages
 from opendata_pub.site import catalog_rdf
-from tests.ckan_harness import CkanHarness, CkanInstance
+from tests.ckan_harness import CKAN_VERSIONS, CkanHarness, CkanInstance
 from tests.ckan_harness.harvest import (
     HARVEST_PLUGINS,
     HARVEST_SETTINGS,
@@ -49,11 +51,22 @@ REMOVED = "koto-seisaku-hyoka-2022"
 _direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-@pytest.fixture(scope="module")
-def aggregator() -> Iterator[tuple[CkanHarness, CkanInstance]]:
+def _aggregator_versions() -> list[str]:
+    """The versions CKAN_HARNESS_VERSIONS names (2.11.6, 2.11 or ckan211 each; conftest.py rejects
+    others), else all the harness runs."""
+    wanted = set(os.environ.get("CKAN_HARNESS_VERSIONS", "").replace(",", " ").split())
+    if not wanted:
+        return list(CKAN_VERSIONS)
+    minor = {v: v.rsplit(".", 1)[0] for v in CKAN_VERSIONS}
+    return [v for v in CKAN_VERSIONS if {v, minor[v], "ckan" + minor[v].replace(".", "")} & wanted]
+
+
+@pytest.fixture(scope="module", params=_aggregator_versions(),
+                ids=lambda v: "aggregator" + "".join(v.split(".")[:2]))
+def aggregator(request: pytest.FixtureRequest) -> Iterator[tuple[CkanHarness, CkanInstance]]:
     if os.environ.get("OPENDATA_PUB_SKIP_CKAN", "").strip() == "1":
         pytest.skip("OPENDATA_PUB_SKIP_CKAN=1 is set: CKAN integration tests skipped")
-    harness = CkanHarness(version="2.12.0", plugins=HARVEST_PLUGINS, settings=HARVEST_SETTINGS,
+    harness = CkanHarness(version=request.param, plugins=HARVEST_PLUGINS, settings=HARVEST_SETTINGS,
                           after_db_init=create_harvest_tables)
     try:
         inst = harness.start()
@@ -63,22 +76,23 @@ def aggregator() -> Iterator[tuple[CkanHarness, CkanInstance]]:
         harness.stop()
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("municipality")
+# a project and a site per test (per aggregator version): the test removes a package from both
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "municipality"
     shutil.copytree(ROOT / "datapackages", root / "datapackages")
     shutil.copy(ROOT / "opendata.yaml", root / "opendata.yaml")
     return root
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("served") / "site"
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return tmp_path / "served" / "site"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def served(site: Path) -> Iterator[str]:
-    site.mkdir()
+    site.mkdir(parents=True)
     with serve(directory=site) as url:
         yield url + "/"
 
