@@ -78,3 +78,14 @@ def test_only_what_the_cache_does_not_answer_is_validated(tmp_path: Path, monkey
     assert calls[2] == ["charlie"]
     charlie = next(d for d in third["datasets"] if d["name"] == "charlie")
     assert charlie["action"] == DatasetAction.REFUSED.value  # its recorded hash no longer matches, and 'たくさん'
+
+
+def test_plan_jobs_on_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = _project(tmp_path / "project")
+    site = tmp_path / "site"
+    r = cli("plan", "--to", str(site), "--jobs", "2", "--format", "json", cwd=root)
+    assert r.code == 1, r.err  # bravo is refused: exit 1, as without --jobs
+    got = {d["name"]: d["action"] for d in r.json["datasets"]}
+    assert got["bravo"] == DatasetAction.REFUSED.value and got["alpha"] == DatasetAction.CREATE.value
+    bad = cli("plan", "--to", str(site), "--jobs", "0", cwd=root)
+    assert bad.code == 2 and "--jobs" in bad.err and "Traceback" not in bad.err
