@@ -20,9 +20,9 @@
   ``fetch-consumer`` as processes the harness started and stops by PID: ``harvest_job_create`` puts
   the job on the gather queue, and the action ``harvest_jobs_run`` (what ``ckan harvester run``
   calls; a cron runs it in production) marks a Running job whose objects are all done Finished, with
-  ``finished`` = its last object's ``import_finished``. It is polled through the API: ``ckan harvester
-  run`` in a loop started a CKAN process (about 3 s of CPU) per poll, one core of two taken from the
-  consumers for the whole job.
+  ``finished`` = its last object's ``import_finished``. It is called through the API, and only once
+  the gather has finished (``run_harvest_job`` says why): ``ckan harvester run`` in a loop started a
+  CKAN process (about 3 s of CPU) per poll, one core of two taken from the consumers for the whole job.
 * Versions: the same on CKAN 2.11.6 and 2.12.0 (ckanext-harvest 1.6.3 and ckanext-dcat 2.4.4 alike).
 """
 
@@ -114,8 +114,13 @@ def run_harvest_job(inst: CkanInstance, source_id: str, *, timeout: float = 1800
     end = time.monotonic() + timeout
     while True:
         time.sleep(poll)
-        _action(inst, "harvest_jobs_run", {"source_id": source_id})  # Running -> Finished once all done
         shown = _action(inst, "harvest_job_show", {"id": job["id"]})
+        # Not before the gather is done: harvest_jobs_run also sends every WAITING object missing from
+        # the fetch queue to it, which during a gather is each object made but not queued yet (the
+        # gather queues them all at its end), so each would be fetched and imported twice.
+        if shown["gather_finished"] and shown["status"] != "Finished":
+            _action(inst, "harvest_jobs_run", {"source_id": source_id})  # Running -> Finished once all done
+            shown = _action(inst, "harvest_job_show", {"id": job["id"]})
         if shown["status"] == "Finished":
             return shown
         if time.monotonic() > end:
