@@ -4,12 +4,15 @@ The repository's own packages (datapackages/*) go to a real CKAN whose dataset s
 ``ckanext.dcat.schemas:dcat_ap_full.yaml``: our metadata lands in the schema's fields (``publisher``,
 ``contact``, ``temporal_coverage`` … as subfield lists; ``identifier``, ``theme`` … top-level), what
 the schema lacks stays in extras, an unchanged re-publish writes nothing, and a changed repeating
-field is one write. A schema with one more required field (written into the harness's work
-directory) is a preflight error naming the field, before any write.
+field is one write; a package we published pulls back byte-identical. A dataset that portal staff
+entered with the schema's fields filled (no datapackage.json) pulls back with that metadata. A schema
+with one more required field (written into the harness's work directory) is a preflight error naming
+the field, before any write.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -21,11 +24,13 @@ import pytest
 
 from opendata_pub.actions import publish as publish_packages
 from opendata_pub.packaging.package import find_descriptor, load_descriptor
-from opendata_pub.portals import PreflightError, plan_packages
-from opendata_pub.portals.mapping import ESTAT_SAC
+from opendata_pub.portals import PreflightError, plan_packages, pull_dataset
+from opendata_pub.portals.listing import list_source
+from opendata_pub.portals.mapping import ESTAT_SAC, resource_key
+from opendata_pub.portals.target import PullSource
 from tests.ckan_harness import CkanHarness, CkanInstance
 from tests.ckan_harness.harness import venv_dir
-from tests.portals.integration_support import Counter, package_show, settings_of, target
+from tests.portals.integration_support import Counter, package_show, project, settings_of, target
 
 log = logging.getLogger("ckan_harness")
 REPO = Path(__file__).resolve().parents[2]
@@ -167,6 +172,18 @@ def test_metadata_lands_in_schema_fields_and_an_unchanged_republish_writes_nothi
     the_plan, result = _publish(root, t)
     assert result.ok and not the_plan.has_changes and counter.writes() == []
 
+    # pulled back: the stored datapackage.json byte for byte, not the schema's fields
+    out = tmp_path / "pulled"
+    pulled = pull_dataset("kiyose-seisaku-hyoka-2020", t, out)
+    assert pulled.descriptor_from == "datapackage.json"
+    stored = next(x for x in package_show(ckan, "kiyose-seisaku-hyoka-2020")["resources"]
+                  if resource_key(x) == "datapackage.json")
+    with ckan.session() as s:
+        assert (out / "datapackage.json").read_bytes() == s.get(stored["url"], timeout=60).content
+    for rel in pulled.files:
+        if rel != "datapackage.json":
+            assert (out / rel).read_bytes() == (pkg_dir / rel).read_bytes(), rel
+
 
 def test_a_required_field_we_cannot_fill_is_a_preflight_error(scheming_required_ckan, tmp_path):
     ckan = scheming_required_ckan
@@ -181,3 +198,55 @@ def test_a_required_field_we_cannot_fill_is_a_preflight_error(scheming_required_
     for p in problems:
         assert "必須の項目 access_rights (Access rights) に入れる値がありません" in p, p
     assert counter.writes() == []
+
+
+THEME = "http://publications.europa.eu/resource/authority/data-theme/EDUC"
+ANNUAL = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
+JPN = "http://publications.europa.eu/resource/authority/language/JPN"
+
+
+def test_a_dataset_entered_in_the_schema_fields_pulls_back_with_them(scheming_ckan, tmp_path):
+    """As portal staff would: the form's fields filled, one CSV uploaded, no datapackage.json."""
+    ckan = scheming_ckan
+    org = _organization(ckan)
+    name = "it-staff-" + uuid.uuid4().hex[:10]
+    payload = "施設名,定員\n清瀬保育園,120\n".encode()
+    with ckan.session() as s:
+        r = s.post(ckan.api + "package_create", json={
+            "name": name, "title": "保育所一覧", "notes": "市内の認可保育所", "owner_org": org,
+            "license_id": "CC-BY-4.0", "tag_string": "保育,子育て", "identifier": "kiyose-hoikusho-2024",
+            "issued": "2024-04-01", "modified": "2024-10-01", "frequency": ANNUAL, "theme": [THEME],
+            "language": [JPN],
+            "publisher": [{"name": "清瀬市", "identifier": "132217", "uri": "https://www.city.kiyose.lg.jp/"}],
+            "contact": [{"name": "子ども家庭部 保育幼稚園課", "email": "hoiku@city.kiyose.lg.jp"}],
+            "temporal_coverage": [{"start": "2024-04-01", "end": "2025-03-31"}],
+            "spatial_coverage": [{"uri": ESTAT_SAC + "13221"}]}, timeout=30)
+        assert r.status_code == 200, r.text[:800]
+        r = s.post(ckan.api + "resource_create", data={"package_id": name, "name": "保育所", "format": "CSV"},
+                   files={"upload": ("hoikusho.csv", payload, "text/csv")}, timeout=30)
+        assert r.status_code == 200, r.text[:800]
+    shown = package_show(ckan, name)  # the fields top-level, not extras: what the pull has to read
+    assert shown["publisher"][0]["name"] == "清瀬市" and not shown.get("extras")
+
+    t = target(ckan, settings_of(project(tmp_path, ckan, org, name="unused")))
+    result = pull_dataset(name, t, tmp_path / "got")
+    assert result.descriptor_from == "ckan"
+    desc = json.loads((tmp_path / "got" / "datapackage.json").read_text(encoding="utf-8"))
+    assert desc["name"] == name and desc["title"] == "保育所一覧" and desc["description"] == "市内の認可保育所"
+    assert desc["id"] == "kiyose-hoikusho-2024"
+    assert desc["publisher"] == {"code": "132217", "name": "清瀬市", "url": "https://www.city.kiyose.lg.jp/"}
+    assert desc["contactPoint"] == {"name": "子ども家庭部 保育幼稚園課", "email": "hoiku@city.kiyose.lg.jp"}
+    assert desc["temporal"] == {"start": "2024-04-01", "end": "2025-03-31"}
+    assert desc["spatial"] == ["132217"] and desc["themes"] == ["EDUC"] and desc["language"] == ["ja"]
+    assert desc["accrualPeriodicity"] == "ANNUAL"
+    assert desc["issued"] == "2024-04-01" and desc["modified"] == "2024-10-01"
+    assert sorted(desc["keywords"]) == ["保育", "子育て"]
+    assert desc["licenses"][0]["name"] == "CC-BY-4.0"
+    assert desc["resources"][0]["path"] == "data/hoikusho.csv"
+    assert (tmp_path / "got" / "data" / "hoikusho.csv").read_bytes() == payload
+
+    # list reads package_search the same way: the publisher's code filters, its name shows (a configured
+    # portal: a bare URL of a CKAN with ckanext-dcat is read through the catalog.jsonld it serves)
+    portal = PullSource("portal", ckan.url, portal="it", token=ckan.token)
+    [found] = [d for d in list_source(portal, publisher="132217") if d.name == name]
+    assert found.publisher == "清瀬市" and found.modified == "2024-10-01" and found.formats == ("CSV",)

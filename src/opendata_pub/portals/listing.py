@@ -30,6 +30,7 @@ from .ckan import CkanTarget
 from .http import Deadline
 from .mapping import descriptor_from_ckan
 from .pull import DEFAULT_TIMEOUT, _Site, ckan_instead
+from .scheming import unplace
 from .source import DESCRIPTOR_RESOURCE
 from .target import PullSource
 
@@ -189,7 +190,7 @@ def _search_pages(target: CkanTarget, query: str | None) -> Iterator[Mapping[str
 def _list_ckan(target: CkanTarget, query: str | None, deadline: Deadline | None) -> list[DatasetSummary]:
     """CKAN's own search answers ``query`` (Solr: every field, stemmed); its answers are kept as found."""
     with target.client.time_limit(deadline):
-        return [_summary(descriptor_from_ckan(pkg), str(pkg.get("name") or ""), searched=bool(query))
+        return [_summary(descriptor_from_ckan(unplace(pkg)), str(pkg.get("name") or ""), searched=bool(query))
                 for pkg in _search_pages(target, query)]
 
 

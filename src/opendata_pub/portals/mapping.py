@@ -460,7 +460,8 @@ def normalize_resource(res: Mapping[str, Any]) -> dict[str, Any]:
 
 def descriptor_from_ckan(pkg: Mapping[str, Any]) -> dict[str, Any]:
     """A package descriptor mapped back from a CKAN dataset (for a dataset with no datapackage.json).
-    Resource paths are left to the caller, which knows where it saved each file."""
+    Resource paths are left to the caller, which knows where it saved each file. A scheming
+    portal's dataset goes through ``scheming.unplace`` first (its fields become the extras read here)."""
     normal = normalize_dataset(pkg)
     org = pkg.get("organization")
     if isinstance(org, Mapping) and org.get("title"):
@@ -471,6 +472,11 @@ def descriptor_from_ckan(pkg: Mapping[str, Any]) -> dict[str, Any]:
             value = rule.decode(normal)
             if not _empty(value):
                 desc[rule.prop.key] = value
+    # dct:identifier is the descriptor's id when it has one, else its name (the name rule's encoder):
+    # one that is not the name comes back as the id
+    identifier = (normal.get("extras") or {}).get("identifier")
+    if identifier and identifier != desc.get("name"):
+        desc["id"] = identifier
     resources = []
     for res in pkg.get("resources") or []:
         r: dict[str, Any] = {}

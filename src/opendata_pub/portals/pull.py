@@ -55,6 +55,7 @@ from .ckan import CkanTarget, match_resources
 from .http import CkanClient, Deadline, DeadlineExceeded, LimitExceeded
 from .mapping import descriptor_from_ckan, normalize_resource
 from .multipart import CHUNK
+from .scheming import unplace
 from .source import DESCRIPTOR_RESOURCE, descriptor_json
 from .static import MANIFEST_NAME, StaticTarget
 from .target import PullSource
@@ -447,8 +448,9 @@ def _stored_descriptor(client: CkanClient, stored: Mapping[str, Any], by_name: M
 def _derived_descriptor(pkg: Mapping[str, Any], resources: list[Mapping[str, Any]], tmp: Path
                         ) -> list[_CkanDownload]:
     """No datapackage.json on the portal: write one mapped from the dataset into ``tmp``; return
-    the uploaded files to fetch (links stay links)."""
-    descriptor = descriptor_from_ckan(pkg)
+    the uploaded files to fetch (links stay links). A scheming portal's fields count as the extras
+    they stand for (scheming.unplace)."""
+    descriptor = descriptor_from_ckan(unplace(pkg))
     used: set[str] = set()
     names: set[str] = set()
     downloads: list[_CkanDownload] = []

@@ -21,6 +21,21 @@ field a list of strings, a repeating field a list of ``{subfield: text}`` with e
 out; empty values are absent. ``normalize`` reads ``package_show`` into the same form, so desired and
 current compare field by field and an unchanged re-publish writes nothing.
 
+Pulling reads the other way (``unplace``): a dataset entered through a scheming portal's web form, or
+published by another tool, has no stored ``datapackage.json`` and carries its metadata in these
+fields, so before ``mapping.descriptor_from_ckan`` decodes it each ``SUBFIELDS`` entry and each
+top-level field named like one of our extras is read back into an extra of that name (the first
+entry of a repeating field; a multiple field as a JSON list, the extras' form), and one decoder
+serves both kinds of portal. A value present both as a field and as an extra: the field wins (CKAN
+keeps the field current; an extra of the same name can only be left over from before the schema).
+No schema is needed for this, and none is asked for: ``package_show`` of a scheming portal returns
+the fields top-level, each in its own shape (``publisher`` a list of dicts, ``theme`` a list), and a
+stock CKAN's ``package_show`` has none of these keys top-level (its own fields are a fixed set; every
+other value is in ``extras``). Reading by shape costs a pull from an anonymous reader no extra
+request, works on a portal whose ``scheming_dataset_schema_show`` is hidden or is a variant of the
+schema, and serves ``package_search`` results (the listing) the same way; a field of the schema we
+have no extra for would have nowhere to go in the descriptor anyway.
+
 Pure, except ``fetch_schema`` (one API call).
 """
 
@@ -38,7 +53,7 @@ if TYPE_CHECKING:
     from .http import CkanClient
 
 __all__ = ["SUBFIELDS", "DatasetSchema", "SchemaField", "cleared", "fetch_schema", "may_have_schema", "normalize",
-           "parse_schema", "place", "schema_problems"]
+           "parse_schema", "place", "schema_problems", "unplace"]
 
 #: Extras that ckanext-dcat's DCAT-AP schemas hold in a repeating field: extra → (field, subfield).
 SUBFIELDS: dict[str, tuple[str, str]] = {
@@ -289,3 +304,42 @@ def schema_problems(dataset: Mapping[str, Any], schema: DatasetSchema) -> list[s
                                 f" (選択肢: {', '.join(f.choices[:10])}{' …' if len(f.choices) > 10 else ''})")
     return problems
 
+
+
+# --- pulling: the schema's fields back into extras -----------------------------------------------
+# The top-level fields read back: each managed extra that a schema keeps in a field of its own name
+_FIELD_EXTRAS = tuple(e for e in MANAGED_EXTRAS if e not in SUBFIELDS)
+
+
+def _extra_text(value: Any) -> str | None:
+    """A top-level field's value as the text of an extra: a list as a JSON list (``theme``,
+    ``language`` … are read back with ``json.loads``), a multilingual dict by its Japanese text."""
+    if isinstance(value, Mapping):
+        value = value.get("ja") or value.get("en") or next(iter(value.values()), None)
+    if isinstance(value, (list, tuple)):
+        strings = _strings(value)
+        return json.dumps(strings, ensure_ascii=False) if strings else None
+    return _text(value)
+
+
+def _fields_as_extras(pkg: Mapping[str, Any]) -> dict[str, str]:
+    """The extras that ``pkg``'s schema fields stand for, found by shape (see the module doc)."""
+    out: dict[str, str] = {}
+    for extra, (name, sub) in SUBFIELDS.items():
+        if name in pkg and (entries := _entries(pkg[name])) and (t := entries[0].get(sub)):
+            out[extra] = t
+    for extra in _FIELD_EXTRAS:
+        if extra in pkg and (t := _extra_text(pkg[extra])) is not None:
+            out[extra] = t
+    return out
+
+
+def unplace(pkg: Mapping[str, Any]) -> dict[str, Any]:
+    """``package_show`` (or a ``package_search`` result) with each schema field we have an extra for
+    read back into that extra (the reverse of ``place``; see the module doc): what
+    ``mapping.descriptor_from_ckan`` decodes. A stock CKAN's dataset comes back as it was."""
+    fields = _fields_as_extras(pkg)
+    if not fields:
+        return dict(pkg)
+    kept = [e for e in pkg.get("extras") or [] if not (isinstance(e, Mapping) and e.get("key") in fields)]
+    return {**pkg, "extras": kept + [{"key": k, "value": v} for k, v in fields.items()]}
