@@ -80,7 +80,7 @@ def test_no_source_says_use_from(cli: Any, tmp_path: Path) -> None:
 # CKAN: package_search, paged
 
 
-def _ckan(total: int, seen: list[dict[str, list[str]]]) -> type[BaseHTTPRequestHandler]:
+def _ckan(total: int, seen: list[dict[str, list[str]]], catalog: Any = None) -> type[BaseHTTPRequestHandler]:
     datasets = [{"name": f"ds-{i:04d}", "title": f"データ {i}", "organization": {"title": "清瀬市"},
                  "extras": [{"key": "publisher_identifier", "value": "132217"},
                             {"key": "publisher_name", "value": "清瀬市"},
@@ -96,8 +96,10 @@ def _ckan(total: int, seen: list[dict[str, list[str]]]) -> type[BaseHTTPRequestH
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = parse_qs(parts.query)
-            if parts.path.endswith("/status_show"):
-                body: Any = {"success": True, "result": {"ckan_version": "2.11.6"}}
+            if parts.path.endswith("/catalog.jsonld") and catalog is not None:
+                body: Any = catalog
+            elif parts.path.endswith("/status_show"):
+                body = {"success": True, "result": {"ckan_version": "2.11.6"}}
             elif parts.path.endswith("/package_search"):
                 seen.append(query)
                 start, rows = int(query["start"][0]), int(query["rows"][0])
@@ -143,3 +145,16 @@ def test_ckan_publisher_filter(ckan: tuple[str, list[dict[str, list[str]]]]) -> 
 def test_neither_static_nor_ckan(tmp_path: Path) -> None:
     with serve(directory=tmp_path) as url, pytest.raises(NotFound, match="CKAN でもありません"):
         list_source(PullSource("url", url + "/"))
+
+
+def test_a_ckan_with_ckanext_dcat_is_listed_as_a_ckan_not_as_its_catalog() -> None:
+    """ckanext-dcat serves /catalog.jsonld: a page of 100, datasets named by dct:identifier. Listed as a
+    static catalog, the URL would give that page's identifiers; as the CKAN it is, every dataset by name."""
+    seen: list[dict[str, list[str]]] = []
+    page = {"@graph": [{"@id": "http://x/dataset/1", "@type": "dcat:Dataset", "dct:identifier": "staff-entered-id",
+                        "dct:title": "データ 0"}]}
+    with serve(_ckan(ROWS + 3, seen, catalog=page)) as url:
+        found = list_source(PullSource("url", url + "/"))
+    assert len(found) == ROWS + 3 and found[0].name == "ds-0000"
+    assert "staff-entered-id" not in {d.name for d in found}
+    assert [q["start"][0] for q in seen] == ["0", str(ROWS)]

@@ -23,11 +23,11 @@ from typing import Any
 
 import requests
 
-from ..errors import InputError, NotFound, PortalRejected
+from ..errors import InputError, NotFound, PortalRejected, PortalUnreachable
 from ..packaging.package import MAX_DESCRIPTOR_BYTES
 from ..rdf import package_metadata_from_rdf, parse
 from .ckan import CkanTarget
-from .http import Deadline
+from .http import Deadline, DeadlineExceeded
 from .mapping import descriptor_from_ckan
 from .pull import DEFAULT_TIMEOUT, _Site, ckan_instead
 from .scheming import unplace
@@ -196,13 +196,43 @@ def _list_ckan(target: CkanTarget, query: str | None, deadline: Deadline | None)
 
 def _list_url(source: PullSource, query: str | None, session_factory: Callable[[], requests.Session],
               deadline: Deadline | None) -> list[DatasetSummary]:
-    """A URL: a static catalog if it serves one, else a CKAN (as ``pull_from`` tells them apart)."""
+    """A URL: a CKAN if it answers ``status_show`` as one, else a static catalog if it serves one.
+
+    CKAN is asked first because a CKAN running ckanext-dcat serves a ``catalog.jsonld`` too: paged
+    (100 datasets a page, the rest behind ``hydra:next``) and naming each dataset by its
+    ``dct:identifier``, not its CKAN name, so read as a static catalog it would lose datasets and
+    misname them. A static site answers ``status_show`` with a 404 or a page, never a CKAN status."""
+    target = _ckan_at(source.location, session_factory, deadline)
+    if target is not None:
+        try:
+            return _list_ckan(target, query, deadline)
+        finally:
+            target.close()
     try:
         return _list_static(source.location, session_factory, deadline)
     except NoCatalog as missing:
         with ckan_instead(source.location, missing, session_factory, deadline,
-                          hint="--from に静的カタログのフォルダ・URL か CKAN の URL を指定してください") as target:
-            return _list_ckan(target, query, deadline)
+                          hint="--from に静的カタログのフォルダ・URL か CKAN の URL を指定してください") as ckan:
+            return _list_ckan(ckan, query, deadline)
+
+
+def _ckan_at(location: str, session_factory: Callable[[], requests.Session],
+             deadline: Deadline | None) -> CkanTarget | None:
+    """``location`` as a CKAN (without a token) when its ``status_show`` answers as one, else None."""
+    target = CkanTarget(location, token=None, session_factory=session_factory)
+    try:
+        with target.client.time_limit(deadline):
+            target.status()
+    except DeadlineExceeded:
+        target.close()
+        raise
+    except PortalUnreachable:  # not a CKAN (or not reachable: the static reading then says so)
+        target.close()
+        return None
+    except BaseException:
+        target.close()
+        raise
+    return target
 
 
 def list_source(
