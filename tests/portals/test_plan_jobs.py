@@ -89,3 +89,24 @@ def test_plan_jobs_on_the_command_line(cli, tmp_path: Path) -> None:  # type: ig
     assert got["bravo"] == DatasetAction.REFUSED.value and got["alpha"] == DatasetAction.CREATE.value
     bad = cli("plan", "--to", str(site), "--jobs", "0", cwd=root)
     assert bad.code == 2 and "--jobs" in bad.err and "Traceback" not in bad.err
+
+
+def test_an_interrupted_plan_keeps_the_reports_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opendata_pub.validation import validator
+
+    root = _project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    real = validator.validate_package
+
+    def stop_at_charlie(path, *a, **k):  # type: ignore[no-untyped-def]
+        if Path(path).name == "charlie":
+            raise KeyboardInterrupt
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(validator, "validate_package", stop_at_charlie)
+    with pytest.raises(KeyboardInterrupt):
+        _plan(root, tmp_path / "site", jobs=1, cache=cache)
+    monkeypatch.setattr(validator, "validate_package", real)
+    calls = _validated(monkeypatch)
+    _plan(root, tmp_path / "site", jobs=1, cache=cache)
+    assert calls == [["charlie"]]  # alpha and bravo were stored as they were validated

@@ -160,17 +160,21 @@ def plan_packages(
 def _reports(paths: Sequence[str | os.PathLike[str]], settings: Settings | None, cache: ValidationCache | None,
              jobs: int, progress: Progress) -> list[PackageReport]:
     """Each package's report, in order: from the cache where it answers, the rest validated ``jobs`` at a
-    time. Each miss is stored through the lookup made before validating (ValidationCache.store)."""
-    lookups = [cache.lookup(p, settings) for p in paths] if cache is not None else [None] * len(paths)
-    missing = [i for i, found in enumerate(lookups) if found is None or found.report is None]
-    fresh = validate_packages([paths[i] for i in missing], settings, jobs=jobs, progress=progress).packages
-    reports: list[PackageReport | None] = [found.report if found is not None else None for found in lookups]
+    time. Each miss is stored as soon as it is validated (an interrupted run keeps what it did), through
+    the lookup made before validating (ValidationCache.store)."""
+    lookups = [cache.lookup(p, settings) for p in paths] if cache is not None else []
+    missing = [i for i in range(len(paths)) if not lookups or lookups[i].report is None]
+
+    def arrived(k: int, report: PackageReport) -> None:
+        if cache is not None:
+            cache.store(lookups[missing[k]], report)
+
+    fresh = validate_packages([paths[i] for i in missing], settings, jobs=jobs, progress=progress,
+                              on_report=arrived).packages
+    reports: list[PackageReport | None] = [found.report for found in lookups] or [None] * len(paths)
     for i, report in zip(missing, fresh, strict=True):
         reports[i] = report
-        found = lookups[i]
-        if cache is not None and found is not None:
-            cache.store(found, report)
-    return [r for r in reports if r is not None]
+    return [r for r in reports if r is not None]  # all of them: each one a hit or validated
 
 
 def _cache(settings: Settings | None, target: Target, cache_dir: str | os.PathLike[str] | None

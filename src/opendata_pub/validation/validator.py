@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
@@ -245,17 +245,24 @@ def validate_packages(
     target: TargetInfo | None = None,
     jobs: int = 1,
     limit_errors: int = 1000,
+    on_report: Callable[[int, PackageReport], None] | None = None,
 ) -> Report:
     """Validate several packages into one report (``target``: see validate_package), ``jobs`` at a
-    time in worker processes (validation is mostly Python: threads would wait on one another)."""
+    time in worker processes (validation is mostly Python: threads would wait on one another).
+    ``on_report(i, report)`` is called as each package's report arrives, in order (a caller that keeps
+    reports keeps those done when a long run is interrupted)."""
     progress = progress or NullProgress()
     options: dict[str, Any] = {"profile": profile, "allow_remote": allow_remote, "target": target,
                                "limit_errors": limit_errors}
+    arrived = on_report or _ignore
     if len(paths) < 2:
-        return Report([validate_package(p, settings, progress=progress, **options) for p in paths])
+        reports = [validate_package(p, settings, progress=progress, **options) for p in paths]
+        for i, report in enumerate(reports):
+            arrived(i, report)
+        return Report(reports)
     progress.start("packages", "パッケージ", len(paths), unit="packages")
     if jobs <= 1:
-        return _one_by_one(paths, settings, progress, options)
+        return _one_by_one(paths, settings, progress, options, arrived)
     # spawn, not fork: the parent may hold the columnar engine's threads, which a fork would copy mid-work.
     context = multiprocessing.get_context("spawn")
     try:
@@ -264,20 +271,26 @@ def validate_packages(
             reports = []
             for done, future in enumerate(futures, start=1):
                 reports.append(future.result())
+                arrived(done - 1, reports[-1])
                 progress.advance("packages", done)
     finally:
         progress.finish("packages")
     return Report(reports)
 
 
+def _ignore(i: int, report: PackageReport) -> None:
+    pass
+
+
 def _one_by_one(paths: Sequence[str | os.PathLike[str]], settings: Settings | None, progress: Progress,
-                options: dict[str, Any]) -> Report:
+                options: dict[str, Any], arrived: Callable[[int, PackageReport], None]) -> Report:
     """validate_packages in this process: each package's resources with their byte bars, under the bar
     of packages (started by the caller)."""
     reports = []
     try:
         for done, p in enumerate(paths, start=1):
             reports.append(validate_package(p, settings, progress=progress, **options))
+            arrived(done - 1, reports[-1])
             progress.advance("packages", done)
     finally:
         progress.finish("packages")
