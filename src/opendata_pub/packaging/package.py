@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import InputError
 from ..inputfile import UnreadableInput, parse_json, read_input_bytes
@@ -19,6 +19,7 @@ from ..yamlio import MAX_YAML_BYTES, YamlSyntaxError, parse_yaml
 
 __all__ = [
     "DESCRIPTOR_NAMES",
+    "DescriptorMemo",
     "LocalPackage",
     "PathProblem",
     "discover_packages",
@@ -66,8 +67,20 @@ def find_descriptor(path: Path) -> Path:
     raise InputError("ファイルもフォルダもありません", path=str(path))
 
 
-def load_descriptor(path: Path) -> dict[str, Any]:
-    """Parse a descriptor file; syntax errors become InputError with line and column."""
+class DescriptorMemo(Protocol):
+    """Parsed YAML descriptors kept between runs (``packaging.descriptor_memo``): ``get`` answers with
+    the descriptor ``load_descriptor`` made of exactly this text at this path, or None."""
+
+    def get(self, path: Path, text: str) -> dict[str, Any] | None: ...
+
+    def put(self, path: Path, text: str, descriptor: dict[str, Any]) -> None: ...
+
+
+def load_descriptor(path: Path, *, memo: DescriptorMemo | None = None) -> dict[str, Any]:
+    """Parse a descriptor file; syntax errors become InputError with line and column.
+
+    ``memo``: YAML is parsed in pure Python (~10 ms for a 23 KB evaluation descriptor; JSON 0.1 ms);
+    a memo answers for a text it has seen, and keeps what is parsed here."""
     is_json = path.suffix.lower() == ".json"
     # YAML is parsed in pure Python, some hundred times slower than JSON: its cap is lower.
     limit = MAX_DESCRIPTOR_BYTES if is_json else MAX_YAML_BYTES
@@ -87,6 +100,9 @@ def load_descriptor(path: Path) -> dict[str, Any]:
         except UnreadableInput as exc:
             raise InputError(exc.problem, path=str(path), where=exc.where) from exc
     else:
+        remembered = memo.get(path, text) if memo is not None else None
+        if remembered is not None:
+            return remembered
         try:
             data = parse_yaml(text)
         except YamlSyntaxError as exc:
@@ -94,7 +110,10 @@ def load_descriptor(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError(f"記述子はマッピング (key: value) でなければなりません ({type(data).__name__})",
                          path=str(path))
-    return _plain(data)
+    descriptor: dict[str, Any] = _plain(data)
+    if memo is not None and not is_json:
+        memo.put(path, text, descriptor)
+    return descriptor
 
 
 def _plain(value: Any) -> Any:
@@ -108,10 +127,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def load_package(path: str | os.PathLike[str]) -> LocalPackage:
-    """Read the package at ``path`` (its folder or its descriptor file)."""
+def load_package(path: str | os.PathLike[str], *, memo: DescriptorMemo | None = None) -> LocalPackage:
+    """Read the package at ``path`` (its folder or its descriptor file); ``memo``: see load_descriptor."""
     descriptor_path = find_descriptor(Path(path))
-    descriptor = load_descriptor(descriptor_path)
+    descriptor = load_descriptor(descriptor_path, memo=memo)
     return LocalPackage(root=descriptor_path.parent, descriptor_path=descriptor_path, descriptor=descriptor)
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import OpendataPubError, UsageError
 from ..findings import PackageReport
+from ..packaging.descriptor_memo import FileDescriptorMemo
 from ..progress import NullProgress, Progress
-from ..validation.cache import ValidationCache, default_cache_dir
+from ..validation.cache import ValidationCache, default_cache_dir, toolkit_fingerprint
 from ..validation.validator import validate_packages
 from .plan import DatasetAction, DatasetPlan, Plan
 from .source import SourcePackage, load_source
@@ -120,13 +121,16 @@ def plan_packages(
     catalog-level entry, if it has one (Target.plan_catalog), comes last.
 
     ``use_cache``: a package unchanged since its last validation (its bytes, the toolkit, the
-    settings: validation/cache.py) is not validated again; the cache lives in ``cache_dir``, by
-    default the project's ``.opendata-pub/cache`` (without opendata.yaml: the static target's folder).
+    settings: validation/cache.py) is not validated again, and an unchanged YAML descriptor is read
+    from its parse kept there (packaging/descriptor_memo.py); the cache lives in ``cache_dir``, by
+    default the project's ``.opendata-pub/cache`` (without opendata.yaml: the user's cache folder).
     ``jobs``: packages validated at a time, in worker processes (``validate --jobs``); only the
     packages the cache does not answer are validated."""
     if not paths:
         raise UsageError("公開するパッケージがありません")
-    cache = _cache(settings, target, cache_dir) if use_cache and validate else None
+    folder = _cache_dir(settings, target, cache_dir) if use_cache else None
+    cache = ValidationCache(folder) if folder is not None and validate else None
+    memo = FileDescriptorMemo(folder / "descriptors", salt=toolkit_fingerprint()) if folder is not None else None
     refused: list[DatasetPlan] = []
     accepted: list[tuple[str | os.PathLike[str], PackageReport | None]] = []
     reports = _reports(paths, settings, cache, jobs, progress or NullProgress()) if validate else [None] * len(paths)
@@ -143,8 +147,10 @@ def plan_packages(
     quick = getattr(target, "plan_unchanged", None)
     known: dict[str, DatasetPlan] = {}
     if callable(quick):
-        known = quick([(p, cache.content_of(p) if cache is not None else None) for p, _ in accepted], prune=prune)
-    sources = [load_source(p, report=report, settings=settings) for p, report in accepted if str(p) not in known]
+        known = quick([(p, cache.content_of(p) if cache is not None else None) for p, _ in accepted], prune=prune,
+                      memo=memo)
+    sources = [load_source(p, report=report, settings=settings, memo=memo)
+               for p, report in accepted if str(p) not in known]
     if sources:
         target.preflight(sources)
     planned = [target.plan_dataset(s, prune=prune) for s in sources] + list(known.values())
@@ -177,13 +183,13 @@ def _reports(paths: Sequence[str | os.PathLike[str]], settings: Settings | None,
     return [r for r in reports if r is not None]  # all of them: each one a hit or validated
 
 
-def _cache(settings: Settings | None, target: Target, cache_dir: str | os.PathLike[str] | None
-           ) -> ValidationCache | None:
+def _cache_dir(settings: Settings | None, target: Target, cache_dir: str | os.PathLike[str] | None
+               ) -> Path | None:
     if cache_dir is None:
         # only a folder target has a place of its own for the cache of a project-less run
         folder = getattr(target, "root", None) if target.describe().get("kind") == "folder" else None
         cache_dir = default_cache_dir(settings, folder if isinstance(folder, Path) else None)
-    return ValidationCache(cache_dir) if cache_dir is not None else None
+    return Path(cache_dir) if cache_dir is not None else None
 
 
 def _check_saved(plan: DatasetPlan, source: SourcePackage) -> None:

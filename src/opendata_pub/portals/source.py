@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import InputError
 from ..findings import PackageReport
 from ..metadata.publication import PublisherLookup, self_contained
-from ..packaging.package import LocalPackage, PathProblem, load_package, resolve_data_path
+from ..packaging.package import DescriptorMemo, LocalPackage, PathProblem, load_package, resolve_data_path
 from ..packaging.stamp import file_digest
 
 __all__ = ["DESCRIPTOR_RESOURCE", "SourceFile", "SourcePackage", "descriptor_json", "load_source"]
@@ -90,11 +90,12 @@ def _media_type(resource: Mapping[str, Any], filename: str) -> str:
 
 
 def load_source(path: str | os.PathLike[str], *, report: PackageReport | None = None,
-                settings: PublisherLookup | None = None) -> SourcePackage:
+                settings: PublisherLookup | None = None, memo: DescriptorMemo | None = None) -> SourcePackage:
     """Read a package for publishing. Sizes and checksums come from the files themselves, except
     where ``report`` (a validation of this package just now) confirmed the descriptor's values.
-    ``settings``: the publishers whose name, contact and licence the stored descriptor carries."""
-    pkg = load_package(path)
+    ``settings``: the publishers whose name, contact and licence the stored descriptor carries;
+    ``memo``: parsed descriptors kept between runs (``packaging.package.load_descriptor``)."""
+    pkg = load_package(path, memo=memo)
     trusted: set[str] = set()
     if report is not None and "data" in report.checked:
         flagged = {f.resource for f in report.findings if f.code in _UNTRUSTED}

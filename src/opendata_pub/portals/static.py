@@ -58,7 +58,7 @@ from ..errors import InputError, UsageError
 from ..folderlock import DEFAULT_TIMEOUT, LOCK_NAME, FolderLock
 from ..inputfile import UnreadableInput, parse_json, read_input_bytes
 from ..inventory import INVENTORY_NAME, build_inventory
-from ..packaging.package import LocalPackage, load_package
+from ..packaging.package import DescriptorMemo, LocalPackage, load_package
 from ..packaging.stamp import file_digest
 from ..site import RESERVED_NAMES, render_site, site_names
 from ..validation.cache import content_digest, toolkit_fingerprint, tree_digest
@@ -354,6 +354,7 @@ class StaticTarget:
         self._context: str | None = None  # _render_context of the settings; None: no records kept
         self._contents: dict[Path, str] = {}  # resolved package folder → content signature
         self._quick: dict[str, DatasetPlan] = {}  # datasets planned from their record, not rendered
+        self._memo: DescriptorMemo | None = None  # parsed descriptors kept between runs (plan_unchanged)
         self._recorded: dict[str, tuple[int, str]] = {}  # their files (and the catalog's): size, sha256
         self._demoted: set[str] = set()  # quick datasets rendered after all (the publishers' names changed)
         self._rendered_keys: dict[str, tuple[str, str]] = {}  # dataset rendered now → key, package folder
@@ -554,7 +555,7 @@ class StaticTarget:
         quick datasets whose pages would now show other publishers' names."""
         packages = [LocalPackage(root=s.path, descriptor_path=s.descriptor_path, descriptor=s.descriptor)
                     for s in sources]
-        packages += [load_package(self._quick[n].package) for n in sorted(self._quick)]
+        packages += [load_package(self._quick[n].package, memo=self._memo) for n in sorted(self._quick)]
         everything = packages + kept
         inventory = build_inventory(self.settings, everything)
         self._names = _names_digest(site_names(everything, self.settings, inventory))
@@ -669,17 +670,19 @@ class StaticTarget:
         self._keep_also = set()
         self._render_key = None
 
-    def plan_unchanged(self, packages: Sequence[tuple[str | os.PathLike[str], str | None]], *, prune: bool
-                       ) -> dict[str, DatasetPlan]:
+    def plan_unchanged(self, packages: Sequence[tuple[str | os.PathLike[str], str | None]], *, prune: bool,
+                       memo: DescriptorMemo | None = None) -> dict[str, DatasetPlan]:
         """The plans of the packages whose dataset needs no render, by ``str(path)``; the engine asks
         before reading any package for publishing (the others go through ``plan_dataset``).
 
         ``packages`` are (path, content signature: ``ValidationCache.content_of``, or None to hash
         the package here). A package is unchanged when the manifest's RenderRecord for its folder has
         the same key (content, settings, toolkit) and its files are in the folder as recorded; its
-        plan is then made from the manifest alone. Starts a new plan: what an earlier one decided is
-        forgotten."""
+        plan is then made from the manifest alone, and its descriptor is read only if the catalog
+        level is rendered (through ``memo``, when given). Starts a new plan: what an earlier one
+        decided is forgotten."""
         self.check_folder()
+        self._memo = memo
         self._quick, self._recorded, self._contents, self._render_key = {}, {}, {}, None
         self._full, self._demoted, self._rendered_keys, self._catalog_quick = False, set(), {}, None
         if self._rdf is not None:  # a graph given by the caller cannot be keyed: render everything
