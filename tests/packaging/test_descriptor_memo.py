@@ -60,6 +60,7 @@ def test_the_repository_packages_read_back_exactly_and_without_parsing(tmp_path,
         assert second is not first  # each caller gets its own dict to change
     assert (memo.hits, memo.misses) == (3, 3)
     assert len(list((tmp_path / "memo").glob("*.json"))) == 3
+    assert (tmp_path / "memo" / ".gitignore").read_text(encoding="utf-8").endswith("\n*\n")  # never committed
 
 
 def test_another_text_or_toolkit_is_parsed_again_and_one_entry_per_file(tmp_path, monkeypatch):

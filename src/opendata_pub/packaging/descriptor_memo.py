@@ -12,7 +12,8 @@ fingerprint: another version may parse otherwise), and the descriptor as JSON. `
 the same text under the same salt; anything unexpected in an entry is a miss, never an error. ``put``
 keeps only a descriptor that JSON gives back exactly (str keys; dict, list, str, int, float, bool,
 None: a ``!!binary`` or ``!!set`` value would come back as something else), and a cache that cannot be
-written only costs time next run.
+written only costs time next run. The folder carries a ``.gitignore`` of ``*``: it is never committed,
+even when it is written by a run that keeps no validation report beside it.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class FileDescriptorMemo:
         # A memo that cannot be written (read-only project, full disk) only costs time next run.
         with contextlib.suppress(OSError, ValueError):
             write_text(self._entry(path), body)
+            if not (self.folder / ".gitignore").exists():
+                write_text(self.folder / ".gitignore", "# opendata-pub のキャッシュ (コミットしません)\n*\n")
 
     @staticmethod
     def _read(entry: Path, key: str) -> dict[str, Any] | None:
