@@ -200,6 +200,31 @@ def test_a_required_field_we_cannot_fill_is_a_preflight_error(scheming_required_
     assert counter.writes() == []
 
 
+def test_datastore_for_a_portal_that_runs_none_is_a_preflight_error(scheming_ckan, tmp_path):
+    """This portal runs no DataStore (its plugins: dcat, scheming): ``datastore: true`` for it is a
+    mistake in opendata.yaml, refused before anything is written."""
+    from tests.integration.test_datastore import PACKAGE
+    from tests.integration.test_datastore import _project as datastore_project
+
+    ckan = scheming_ckan
+    with ckan.session() as s:
+        extensions = s.get(ckan.api + "status_show", timeout=30).json()["result"]["extensions"]
+    assert "datastore" not in extensions and "scheming_datasets" in extensions, extensions
+    root, name = datastore_project(tmp_path, ckan)
+    counter = Counter()
+    t = target(ckan, settings_of(root), counter)
+    t.organization = _organization(ckan)
+    assert t.portal is not None and t.portal.datastore
+    with pytest.raises(PreflightError) as caught:
+        publish_packages([root / "datapackages" / PACKAGE], t, settings=t.settings)
+    [problem] = caught.value.problems
+    assert f"ポータル {t.portal.name} は opendata.yaml で datastore: true ですが" in problem, problem
+    assert "scheming_datasets" in problem
+    assert counter.writes() == []
+    with ckan.session() as s:
+        assert s.get(ckan.api + "package_show", params={"id": name}, timeout=30).status_code == 404
+
+
 THEME = "http://publications.europa.eu/resource/authority/data-theme/EDUC"
 ANNUAL = "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
 JPN = "http://publications.europa.eu/resource/authority/language/JPN"

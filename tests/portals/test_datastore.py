@@ -13,6 +13,7 @@ from opendata_pub.portals.datastore import (
     BATCH_ROWS,
     DATASTORE_HASH,
     batches,
+    datastore_problem,
     datastore_type,
     load_resource,
     load_tables,
@@ -145,6 +146,20 @@ def test_a_refused_batch_stops_the_load_and_records_no_hash(tmp_path: Path) -> N
     with pytest.raises(PortalValidationError, match="データの 14 行目"):  # batch 2 (rows 11-), its 4th row
         load_resource(cast(CkanClient, client), {"id": "r1"}, p, RESOURCE, "h", size=10)
     assert "resource_patch" not in client.actions()
+
+
+@pytest.mark.parametrize(("extensions", "refused"), [
+    (["activity", "dcat", "scheming_datasets"], True),
+    (["activity", "datastore", "datapusher"], False),
+    ([], True),  # a portal that says it runs no plugin at all runs no DataStore either
+    (None, False),  # a portal that does not say which plugins it runs may have it
+])
+def test_a_portal_that_lists_its_plugins_without_the_datastore_is_refused(extensions: Any, refused: bool) -> None:
+    status = {"ckan_version": "2.12.0"} if extensions is None else {"ckan_version": "2.12.0", "extensions": extensions}
+    problem = datastore_problem("local", status)
+    assert (problem is not None) is refused
+    if problem is not None:
+        assert problem.startswith("ポータル local は opendata.yaml で datastore: true ですが") and "DataStore" in problem
 
 
 def test_the_option_is_off_unless_set(tmp_path: Path) -> None:

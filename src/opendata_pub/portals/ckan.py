@@ -35,7 +35,7 @@ from ..errors import NotAuthorized, NotFound, PortalRejected, PortalUnreachable,
 from ..metadata.ckan_names import untaggable
 from ..metadata.licenses import License
 from ..metadata.publication import resolve_publisher
-from .datastore import load_tables
+from .datastore import datastore_problem, load_tables
 from .http import AmbiguousWrite, CkanClient, Timeouts
 from .licence_map import LicenseNotOffered, mapped_id_problems, resolve_license_id
 from .mapping import (
@@ -243,6 +243,9 @@ class CkanTarget:
         if self.organizations == "require":
             problems += [_missing_organization(org, orgs[org]) for org in missing]
         problems += mapped_id_problems(self.portal, self.licenses())
+        if self.portal is not None and self.portal.datastore and (
+                no_datastore := datastore_problem(self.portal.name, status)) is not None:
+            problems.append(no_datastore)
         problems += self._package_problems(sources, problems)
         if problems:
             fix = "パッケージか opendata.yaml を直してから再実行してください"

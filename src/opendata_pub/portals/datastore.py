@@ -14,6 +14,9 @@ yet is loaded, so CKAN's preview and ``datastore_search`` serve its rows with th
 * A load that fails (CKAN refuses a value, a file cannot be read) becomes a warning naming the
   resource and CKAN's words; the partial table is dropped; the uploaded file stays. The next publish
   that changes the dataset tries again (``datastore_hash`` was not written).
+* A portal whose ``status_show`` lists its plugins without ``datastore`` runs no DataStore at all:
+  that is a mistake in opendata.yaml, found by the preflight before anything is written
+  (``datastore_problem``), not a warning on every resource after the uploads.
 
 Types: ``integer`` → ``int8`` (``numeric`` when the field's ``minimum``/``maximum`` constraints go
 beyond int8: a larger value in an int8 column is refused and reported), ``number`` → ``numeric``
@@ -43,7 +46,7 @@ from .mapping import resource_key
 from .source import SourcePackage
 
 __all__ = ["BATCH_ROWS", "DATASTORE_HASH", "DATASTORE_TYPES", "Column", "batches", "columns", "datastore_fields",
-           "datastore_type", "is_table", "load_resource", "load_tables", "primary_key"]
+           "datastore_problem", "datastore_type", "is_table", "load_resource", "load_tables", "primary_key"]
 
 BATCH_ROWS = 10_000
 DATASTORE_HASH = "datastore_hash"  # resource field: sha256 of the file the DataStore holds
@@ -66,6 +69,16 @@ class Column:
 
 
 # -- types ----------------------------------------------------------------------------------------
+def datastore_problem(portal: str, status: Mapping[str, Any]) -> str | None:
+    """The preflight's problem when ``datastore: true`` names a portal whose ``status_show`` lists its
+    plugins and ``datastore`` is not among them; None otherwise (a portal that lists none may run it)."""
+    extensions = status.get("extensions")
+    if not isinstance(extensions, list) or "datastore" in {str(x) for x in extensions}:
+        return None
+    return (f"ポータル {portal} は opendata.yaml で datastore: true ですが、この CKAN では DataStore "
+            f"(datastore プラグイン) が動いていません (status_show の extensions: {', '.join(map(str, extensions))})")
+
+
 def datastore_type(field: Mapping[str, Any]) -> str:
     """The DataStore type of a Table Schema field (module doc)."""
     kind = str(field.get("type") or "string")
