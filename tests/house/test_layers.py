@@ -14,14 +14,15 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src" / "opendata_pub"
 
 # Each layer may import itself and the layers listed for it (README "Layers", bottom up).
-FOUNDATION = {"errors", "findings", "progress", "atomicfile", "yamlio", "inputfile", "folderlock", "csvtext",
-              "lazyexports"}
+FOUNDATION = {"errors", "findings", "progress", "atomicfile", "cachefolder", "yamlio", "inputfile", "folderlock",
+              "csvtext", "lazyexports"}
 ALLOWED: dict[str, set[str]] = {name: set() for name in FOUNDATION}
 ALLOWED.update({
     "errors": set(),
     "findings": {"errors"},
     "progress": set(),
     "atomicfile": {"errors"},
+    "cachefolder": {"atomicfile"},
     "yamlio": {"errors", "inputfile"},
     "inputfile": {"errors"},
     "folderlock": {"errors"},

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomicfile import write_text
+from ..cachefolder import ignore_in_git
 
 __all__ = ["FORMAT", "FileDescriptorMemo"]
 
@@ -63,8 +64,7 @@ class FileDescriptorMemo:
         # A memo that cannot be written (read-only project, full disk) only costs time next run.
         with contextlib.suppress(OSError, ValueError):
             write_text(self._entry(path), body)
-            if not (self.folder / ".gitignore").exists():
-                write_text(self.folder / ".gitignore", "# opendata-pub のキャッシュ (コミットしません)\n*\n")
+            ignore_in_git(self.folder)
 
     @staticmethod
     def _read(entry: Path, key: str) -> dict[str, Any] | None:

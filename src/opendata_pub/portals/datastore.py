@@ -68,7 +68,6 @@ class Column:
     cast: Cast
 
 
-# -- types ----------------------------------------------------------------------------------------
 def datastore_problem(portal: str, status: Mapping[str, Any]) -> str | None:
     """The preflight's problem when ``datastore: true`` names a portal whose ``status_show`` lists its
     plugins and ``datastore`` is not among them; None otherwise (a portal that lists none may run it)."""
@@ -79,6 +78,7 @@ def datastore_problem(portal: str, status: Mapping[str, Any]) -> str | None:
             f"(datastore プラグイン) が動いていません (status_show の extensions: {', '.join(map(str, extensions))})")
 
 
+# -- types ----------------------------------------------------------------------------------------
 def datastore_type(field: Mapping[str, Any]) -> str:
     """The DataStore type of a Table Schema field (module doc)."""
     kind = str(field.get("type") or "string")

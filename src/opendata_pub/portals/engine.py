@@ -128,7 +128,9 @@ def plan_packages(
     packages the cache does not answer are validated."""
     if not paths:
         raise UsageError("公開するパッケージがありません")
-    folder = _cache_dir(settings, target, cache_dir) if use_cache else None
+    folder: Path | None = None
+    if use_cache:
+        folder = Path(cache_dir) if cache_dir is not None else default_cache_dir(settings)
     cache = ValidationCache(folder) if folder is not None and validate else None
     memo = FileDescriptorMemo(folder / "descriptors", salt=toolkit_fingerprint()) if folder is not None else None
     refused: list[DatasetPlan] = []
@@ -181,15 +183,6 @@ def _reports(paths: Sequence[str | os.PathLike[str]], settings: Settings | None,
     for i, report in zip(missing, fresh, strict=True):
         reports[i] = report
     return [r for r in reports if r is not None]  # all of them: each one a hit or validated
-
-
-def _cache_dir(settings: Settings | None, target: Target, cache_dir: str | os.PathLike[str] | None
-               ) -> Path | None:
-    if cache_dir is None:
-        # only a folder target has a place of its own for the cache of a project-less run
-        folder = getattr(target, "root", None) if target.describe().get("kind") == "folder" else None
-        cache_dir = default_cache_dir(settings, folder if isinstance(folder, Path) else None)
-    return Path(cache_dir) if cache_dir is not None else None
 
 
 def _check_saved(plan: DatasetPlan, source: SourcePackage) -> None:

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from .. import __version__
 from ..atomicfile import write_text
+from ..cachefolder import ignore_in_git
 from ..config import Portal, Settings
 from ..findings import PackageReport
 from .target import TargetInfo
@@ -279,7 +280,7 @@ class ValidationCache:
         # A cache that cannot be written (read-only project, full disk) only costs time next run.
         with contextlib.suppress(OSError, ValueError):
             write_text(path, entry.to_json())
-            _ignore_in_git(self.folder)
+            ignore_in_git(self.folder)
 
     def lookup(self, path: str | os.PathLike[str], settings: Settings | None, *, profile: Profile = Profile.JP,
                target: TargetInfo | None = None) -> Lookup:
@@ -326,14 +327,6 @@ class ValidationCache:
         report = validate(path, settings, profile=profile, target=target)
         self.store(found, report)
         return report
-
-
-def _ignore_in_git(folder: Path) -> None:
-    """A ``.gitignore`` of ``*`` in the cache folder: the cache is never committed, whether or not the
-    project's own .gitignore names it."""
-    marker = folder / ".gitignore"
-    if not marker.exists():
-        write_text(marker, "# opendata-pub のキャッシュ (コミットしません)\n*\n")
 
 
 def default_cache_dir(settings: Settings | None, target_folder: str | os.PathLike[str] | None = None) -> Path | None:
